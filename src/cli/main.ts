@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { ConfigError, loadConfig } from '../config.js';
+import { startParley, VERSION } from '../server.js';
+import { printStartBanner } from './start-banner.js';
+
+const program = new Command();
+program.name('parley').description('Self-hostable GameBoost API v2 order chat').version(VERSION);
+
+program
+  .command('serve', { isDefault: true })
+  .description('migrate the database, seed it when empty, and serve the API (configured by environment, see README)')
+  .action(async () => {
+    let config;
+    try {
+      config = loadConfig();
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        process.stderr.write(`parley: ${error.message}\n`);
+        process.exit(2);
+      }
+      throw error;
+    }
+    const parley = await startParley(config);
+    printStartBanner(parley, config);
+    const stop = async () => {
+      await parley.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+
+await program.parseAsync();

@@ -1,0 +1,34 @@
+import type { ParleyConfig } from '../config.js';
+import type { RunningParley } from '../server.js';
+
+/** What a developer needs after `npm start`: where it listens, the keys minted once, a ready curl. */
+export function printStartBanner(parley: RunningParley, config: ParleyConfig): void {
+  const base = parley.url.replace('0.0.0.0', '127.0.0.1');
+  const lines = [
+    '',
+    `Parley is listening on ${base}`,
+    `  database: ${config.database.file}`,
+    `  OpenAPI:  ${base}/api/openapi.json`,
+  ];
+  const first = parley.firstStart;
+  if (first?.adminToken) lines.push('', `Admin key (shown once, keep it): ${first.adminToken}`);
+  if (first?.demo) {
+    const pending = first.demo.orders.find((o) => o.status === 'pending')!;
+    lines.push(
+      `Demo seller key (shown once): ${first.demo.sellerToken}`,
+      `Demo buyer key  (shown once): ${first.demo.buyerToken}`,
+      `Demo orders: ${first.demo.orders.map((o) => `#${o.id} ${o.status}`).join(', ')}`,
+      '',
+      'Send a message as the seller:',
+      `  curl -sS -X POST ${base}/v2/account-orders/${pending.id}/messages \\`,
+      `    -H 'Authorization: Bearer ${first.demo.sellerToken}' \\`,
+      `    -H 'Content-Type: application/json' -d '{"message": "Hello from Parley!"}'`,
+      '',
+      'Read the thread:',
+      `  curl -sS ${base}/v2/account-orders/${pending.id}/messages -H 'Authorization: Bearer ${first.demo.sellerToken}'`,
+    );
+  } else if (!first) {
+    lines.push('', 'Existing database: keys were printed on its first start. Mint new ones with the admin API (see README).');
+  }
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+}

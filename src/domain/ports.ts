@@ -1,0 +1,158 @@
+import type { DeliveryTimeUnit } from './delivery-time.js';
+import type { OrderStatus } from './order-status.js';
+import type { User, UserRole } from './users.js';
+
+/**
+ * What the domain needs from storage. The store/ folder implements these over Kysely;
+ * the domain never sees SQL, the store never sees a rule.
+ */
+export interface Game {
+  id: number;
+  name: string;
+  slug: string;
+}
+
+export interface ApiKeyRecord {
+  id: number;
+  user_id: number;
+  name: string;
+  expires_at: number | null;
+  revoked_at: number | null;
+  last_used_at: number | null;
+  created_at: number;
+}
+
+export interface Rating {
+  id: number;
+  labels: string[];
+  rating: string;
+  comment: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AccountOrderFields {
+  account_offer_id: number;
+  game_id: number;
+  seller_id: number;
+  buyer_id: number;
+  title: string;
+  description: string | null;
+  parameters: Record<string, unknown>;
+  status: OrderStatus;
+  is_disputed: boolean;
+  dispute_case_id: number | null;
+  delivery_time_duration: number;
+  delivery_time_unit: DeliveryTimeUnit;
+  is_manual_delivery: boolean;
+  credentials: string | null;
+  delivery_instructions: string | null;
+  price_amount: number;
+  price_usd_amount: number;
+  image_urls: string[];
+  rating: Rating | null;
+  created_at: number;
+  updated_at: number;
+  purchased_at: number;
+  completed_at: number | null;
+  refunded_at: number | null;
+}
+
+export interface AccountOrderRecord extends AccountOrderFields {
+  id: number;
+  game: Game;
+  buyer: { id: number; username: string };
+}
+
+export type OrderKind = 'account';
+
+export interface MessageSender {
+  id: number;
+  username: string;
+  is_admin: boolean | null;
+}
+
+export interface MessageRecord {
+  id: string;
+  order_kind: OrderKind;
+  order_id: number;
+  type: 'user_message' | 'system_message';
+  text: string;
+  attachment: Record<string, unknown> | null;
+  sender: MessageSender;
+  sent_at: number;
+}
+
+export interface NewMessage {
+  id: string;
+  order_kind: OrderKind;
+  order_id: number;
+  type: MessageRecord['type'];
+  text: string;
+  attachment: Record<string, unknown> | null;
+  sender_id: number | null;
+  sent_at: number;
+}
+
+export const ORDER_DATE_COLUMNS = ['created_at', 'updated_at', 'purchased_at', 'completed_at', 'refunded_at'] as const;
+export type OrderDateColumn = (typeof ORDER_DATE_COLUMNS)[number];
+export const ORDER_SORT_COLUMNS = ['id', 'price_amount', 'delivery_time_seconds', 'created_at', 'updated_at', 'purchased_at', 'completed_at'] as const;
+export type OrderSortColumn = (typeof ORDER_SORT_COLUMNS)[number];
+
+export interface OrderListQuery {
+  /** null lists every seller's orders (admin keys). */
+  sellerId: number | null;
+  ids?: number[];
+  buyerIds?: number[];
+  statuses?: OrderStatus[];
+  gameIds?: number[];
+  search?: string;
+  /** Half-open ranges [from, to) in Unix seconds. */
+  dateRanges: { column: OrderDateColumn; from: number; to: number }[];
+  sort: { column: OrderSortColumn; direction: 'asc' | 'desc' }[];
+  offset: number;
+  limit: number;
+}
+
+export interface UserStore {
+  create(user: { username: string; role: UserRole; created_at: number }): Promise<User>;
+  findById(id: number): Promise<User | undefined>;
+  findByUsername(username: string): Promise<User | undefined>;
+  count(): Promise<number>;
+}
+
+export interface ApiKeyStore {
+  create(key: { user_id: number; name: string; token_hash: string; expires_at: number | null; created_at: number }): Promise<ApiKeyRecord>;
+  findByTokenHash(tokenHash: string): Promise<{ key: ApiKeyRecord; user: User } | undefined>;
+  findById(id: number): Promise<ApiKeyRecord | undefined>;
+  revoke(id: number, at: number): Promise<void>;
+  touch(id: number, at: number): Promise<void>;
+}
+
+export interface GameStore {
+  create(game: { name: string; slug: string }): Promise<Game>;
+  findById(id: number): Promise<Game | undefined>;
+  first(): Promise<Game | undefined>;
+}
+
+export interface AccountOrderStore {
+  insert(order: AccountOrderFields): Promise<AccountOrderRecord>;
+  findById(id: number): Promise<AccountOrderRecord | undefined>;
+  update(id: number, patch: Partial<AccountOrderFields>): Promise<AccountOrderRecord>;
+  list(query: OrderListQuery): Promise<{ rows: AccountOrderRecord[]; total: number }>;
+}
+
+export interface MessageStore {
+  insert(message: NewMessage): Promise<MessageRecord>;
+  listThread(kind: OrderKind, orderId: number): Promise<MessageRecord[]>;
+}
+
+export interface Store {
+  users: UserStore;
+  apiKeys: ApiKeyStore;
+  games: GameStore;
+  accountOrders: AccountOrderStore;
+  messages: MessageStore;
+  /** Runs fn atomically; everything fn writes through the given store commits or rolls back together. */
+  transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
+}

@@ -1,0 +1,26 @@
+import { unixNow } from './clock.js';
+import { NotFoundError, ValidationError } from './errors.js';
+import type { Store } from './ports.js';
+import type { User, UserRole } from './users.js';
+
+export const ADMIN_USERNAME = 'admin';
+
+export async function createUser(store: Store, input: { username: string; role: UserRole }, now = unixNow()): Promise<User> {
+  if (await store.users.findByUsername(input.username)) {
+    throw ValidationError.field('username', 'The username has already been taken.');
+  }
+  return store.users.create({ username: input.username, role: input.role, created_at: now });
+}
+
+/** The user behind PARLEY_ADMIN_TOKEN and the first generated admin key. */
+export async function ensureAdminUser(store: Store, now = unixNow()): Promise<User> {
+  const existing = await store.users.findByUsername(ADMIN_USERNAME);
+  if (existing) return existing;
+  return store.users.create({ username: ADMIN_USERNAME, role: 'admin', created_at: now });
+}
+
+export async function getUser(store: Store, id: number): Promise<User> {
+  const user = await store.users.findById(id);
+  if (!user) throw new NotFoundError();
+  return user;
+}

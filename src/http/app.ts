@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { Actor } from '../domain/users.js';
+import { authenticationHook } from './authentication.js';
+import type { ParleyContext } from './context.js';
+import { registerErrorHandling } from './error-handler.js';
+import { normalizeInput } from './input-normalizer.js';
+import { parseQueryString } from './query-string.js';
+import { rateLimitHook } from './rate-limiting.js';
+import { accountOrderRoutes } from './routes/account-orders.js';
+import { adminAccountOrderRoutes } from './routes/admin/account-orders.js';
+import { adminApiKeyRoutes } from './routes/admin/api-keys.js';
+import { adminUserRoutes } from './routes/admin/users.js';
+import { validatorCompiler } from './validation.js';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export interface AppOptions {
+  logger: FastifyBaseLogger | false;
+  version: string;
+}
+
+function registerBodyParsers(app: FastifyInstance): void {
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  // An empty JSON body is "no input" (Laravel), so a send without a body answers 422, not 400.
+  app.addContentTypeParser(/^application\/([\w.-]+\+)?json/, { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (request, body, done) => {
+    if ((body as string).trim() === '') return done(null, {});
+    json(request, body as string, done);
+  });
+  // Laravel accepts forms too: `curl -d message=hi` works as it does against GameBoost.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+}
+
+export async function buildApp(context: ParleyContext, options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(options.logger === false ? { logger: false } : { loggerInstance: options.logger }),
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    routerOptions: { querystringParser: parseQueryString },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('parley', context);
+  app.decorateRequest('actor', null as unknown as Actor);
+  app.setValidatorCompiler(validatorCompiler);
+  registerErrorHandling(app);
+  registerBodyParsers(app);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('X-GameBoost-Request-Id', request.id);
+  });
+  app.addHook('preValidation', async (request) => {
+    if (request.body !== undefined) request.body = normalizeInput(request.body);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Parley: GameBoost API v2 order chat',
+        version: options.version,
+        description: 'Wire-compatible with GameBoost API v2. /admin/v1 is Parley\'s own operator API.',
+      },
+      components: { securitySchemes: { BearerToken: { type: 'http', scheme: 'bearer' } } },
+      tags: [{ name: 'Account Orders' }, { name: 'Admin' }, { name: 'Operations' }],
+    },
+  });
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/health', {
+    schema: {
+      tags: ['Operations'], summary: 'Liveness',
+      response: { 200: Type.Object({ status: Type.Literal('ok') }, { additionalProperties: false }) },
+    },
+  }, async () => ({ status: 'ok' as const }));
+
+  await app.register(async (v2) => {
+    v2.addHook('onRequest', authenticationHook(app, { adminOnly: false }));
+    v2.addHook('onRequest', rateLimitHook(app));
+    await v2.register(accountOrderRoutes);
+  }, { prefix: '/v2' });
+
+  await app.register(async (admin) => {
+    admin.addHook('onRequest', authenticationHook(app, { adminOnly: true }));
+    await admin.register(adminUserRoutes);
+    await admin.register(adminApiKeyRoutes);
+    await admin.register(adminAccountOrderRoutes);
+  }, { prefix: '/admin/v1' });
+
+  return app;
+}

@@ -1,0 +1,29 @@
+import type { ApiKeyAuthenticator } from '../domain/api-keys.js';
+import type { AccountOrderSettings } from '../domain/account-orders.js';
+import type { Store } from '../domain/ports.js';
+import type { Actor } from '../domain/users.js';
+import type { RateLimitConfig } from '../config.js';
+import type { RateLimitStore } from '../rate-limit/rate-limit-store.js';
+
+/** Everything the routes reach for, handed to the app once at start-up. */
+export interface ParleyContext {
+  store: Store;
+  authenticator: ApiKeyAuthenticator;
+  rateLimits: RateLimitConfig;
+  rateLimitStore: RateLimitStore;
+  orderSettings: AccountOrderSettings;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    parley: ParleyContext;
+  }
+  interface FastifyRequest {
+    /** Set by the authentication hook on every /v2 and /admin/v1 route. */
+    actor: Actor;
+  }
+  interface FastifyContextConfig {
+    /** Counts against the chat bucket (listing and sending messages). */
+    chat?: boolean;
+  }
+}

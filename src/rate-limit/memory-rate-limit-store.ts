@@ -1,0 +1,37 @@
+import type { RateLimitDecision, RateLimitStore } from './rate-limit-store.js';
+
+interface Window {
+  count: number;
+  resetAtMs: number;
+}
+
+/** One process's counters. Expired windows are swept every minute so idle keys cost nothing. */
+export class MemoryRateLimitStore implements RateLimitStore {
+  private readonly windows = new Map<string, Window>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(sweepIntervalMs = 60_000) {
+    this.sweeper = setInterval(() => this.sweep(Date.now()), sweepIntervalMs);
+    this.sweeper.unref();
+  }
+
+  async hit(key: string, limit: number, windowSeconds: number, nowMs: number): Promise<RateLimitDecision> {
+    let window = this.windows.get(key);
+    if (!window || window.resetAtMs <= nowMs) {
+      window = { count: 0, resetAtMs: nowMs + windowSeconds * 1000 };
+      this.windows.set(key, window);
+    }
+    const resetAt = Math.ceil(window.resetAtMs / 1000);
+    if (window.count >= limit) return { allowed: false, remaining: 0, resetAt };
+    window.count++;
+    return { allowed: true, remaining: limit - window.count, resetAt };
+  }
+
+  private sweep(nowMs: number): void {
+    for (const [key, window] of this.windows) if (window.resetAtMs <= nowMs) this.windows.delete(key);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+  }
+}

@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import type { ParleyConfig } from './config.js';
+import { ApiKeyAuthenticator, issueApiKey } from './domain/api-keys.js';
+import { seedDemo, type DemoSeed } from './domain/demo-seed.js';
+import { ensureAdminUser } from './domain/user-accounts.js';
+import { buildApp } from './http/app.js';
+import { MemoryRateLimitStore } from './rate-limit/memory-rate-limit-store.js';
+import { openDatabase } from './store/database.js';
+import { createKyselyStore } from './store/kysely-store.js';
+import { migrateToLatest } from './store/migrations.js';
+
+/** package.json sits above src/ when run from source and above dist/src/ when compiled. */
+function readVersion(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = path.join(dir, 'package.json');
+    if (fs.existsSync(candidate)) return JSON.parse(fs.readFileSync(candidate, 'utf8')).version;
+    const parent = path.dirname(dir);
+    if (parent === dir) return '0.0.0';
+    dir = parent;
+  }
+}
+
+export const VERSION = readVersion();
+
+export interface RunningParley {
+  app: FastifyInstance;
+  url: string;
+  /** Present only on the first start of an empty database. */
+  firstStart: { demo: DemoSeed | null; adminToken: string | null } | null;
+  close(): Promise<void>;
+}
+
+/** Opens and migrates the database, seeds a fresh one, and listens. */
+export async function startParley(config: ParleyConfig): Promise<RunningParley> {
+  const { db, close: closeDb } = openDatabase(config.database);
+  await migrateToLatest(db);
+  const store = createKyselyStore(db);
+  const orderSettings = { eurUsdRate: config.eurUsdRate };
+
+  const empty = (await store.users.count()) === 0;
+  const adminUser = await ensureAdminUser(store);
+  let firstStart: RunningParley['firstStart'] = null;
+  if (empty) {
+    const adminKey = config.adminToken === null
+      ? await issueApiKey(store, adminUser.id, { name: 'generated on first start', expires_at: null })
+      : null;
+    const demo = config.seedDemo ? await seedDemo(store, orderSettings) : null;
+    firstStart = { demo, adminToken: adminKey?.token ?? null };
+  }
+
+  const rateLimitStore = new MemoryRateLimitStore();
+  const app = await buildApp(
+    {
+      store,
+      authenticator: new ApiKeyAuthenticator(store, { token: config.adminToken, user: adminUser }),
+      rateLimits: config.rateLimits,
+      rateLimitStore,
+      orderSettings,
+    },
+    { logger: pino({ level: config.logLevel, redact: ['req.headers.authorization'] }), version: VERSION },
+  );
+  const address = await app.listen({ host: config.host, port: config.port });
+  return {
+    app,
+    url: address,
+    firstStart,
+    async close() {
+      await app.close();
+      await rateLimitStore.close();
+      await closeDb();
+    },
+  };
+}

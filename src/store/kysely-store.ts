@@ -1,0 +1,270 @@
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { deliveryTimeSeconds, type DeliveryTimeUnit } from '../domain/delivery-time.js';
+import type { OrderStatus } from '../domain/order-status.js';
+import type {
+  AccountOrderFields,
+  AccountOrderRecord,
+  AccountOrderStore,
+  ApiKeyRecord,
+  ApiKeyStore,
+  GameStore,
+  MessageRecord,
+  MessageStore,
+  OrderKind,
+  OrderListQuery,
+  Store,
+  UserStore,
+} from '../domain/ports.js';
+import { SYSTEM_SENDER } from '../domain/system-sender.js';
+import type { User, UserRole } from '../domain/users.js';
+import type { AccountOrdersTable, Database, MessagesTable } from './schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+function toUser(row: Selectable<Database['users']>): User {
+  return { id: row.id, username: row.username, role: row.role as UserRole, created_at: row.created_at };
+}
+
+function userStore(db: Db): UserStore {
+  return {
+    async create(user) {
+      const row = await db.insertInto('users').values(user).returningAll().executeTakeFirstOrThrow();
+      return toUser(row);
+    },
+    async findById(id) {
+      const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toUser(row);
+    },
+    async findByUsername(username) {
+      const row = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+      return row && toUser(row);
+    },
+    async count() {
+      const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+  };
+}
+
+const API_KEY_COLUMNS = ['id', 'user_id', 'name', 'expires_at', 'revoked_at', 'last_used_at', 'created_at'] as const;
+
+function apiKeyStore(db: Db): ApiKeyStore {
+  return {
+    async create(key) {
+      return db.insertInto('api_keys').values(key).returning(API_KEY_COLUMNS).executeTakeFirstOrThrow();
+    },
+    async findByTokenHash(tokenHash) {
+      const row = await db
+        .selectFrom('api_keys')
+        .innerJoin('users', 'users.id', 'api_keys.user_id')
+        .select(API_KEY_COLUMNS.map((c) => `api_keys.${c}` as const))
+        .select(['users.username', 'users.role', 'users.created_at as user_created_at'])
+        .where('api_keys.token_hash', '=', tokenHash)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const key: ApiKeyRecord = {
+        id: row.id, user_id: row.user_id, name: row.name, expires_at: row.expires_at,
+        revoked_at: row.revoked_at, last_used_at: row.last_used_at, created_at: row.created_at,
+      };
+      const user: User = { id: row.user_id, username: row.username, role: row.role as UserRole, created_at: row.user_created_at };
+      return { key, user };
+    },
+    async findById(id) {
+      return db.selectFrom('api_keys').select(API_KEY_COLUMNS).where('id', '=', id).executeTakeFirst();
+    },
+    async revoke(id, at) {
+      await db.updateTable('api_keys').set({ revoked_at: at }).where('id', '=', id).execute();
+    },
+    async touch(id, at) {
+      await db.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', id).execute();
+    },
+  };
+}
+
+function gameStore(db: Db): GameStore {
+  return {
+    async create(game) {
+      return db.insertInto('games').values(game).returningAll().executeTakeFirstOrThrow();
+    },
+    async findById(id) {
+      return db.selectFrom('games').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+    async first() {
+      return db.selectFrom('games').selectAll().orderBy('id').limit(1).executeTakeFirst();
+    },
+  };
+}
+
+type OrderRow = Selectable<AccountOrdersTable> & { game_name: string; game_slug: string; buyer_username: string };
+
+function toAccountOrder(row: OrderRow): AccountOrderRecord {
+  return {
+    id: row.id,
+    account_offer_id: row.account_offer_id,
+    game_id: row.game_id,
+    game: { id: row.game_id, name: row.game_name, slug: row.game_slug },
+    seller_id: row.seller_id,
+    buyer_id: row.buyer_id,
+    buyer: { id: row.buyer_id, username: row.buyer_username },
+    title: row.title,
+    description: row.description,
+    parameters: JSON.parse(row.parameters) as Record<string, unknown>,
+    status: row.status as OrderStatus,
+    is_disputed: row.is_disputed === 1,
+    dispute_case_id: row.dispute_case_id,
+    delivery_time_duration: row.delivery_time_duration,
+    delivery_time_unit: row.delivery_time_unit as DeliveryTimeUnit,
+    is_manual_delivery: row.is_manual_delivery === 1,
+    credentials: row.credentials,
+    delivery_instructions: row.delivery_instructions,
+    price_amount: row.price_amount,
+    price_usd_amount: row.price_usd_amount,
+    image_urls: JSON.parse(row.image_urls) as string[],
+    rating: row.rating === null ? null : JSON.parse(row.rating),
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    purchased_at: row.purchased_at,
+    completed_at: row.completed_at,
+    refunded_at: row.refunded_at,
+  };
+}
+
+function toOrderColumns(fields: Partial<AccountOrderFields>): Partial<Omit<AccountOrdersTable, 'id'>> {
+  const { parameters, is_disputed, is_manual_delivery, image_urls, rating, delivery_time_duration, delivery_time_unit, ...plain } = fields;
+  const out: Partial<Omit<AccountOrdersTable, 'id'>> = { ...plain };
+  if (parameters !== undefined) out.parameters = JSON.stringify(parameters);
+  if (is_disputed !== undefined) out.is_disputed = is_disputed ? 1 : 0;
+  if (is_manual_delivery !== undefined) out.is_manual_delivery = is_manual_delivery ? 1 : 0;
+  if (image_urls !== undefined) out.image_urls = JSON.stringify(image_urls);
+  if (rating !== undefined) out.rating = rating === null ? null : JSON.stringify(rating);
+  if (delivery_time_duration !== undefined && delivery_time_unit !== undefined) {
+    out.delivery_time_duration = delivery_time_duration;
+    out.delivery_time_unit = delivery_time_unit;
+    // Stored alongside so that sort=delivery_time can use an index.
+    out.delivery_time_seconds = deliveryTimeSeconds(delivery_time_duration, delivery_time_unit);
+  } else if (delivery_time_duration !== undefined || delivery_time_unit !== undefined) {
+    throw new Error('delivery_time_duration and delivery_time_unit are written together');
+  }
+  return out;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function accountOrderStore(db: Db): AccountOrderStore {
+  const base = () =>
+    db
+      .selectFrom('account_orders')
+      .innerJoin('games', 'games.id', 'account_orders.game_id')
+      .innerJoin('users as buyer', 'buyer.id', 'account_orders.buyer_id');
+  const withColumns = <Q extends ReturnType<typeof base>>(q: Q) =>
+    q.selectAll('account_orders').select(['games.name as game_name', 'games.slug as game_slug', 'buyer.username as buyer_username']);
+
+  const store: AccountOrderStore = {
+    async insert(fields) {
+      const { id } = await db
+        .insertInto('account_orders')
+        .values(toOrderColumns(fields) as Omit<AccountOrdersTable, 'id'>)
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return (await store.findById(id))!;
+    },
+    async findById(id) {
+      const row = await withColumns(base()).where('account_orders.id', '=', id).executeTakeFirst();
+      return row && toAccountOrder(row as OrderRow);
+    },
+    async update(id, patch) {
+      const columns = toOrderColumns(patch);
+      await db.updateTable('account_orders').set(columns).where('id', '=', id).execute();
+      return (await store.findById(id))!;
+    },
+    async list(query: OrderListQuery) {
+      let filtered = base();
+      if (query.sellerId !== null) filtered = filtered.where('account_orders.seller_id', '=', query.sellerId);
+      if (query.ids) filtered = filtered.where('account_orders.id', 'in', query.ids);
+      if (query.buyerIds) filtered = filtered.where('account_orders.buyer_id', 'in', query.buyerIds);
+      if (query.gameIds) filtered = filtered.where('account_orders.game_id', 'in', query.gameIds);
+      if (query.statuses) filtered = filtered.where('account_orders.status', 'in', query.statuses);
+      for (const range of query.dateRanges) {
+        filtered = filtered
+          .where(`account_orders.${range.column}`, '>=', range.from)
+          .where(`account_orders.${range.column}`, '<', range.to);
+      }
+      if (query.search !== undefined) {
+        const pattern = `%${escapeLike(query.search)}%`;
+        // Case-insensitive title match with an explicit ESCAPE for the backslashes escapeLike adds.
+        const title = sql<boolean>`lower(account_orders.title) like lower(${pattern}) escape '\\'`;
+        const search = query.search;
+        filtered = filtered.where((eb) => (/^\d{1,15}$/.test(search) ? eb.or([eb('account_orders.id', '=', Number(search)), title]) : title));
+      }
+      const { total } = await filtered
+        .select((eb) => eb.fn.countAll<number>().as('total'))
+        .executeTakeFirstOrThrow();
+      let page = withColumns(filtered);
+      for (const s of query.sort) page = page.orderBy(`account_orders.${s.column}`, s.direction);
+      const rows = await page.limit(query.limit).offset(query.offset).execute();
+      return { rows: rows.map((r) => toAccountOrder(r as OrderRow)), total: Number(total) };
+    },
+  };
+  return store;
+}
+
+type MessageRow = Selectable<MessagesTable> & { sender_username: string | null; sender_role: string | null };
+
+function toMessage(row: MessageRow): MessageRecord {
+  return {
+    id: row.id,
+    order_kind: row.order_kind as OrderKind,
+    order_id: row.order_id,
+    type: row.type as MessageRecord['type'],
+    text: row.text,
+    attachment: row.attachment === null ? null : JSON.parse(row.attachment),
+    // is_admin is "only present for admin messages": null for everyone else.
+    sender: row.sender_id === null
+      ? SYSTEM_SENDER
+      : { id: row.sender_id, username: row.sender_username ?? '', is_admin: row.sender_role === 'admin' ? true : null },
+    sent_at: row.sent_at,
+  };
+}
+
+function messageStore(db: Db): MessageStore {
+  const base = () =>
+    db
+      .selectFrom('messages')
+      .leftJoin('users', 'users.id', 'messages.sender_id')
+      .selectAll('messages')
+      .select(['users.username as sender_username', 'users.role as sender_role']);
+  return {
+    async insert(message) {
+      await db
+        .insertInto('messages')
+        .values({ ...message, attachment: message.attachment === null ? null : JSON.stringify(message.attachment) })
+        .execute();
+      const row = await base().where('messages.id', '=', message.id).executeTakeFirstOrThrow();
+      return toMessage(row);
+    },
+    async listThread(kind, orderId) {
+      const rows = await base()
+        .where('messages.order_kind', '=', kind)
+        .where('messages.order_id', '=', orderId)
+        .orderBy('messages.id')
+        .execute();
+      return rows.map(toMessage);
+    },
+  };
+}
+
+export function createKyselyStore(db: Db): Store {
+  return {
+    users: userStore(db),
+    apiKeys: apiKeyStore(db),
+    games: gameStore(db),
+    accountOrders: accountOrderStore(db),
+    messages: messageStore(db),
+    async transaction(fn) {
+      if (db.isTransaction) return fn(createKyselyStore(db));
+      return (db as Kysely<Database>).transaction().execute((trx) => fn(createKyselyStore(trx)));
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import type { Generated } from 'kysely';
+
+/** Row types as stored. Timestamps are Unix seconds; booleans are 0/1; JSON is text. */
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  role: string;
+  created_at: number;
+}
+
+export interface ApiKeysTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  token_hash: string;
+  expires_at: number | null;
+  revoked_at: number | null;
+  last_used_at: number | null;
+  created_at: number;
+}
+
+export interface GamesTable {
+  id: Generated<number>;
+  name: string;
+  slug: string;
+}
+
+export interface AccountOrdersTable {
+  id: Generated<number>;
+  account_offer_id: number;
+  game_id: number;
+  seller_id: number;
+  buyer_id: number;
+  title: string;
+  description: string | null;
+  parameters: string;
+  status: string;
+  is_disputed: number;
+  dispute_case_id: number | null;
+  delivery_time_duration: number;
+  delivery_time_unit: string;
+  delivery_time_seconds: number;
+  is_manual_delivery: number;
+  credentials: string | null;
+  delivery_instructions: string | null;
+  price_amount: number;
+  price_usd_amount: number;
+  image_urls: string;
+  rating: string | null;
+  created_at: number;
+  updated_at: number;
+  purchased_at: number;
+  completed_at: number | null;
+  refunded_at: number | null;
+}
+
+/** One thread table for every order kind: (order_kind, order_id) names the thread. */
+export interface MessagesTable {
+  id: string;
+  order_kind: string;
+  order_id: number;
+  type: string;
+  text: string;
+  attachment: string | null;
+  /** null for system messages. */
+  sender_id: number | null;
+  sent_at: number;
+}
+
+export interface Database {
+  users: UsersTable;
+  api_keys: ApiKeysTable;
+  games: GamesTable;
+  account_orders: AccountOrdersTable;
+  messages: MessagesTable;
+}
