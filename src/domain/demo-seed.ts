@@ -2,6 +2,7 @@ import { changeAccountOrderStatus, createAccountOrder, type AccountOrderSettings
 import { issueApiKey } from './api-keys.js';
 import { sendOrderMessage } from './order-chat.js';
 import type { AccountOrderRecord, Store } from './ports.js';
+import { createGame } from './games.js';
 import { createUser } from './user-accounts.js';
 import { actorFor } from './users.js';
 

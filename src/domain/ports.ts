@@ -132,6 +132,7 @@ export interface ApiKeyStore {
 export interface GameStore {
   create(game: { name: string; slug: string }): Promise<Game>;
   findById(id: number): Promise<Game | undefined>;
+  findBySlug(slug: string): Promise<Game | undefined>;
   first(): Promise<Game | undefined>;
 }
 

@@ -13,6 +13,7 @@ import { rateLimitHook } from './rate-limiting.js';
 import { accountOrderRoutes } from './routes/account-orders.js';
 import { adminAccountOrderRoutes } from './routes/admin/account-orders.js';
 import { adminApiKeyRoutes } from './routes/admin/api-keys.js';
+import { adminGameRoutes } from './routes/admin/games.js';
 import { adminUserRoutes } from './routes/admin/users.js';
 import { validatorCompiler } from './validation.js';
 
@@ -89,6 +90,7 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
   await app.register(async (admin) => {
     admin.addHook('onRequest', authenticationHook(app, { adminOnly: true }));
     await admin.register(adminUserRoutes);
+    await admin.register(adminGameRoutes);
     await admin.register(adminApiKeyRoutes);
     await admin.register(adminAccountOrderRoutes);
   }, { prefix: '/admin/v1' });

@@ -89,6 +89,9 @@ function gameStore(db: Db): GameStore {
     async findById(id) {
       return db.selectFrom('games').selectAll().where('id', '=', id).executeTakeFirst();
     },
+    async findBySlug(slug) {
+      return db.selectFrom('games').selectAll().where('slug', '=', slug).executeTakeFirst();
+    },
     async first() {
       return db.selectFrom('games').selectAll().orderBy('id').limit(1).executeTakeFirst();
     },

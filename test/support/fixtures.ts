@@ -1,0 +1,63 @@
+import { expect } from 'vitest';
+import type { ApiClient } from './api-client.js';
+
+let counter = 0;
+const unique = (prefix: string) => `${prefix}-${process.pid}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
+
+export interface TestUser {
+  id: number;
+  username: string;
+  role: 'seller' | 'buyer' | 'admin';
+  token: string;
+  keyId: number;
+}
+
+export interface OrderScenario {
+  seller: TestUser;
+  buyer: TestUser;
+  order: any;
+}
+
+/** Builds test data through the admin API only, as a marketplace back end would. */
+export class Fixtures {
+  constructor(private readonly admin: ApiClient) {}
+
+  async user(role: TestUser['role'], options: { expires_at?: number | null } = {}): Promise<TestUser> {
+    const created = await this.admin.post('/admin/v1/users', { username: unique(role), role });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const key = await this.admin.post(`/admin/v1/users/${created.body.data.id}/api-keys`, { name: 'test', expires_at: options.expires_at ?? null });
+    expect(key.status, JSON.stringify(key.body)).toBe(201);
+    return { ...created.body.data, token: key.body.data.token, keyId: key.body.data.id };
+  }
+
+  async order(seller: TestUser, buyer: TestUser, fields: Record<string, unknown> = {}): Promise<any> {
+    this.defaultGame ??= this.game();
+    const game = await this.defaultGame;
+    const created = await this.admin.post('/admin/v1/account-orders', {
+      game_id: game.id,
+      seller_id: seller.id,
+      buyer_id: buyer.id,
+      title: 'Test account',
+      price: '10.00',
+      ...fields,
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    return created.body.data;
+  }
+
+  async game(name = 'Test Game'): Promise<{ id: number; name: string; slug: string }> {
+    const created = await this.admin.post('/admin/v1/games', { name, slug: unique('game') });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    return created.body.data;
+  }
+
+  private defaultGame: Promise<{ id: number }> | null = null;
+
+  /** A seller, a buyer and one order between them in the given status. */
+  async scenario(status: 'pending' | 'in_delivery' | 'delivered' | 'refunded' = 'pending', fields: Record<string, unknown> = {}): Promise<OrderScenario> {
+    const seller = await this.user('seller');
+    const buyer = await this.user('buyer');
+    const order = await this.order(seller, buyer, { status, ...fields });
+    return { seller, buyer, order };
+  }
+}
