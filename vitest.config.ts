@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Each file starts its own servers on its own SQLite files; two cores, so two at a time.
     maxWorkers: 2,
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

@@ -1,0 +1,25 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { MemoryRateLimitStore } from '../../src/rate-limit/memory-rate-limit-store.js';
+
+const store = new MemoryRateLimitStore();
+afterAll(() => store.close());
+
+describe('MemoryRateLimitStore', () => {
+  it('allows `limit` hits per window, then rejects without counting, then opens a new window', async () => {
+    const t0 = 1_800_000_000_000;
+    const results = [];
+    for (let i = 0; i < 4; i++) results.push(await store.hit('k', 3, 60, t0 + i));
+    expect(results.map((r) => [r.allowed, r.remaining])).toEqual([[true, 2], [true, 1], [true, 0], [false, 0]]);
+    expect(results.every((r) => r.resetAt === (t0 + 60_000) / 1000)).toBe(true);
+
+    const later = await store.hit('k', 3, 60, t0 + 60_000);
+    expect(later).toEqual({ allowed: true, remaining: 2, resetAt: (t0 + 120_000) / 1000 });
+  });
+
+  it('keeps keys apart', async () => {
+    const t0 = 1_900_000_000_000;
+    await store.hit('a', 1, 60, t0);
+    expect((await store.hit('a', 1, 60, t0)).allowed).toBe(false);
+    expect((await store.hit('b', 1, 60, t0)).allowed).toBe(true);
+  });
+});
