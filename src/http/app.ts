@@ -16,6 +16,9 @@ import { adminApiKeyRoutes } from './routes/admin/api-keys.js';
 import { adminGameRoutes } from './routes/admin/games.js';
 import { adminUserRoutes } from './routes/admin/users.js';
 import { validatorCompiler } from './validation.js';
+import { AccountOrderSchema } from './schemas/account-order.js';
+import { ErrorBody, MoneySchema, ValidationErrorBody } from './schemas/common.js';
+import { MessageSchema, MessageSenderSchema } from './schemas/message.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -36,6 +39,10 @@ function registerBodyParsers(app: FastifyInstance): void {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
+}
+
+function jsonResponse(description: string, schema: object) {
+  return { description, content: { 'application/json': { schema: schema as Record<string, unknown> } } };
 }
 
 export async function buildApp(context: ParleyContext, options: AppOptions): Promise<FastifyInstance> {
@@ -68,7 +75,19 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
         version: options.version,
         description: 'Wire-compatible with GameBoost API v2. /admin/v1 is Parley\'s own operator API.',
       },
-      components: { securitySchemes: { BearerToken: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: { BearerToken: { type: 'http', scheme: 'bearer' } },
+        // Named as in GameBoost's document so generated clients get the same type names;
+        // the paths inline the very same schema objects.
+        schemas: { Message: MessageSchema, MessageSender: MessageSenderSchema, AccountOrder: AccountOrderSchema, Money: MoneySchema } as Record<string, object>,
+        responses: {
+          ErrorUnauthenticated: jsonResponse('User is not authenticated: the API key is missing, expired, revoked or invalid', ErrorBody),
+          ErrorForbidden: jsonResponse('The key may not act on this resource, or the order is not processing', ErrorBody),
+          ErrorNotFound: jsonResponse('Resource not found', ErrorBody),
+          ErrorValidation: jsonResponse('Validation errors, happens when the request data is invalid', ValidationErrorBody),
+          ErrorRateLimited: jsonResponse('Rate limit exceeded, happens when you exceed the rate limit for the endpoint', ErrorBody),
+        },
+      },
       tags: [{ name: 'Account Orders' }, { name: 'Admin' }, { name: 'Operations' }],
     },
   });
