@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDbFile } from '../support/parley.js';
-import { spawnParley, type ServerProcess } from '../support/server-process.js';
+import { clientFor, spawnParley, type ServerProcess } from '../support/server-process.js';
 
 let server: ServerProcess | null = null;
 afterEach(async () => {
@@ -21,26 +21,20 @@ describe('parley serve', () => {
 
     // Run the printed curl's request.
     const curl = /curl -sS -X POST (\S+) \\/.exec(banner)![1]!;
-    const sent = await fetch(curl, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${sellerKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ message: 'Hello from Parley!' }),
-    });
+    const path = new URL(curl).pathname;
+    const api = await clientFor(server.url);
+    const sent = await api.post(path, { message: 'Hello from Parley!' }, { token: sellerKey });
     expect(sent.status).toBe(200);
-    const admin = await fetch(`${server.url}/admin/v1/users`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'second-seller', role: 'seller' }),
-    });
+    const admin = await api.post('/admin/v1/users', { username: 'second-seller', role: 'seller' }, { token: adminKey });
     expect(admin.status).toBe(201);
 
     await server.kill();
     server = await spawnParley({ DATABASE_URL: dbFile });
     // Keys are shown once: a restart prints none, and the old ones still work.
     expect(server.output()).not.toContain('shown once');
-    const thread = await fetch(curl.replace(/^http:\/\/[^/]+/, server.url), { headers: { authorization: `Bearer ${sellerKey}` } });
+    const thread = await (await clientFor(server.url)).get(path, { token: sellerKey });
     expect(thread.status).toBe(200);
-    const texts = ((await thread.json()) as { data: { text: string }[] }).data.map((m) => m.text);
+    const texts = (thread.body as { data: { text: string }[] }).data.map((m) => m.text);
     expect(texts.at(-1)).toBe('Hello from Parley!');
   });
 

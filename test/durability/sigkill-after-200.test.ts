@@ -1,7 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDbFile } from '../support/parley.js';
-import { spawnParley, type ServerProcess } from '../support/server-process.js';
+import { clientFor, spawnParley, type ServerProcess } from '../support/server-process.js';
 
 let server: ServerProcess | null = null;
 afterEach(async () => {
@@ -21,16 +21,13 @@ describe('an answered 200 is never lost', () => {
     const acknowledged: string[] = [];
     let killed = false;
     const victim = server;
+    const api = await clientFor(server.url);
     const sends = Array.from({ length: 40 }, (_, i) =>
-      fetch(orderUrl, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${sellerKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ message: `burst ${i}` }),
-      })
-        .then(async (res) => {
+      api
+        .post(new URL(orderUrl).pathname, { message: `burst ${i}` }, { token: sellerKey })
+        .then((res) => {
           if (res.status !== 200) return;
-          const body = (await res.json()) as { data: { id: string } };
-          acknowledged.push(body.data.id);
+          acknowledged.push((res.body as { data: { id: string } }).data.id);
           if (acknowledged.length >= 5 && !killed) {
             killed = true;
             victim.child.kill('SIGKILL');

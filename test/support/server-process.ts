@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ApiClient } from './api-client.js';
+import { OpenApiValidator } from './openapi-validator.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -49,4 +51,10 @@ export async function spawnParley(env: Record<string, string>): Promise<ServerPr
       await exited;
     },
   };
+}
+
+/** An OpenAPI-validating client for a spawned server, like the in-process harness gives. */
+export async function clientFor(url: string): Promise<ApiClient> {
+  const document = await (await fetch(`${url}/api/openapi.json`)).json();
+  return new ApiClient(url, new OpenApiValidator(document));
 }
