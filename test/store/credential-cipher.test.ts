@@ -1,0 +1,46 @@
+import fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { CredentialCipher, loadOrCreateKey, parseEncryptionKey } from '../../src/store/credential-cipher.js';
+import { tempDbFile } from '../support/parley.js';
+
+describe('CredentialCipher', () => {
+  const cipher = new CredentialCipher(randomBytes(32));
+
+  it('round-trips Unicode text and never stores the plaintext or the same ciphertext twice', () => {
+    const secret = 'login: hunter2 / pass: 😀 ünïcode';
+    const a = cipher.encrypt(secret);
+    const b = cipher.encrypt(secret);
+    expect(a).not.toBe(b);
+    expect(a).not.toContain('hunter2');
+    expect(a.startsWith('v1:')).toBe(true);
+    expect(cipher.decrypt(a)).toBe(secret);
+  });
+
+  it('refuses a tampered value and a value sealed under another key', () => {
+    const sealed = cipher.encrypt('secret');
+    const raw = Buffer.from(sealed.slice(3), 'base64');
+    raw[raw.length - 1]! ^= 1;
+    expect(() => cipher.decrypt(`v1:${raw.toString('base64')}`)).toThrow();
+    expect(() => new CredentialCipher(randomBytes(32)).decrypt(sealed)).toThrow();
+  });
+});
+
+describe('encryption keys', () => {
+  it('parses hex and base64 keys of 32 bytes only', () => {
+    const key = randomBytes(32);
+    expect(parseEncryptionKey(key.toString('hex')).equals(key)).toBe(true);
+    expect(parseEncryptionKey(key.toString('base64')).equals(key)).toBe(true);
+    expect(() => parseEncryptionKey('short')).toThrow(/32 bytes/);
+  });
+
+  it('generates a key file beside the database once, owner-readable only, and reuses it', () => {
+    const db = tempDbFile();
+    const first = loadOrCreateKey(null, db);
+    expect(first.generated).toBe(`${db}.key`);
+    expect(fs.statSync(`${db}.key`).mode & 0o777).toBe(0o600);
+    const second = loadOrCreateKey(null, db);
+    expect(second.generated).toBeNull();
+    expect(second.key.equals(first.key)).toBe(true);
+  });
+});
