@@ -31,6 +31,39 @@ export interface AccountOrderSettings {
   eurUsdRate: number;
 }
 
+function moneyOrError(value: string | number | null | undefined, field: string, errors: FieldErrors): number | null {
+  if (value == null) return null;
+  try {
+    return parseMoneyInput(value, field);
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    Object.assign(errors, e.errors);
+    return null;
+  }
+}
+
+/**
+ * The checks that need the database or parsing beyond the schema: referenced users and game,
+ * money amounts. Fields that are absent are skipped, so the HTTP layer can run these next to
+ * the schema's own errors and report every problem of a request at once.
+ */
+async function resolveNewAccountOrder(store: Store, input: Partial<CreateAccountOrderInput>) {
+  const errors: FieldErrors = {};
+  const seller = input.seller_id !== undefined ? await store.users.findById(input.seller_id) : undefined;
+  if (input.seller_id !== undefined && seller?.role !== 'seller') errors.seller_id = ['The selected seller id is invalid.'];
+  const buyer = input.buyer_id !== undefined ? await store.users.findById(input.buyer_id) : undefined;
+  if (input.buyer_id !== undefined && buyer?.role !== 'buyer') errors.buyer_id = ['The selected buyer id is invalid.'];
+  const game = input.game_id != null ? await store.games.findById(input.game_id) : await store.games.first();
+  if (!game) errors.game_id = [input.game_id != null ? 'The selected game id is invalid.' : 'The game id field is required: no game exists yet.'];
+  const price = moneyOrError(input.price, 'price', errors) ?? 0;
+  const priceUsd = moneyOrError(input.price_usd, 'price_usd', errors);
+  return { errors, seller, buyer, game, price, priceUsd };
+}
+
+export async function checkNewAccountOrder(store: Store, input: Partial<CreateAccountOrderInput>): Promise<FieldErrors> {
+  return (await resolveNewAccountOrder(store, input)).errors;
+}
+
 /** Admin API: creates an order as a marketplace back end would after a purchase. */
 export async function createAccountOrder(
   store: Store,
@@ -38,28 +71,7 @@ export async function createAccountOrder(
   settings: AccountOrderSettings,
   now = unixNow(),
 ): Promise<AccountOrderRecord> {
-  const errors: FieldErrors = {};
-  const seller = await store.users.findById(input.seller_id);
-  if (!seller || seller.role !== 'seller') errors.seller_id = ['The selected seller id is invalid.'];
-  const buyer = await store.users.findById(input.buyer_id);
-  if (!buyer || buyer.role !== 'buyer') errors.buyer_id = ['The selected buyer id is invalid.'];
-  const game = input.game_id != null ? await store.games.findById(input.game_id) : await store.games.first();
-  if (!game) errors.game_id = [input.game_id != null ? 'The selected game id is invalid.' : 'The game id field is required: no game exists yet.'];
-
-  let price = 0;
-  let priceUsd: number | null = null;
-  try {
-    if (input.price != null) price = parseMoneyInput(input.price, 'price');
-  } catch (e) {
-    if (!(e instanceof ValidationError)) throw e;
-    Object.assign(errors, e.errors);
-  }
-  try {
-    if (input.price_usd != null) priceUsd = parseMoneyInput(input.price_usd, 'price_usd');
-  } catch (e) {
-    if (!(e instanceof ValidationError)) throw e;
-    Object.assign(errors, e.errors);
-  }
+  const { errors, seller, buyer, game, price, priceUsd } = await resolveNewAccountOrder(store, input);
   if (Object.keys(errors).length) throw new ValidationError(errors);
 
   const status = input.status ?? 'pending';

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { unixNow } from './clock.js';
-import { NotFoundError, UnauthenticatedError, ValidationError } from './errors.js';
+import { NotFoundError, UnauthenticatedError, ValidationError, type FieldErrors } from './errors.js';
 import type { ApiKeyRecord, Store } from './ports.js';
 import { actorFor, type Actor, type User } from './users.js';
 
@@ -22,6 +22,11 @@ export interface IssuedApiKey {
   token: string;
 }
 
+export function checkNewApiKey(input: { expires_at?: number | null }, now = unixNow()): FieldErrors {
+  if (input.expires_at != null && input.expires_at <= now) return { expires_at: ['The expires at field must be a date after now.'] };
+  return {};
+}
+
 export async function issueApiKey(
   store: Store,
   userId: number,
@@ -30,9 +35,8 @@ export async function issueApiKey(
 ): Promise<IssuedApiKey> {
   const user = await store.users.findById(userId);
   if (!user) throw new NotFoundError();
-  if (input.expires_at !== null && input.expires_at <= now) {
-    throw ValidationError.field('expires_at', 'The expires at field must be a date after now.');
-  }
+  const errors = checkNewApiKey(input, now);
+  if (Object.keys(errors).length) throw new ValidationError(errors);
   const token = generateToken();
   const key = await store.apiKeys.create({
     user_id: userId,

@@ -1,14 +1,20 @@
 import { unixNow } from './clock.js';
-import { NotFoundError, ValidationError } from './errors.js';
+import { NotFoundError, ValidationError, type FieldErrors } from './errors.js';
 import type { Store } from './ports.js';
 import type { User, UserRole } from './users.js';
 
 export const ADMIN_USERNAME = 'admin';
 
-export async function createUser(store: Store, input: { username: string; role: UserRole }, now = unixNow()): Promise<User> {
-  if (await store.users.findByUsername(input.username)) {
-    throw ValidationError.field('username', 'The username has already been taken.');
+export async function checkNewUser(store: Store, input: { username?: string }): Promise<FieldErrors> {
+  if (input.username !== undefined && (await store.users.findByUsername(input.username))) {
+    return { username: ['The username has already been taken.'] };
   }
+  return {};
+}
+
+export async function createUser(store: Store, input: { username: string; role: UserRole }, now = unixNow()): Promise<User> {
+  const errors = await checkNewUser(store, input);
+  if (Object.keys(errors).length) throw new ValidationError(errors);
   return store.users.create({ username: input.username, role: input.role, created_at: now });
 }
 

@@ -29,7 +29,7 @@ export interface AppOptions {
 
 function registerBodyParsers(app: FastifyInstance): void {
   const json = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
+  app.removeContentTypeParser(['application/json', 'text/plain']);
   // An empty JSON body is "no input" (Laravel), so a send without a body answers 422, not 400.
   app.addContentTypeParser(/^application\/([\w.-]+\+)?json/, { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (request, body, done) => {
     if ((body as string).trim() === '') return done(null, {});
@@ -64,7 +64,10 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
     reply.header('X-GameBoost-Request-Id', request.id);
   });
   app.addHook('preValidation', async (request) => {
-    if (request.body !== undefined) request.body = normalizeInput(request.body);
+    if (!request.routeOptions.schema?.body) return;
+    // Laravel reads input only from a JSON object: no body, `null`, `[]` or `"text"` is empty input.
+    const body = request.body;
+    request.body = body !== null && typeof body === 'object' && !Array.isArray(body) ? normalizeInput(body) : {};
   });
 
   await app.register(swagger, {

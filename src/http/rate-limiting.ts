@@ -15,7 +15,7 @@ function bucketsFor(request: FastifyRequest): Bucket[] {
 function setHeaders(reply: FastifyReply, limit: number, decision: RateLimitDecision): void {
   reply.header('X-RateLimit-Limit', String(limit));
   reply.header('X-RateLimit-Remaining', String(decision.remaining));
-  reply.header('X-Ratelimit-Reset', String(decision.resetAt));
+  reply.header('X-Ratelimit-Reset', String(Math.ceil(decision.resetAtMs / 1000)));
 }
 
 /**
@@ -35,7 +35,7 @@ export function rateLimitHook(app: FastifyInstance) {
       const decision = await rateLimitStore.hit(`${subject}:${bucket}`, limit, WINDOW_SECONDS, now);
       if (!decision.allowed) {
         setHeaders(reply, limit, decision);
-        throw new TooManyRequestsError(Math.max(1, decision.resetAt - Math.floor(now / 1000)));
+        throw new TooManyRequestsError(Math.max(1, Math.ceil((decision.resetAtMs - now) / 1000)));
       }
       if (!tightest || decision.remaining < tightest.decision.remaining) tightest = { limit, decision };
     }

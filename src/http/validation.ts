@@ -102,8 +102,20 @@ export function toFieldErrors(errors: readonly ErrorObject[]): FieldErrors {
  * route model binding and authorization run before the form request's rules. The handler calls
  * this once it has checked access.
  */
-export function assertValidRequest(request: FastifyRequest): void {
+export async function assertValidRequest(
+  request: FastifyRequest,
+  domainChecks?: (validFields: Record<string, unknown>) => FieldErrors | Promise<FieldErrors>,
+): Promise<void> {
   const error = request.validationError as (Error & { validation?: ErrorObject[] }) | undefined;
   if (!error) return;
-  throw new ValidationError(toFieldErrors(error.validation ?? []));
+  const errors = toFieldErrors(error.validation ?? []);
+  // Laravel reports every failing rule at once: run the domain's own checks on the fields that
+  // passed the schema, so "username taken" shows up next to "role invalid".
+  if (domainChecks) {
+    const failed = new Set(Object.keys(errors).map((field) => field.split('.')[0]));
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const valid = Object.fromEntries(Object.entries(body).filter(([key, value]) => !failed.has(key) && value !== null));
+    for (const [field, messages] of Object.entries(await domainChecks(valid))) if (!errors[field]) errors[field] = messages;
+  }
+  throw new ValidationError(errors);
 }

@@ -21,10 +21,10 @@ export class MemoryRateLimitStore implements RateLimitStore {
       window = { count: 0, resetAtMs: nowMs + windowSeconds * 1000 };
       this.windows.set(key, window);
     }
-    const resetAt = Math.ceil(window.resetAtMs / 1000);
-    if (window.count >= limit) return { allowed: false, remaining: 0, resetAt };
+    const { resetAtMs } = window;
+    if (window.count >= limit) return { allowed: false, remaining: 0, resetAtMs };
     window.count++;
-    return { allowed: true, remaining: limit - window.count, resetAt };
+    return { allowed: true, remaining: limit - window.count, resetAtMs };
   }
 
   private sweep(nowMs: number): void {

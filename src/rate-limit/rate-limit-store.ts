@@ -2,8 +2,8 @@ export interface RateLimitDecision {
   allowed: boolean;
   /** Requests left in the window after this one. */
   remaining: number;
-  /** Unix seconds when the window resets. */
-  resetAt: number;
+  /** Unix milliseconds when the window resets. */
+  resetAtMs: number;
 }
 
 /**

@@ -10,10 +10,10 @@ describe('MemoryRateLimitStore', () => {
     const results = [];
     for (let i = 0; i < 4; i++) results.push(await store.hit('k', 3, 60, t0 + i));
     expect(results.map((r) => [r.allowed, r.remaining])).toEqual([[true, 2], [true, 1], [true, 0], [false, 0]]);
-    expect(results.every((r) => r.resetAt === (t0 + 60_000) / 1000)).toBe(true);
+    expect(results.every((r) => r.resetAtMs === t0 + 60_000)).toBe(true);
 
     const later = await store.hit('k', 3, 60, t0 + 60_000);
-    expect(later).toEqual({ allowed: true, remaining: 2, resetAt: (t0 + 120_000) / 1000 });
+    expect(later).toEqual({ allowed: true, remaining: 2, resetAtMs: t0 + 120_000 });
   });
 
   it('keeps keys apart', async () => {

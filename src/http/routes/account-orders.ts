@@ -97,7 +97,7 @@ export const accountOrderRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const id = parseResourceId(request.params.accountOrder);
     await authorizeOrderChat(store, request.actor, 'account', id, 'send');
-    assertValidRequest(request);
+    await assertValidRequest(request);
     const message = await sendOrderMessage(store, request.actor, 'account', id, request.body.message);
     return { data: toMessageResource(message) };
   });

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { changeAccountOrderStatus, createAccountOrder, getAccountOrder, parseResourceId } from '../../../domain/account-orders.js';
+import { changeAccountOrderStatus, checkNewAccountOrder, createAccountOrder, getAccountOrder, parseResourceId } from '../../../domain/account-orders.js';
 import { DELIVERY_TIME_UNITS } from '../../../domain/delivery-time.js';
 import { ORDER_STATUSES } from '../../../domain/order-status.js';
 import { toAccountOrderResource } from '../../resources/account-order-resource.js';
@@ -52,7 +52,7 @@ export const adminAccountOrderRoutes: FastifyPluginAsyncTypebox = async (app) =>
       response: { 201: AccountOrderEnvelope, ...errorResponses(400, 401, 403, 413, 415, 422) },
     },
   }, async (request, reply) => {
-    assertValidRequest(request);
+    await assertValidRequest(request, (fields) => checkNewAccountOrder(store, fields));
     const order = await createAccountOrder(store, request.body, orderSettings);
     return reply.code(201).send({ data: toAccountOrderResource(order) });
   });
@@ -69,7 +69,7 @@ export const adminAccountOrderRoutes: FastifyPluginAsyncTypebox = async (app) =>
   }, async (request) => {
     const id = parseResourceId(request.params.accountOrder);
     await getAccountOrder(store, request.actor, id);
-    assertValidRequest(request);
+    await assertValidRequest(request);
     return { data: toAccountOrderResource(await changeAccountOrderStatus(store, id, request.body.status)) };
   });
 };

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { parseResourceId } from '../../../domain/account-orders.js';
-import { issueApiKey, revokeApiKey } from '../../../domain/api-keys.js';
+import { checkNewApiKey, issueApiKey, revokeApiKey } from '../../../domain/api-keys.js';
 import { getUser } from '../../../domain/user-accounts.js';
 import { errorResponses, IdParam, Nullable } from '../../schemas/common.js';
 import { assertValidRequest } from '../../validation.js';
@@ -39,7 +39,7 @@ export const adminApiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const userId = parseResourceId(request.params.user);
     await getUser(store, userId);
-    assertValidRequest(request);
+    await assertValidRequest(request, (fields) => checkNewApiKey(fields));
     const { key, token } = await issueApiKey(store, userId, { name: request.body.name, expires_at: request.body.expires_at ?? null });
     return reply.code(201).send({ data: { id: key.id, name: key.name, token, expires_at: key.expires_at, created_at: key.created_at } });
   });

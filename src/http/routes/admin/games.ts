@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { createGame } from '../../../domain/games.js';
+import { checkNewGame, createGame } from '../../../domain/games.js';
 import { GameSchema } from '../../schemas/account-order.js';
 import { errorResponses } from '../../schemas/common.js';
 import { assertValidRequest } from '../../validation.js';
@@ -19,7 +19,7 @@ export const adminGameRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: Type.Object({ data: GameSchema }, { additionalProperties: false }), ...errorResponses(400, 401, 403, 413, 415, 422) },
     },
   }, async (request, reply) => {
-    assertValidRequest(request);
+    await assertValidRequest(request, (fields) => checkNewGame(app.parley.store, fields));
     return reply.code(201).send({ data: await createGame(app.parley.store, request.body) });
   });
 };

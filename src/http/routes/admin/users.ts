@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { createUser } from '../../../domain/user-accounts.js';
+import { checkNewUser, createUser } from '../../../domain/user-accounts.js';
 import { USER_ROLES } from '../../../domain/users.js';
 import { errorResponses, StringEnum } from '../../schemas/common.js';
 import { assertValidRequest } from '../../validation.js';
@@ -27,7 +27,7 @@ export const adminUserRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: Type.Object({ data: UserSchema }, { additionalProperties: false }), ...errorResponses(400, 401, 403, 413, 415, 422) },
     },
   }, async (request, reply) => {
-    assertValidRequest(request);
+    await assertValidRequest(request, (fields) => checkNewUser(app.parley.store, fields));
     const user = await createUser(app.parley.store, request.body);
     return reply.code(201).send({ data: user });
   });

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestParley, type TestParley } from '../../support/parley.js';
+import { uniqueName } from '../admin-post-account-orders/helpers.js';
+
+let parley: TestParley;
+beforeAll(async () => {
+  parley = await startTestParley();
+});
+afterAll(() => parley.close());
+
+describe('POST /admin/v1/games -> 201', () => {
+  it('creates a game and answers {data: {id, name, slug}}', async () => {
+    const slug = uniqueName('league-of-legends');
+    const res = await parley.admin.post('/admin/v1/games', { name: 'League of Legends', slug });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body).toEqual({ data: { id: expect.any(Number), name: 'League of Legends', slug } });
+    const row = parley.readDb((db) => db.prepare('select id, name, slug from games where id = ?').get(res.body.data.id));
+    expect(row).toEqual(res.body.data);
+  });
+
+  it('trims the name and the slug', async () => {
+    const slug = uniqueName('valorant');
+    const res = await parley.admin.post('/admin/v1/games', { name: '  Valorant\n', slug: ` ${slug} ` });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body.data).toMatchObject({ name: 'Valorant', slug });
+  });
+
+  it.each(['a', 'cs2', 'world-of-warcraft', '2k24-x'])('accepts the slug %j', async (base) => {
+    const slug = `${base}-${uniqueName('s').replace(/[^a-z0-9-]/g, '')}`;
+    const res = await parley.admin.post('/admin/v1/games', { name: 'Some Game', slug });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body.data.slug).toBe(slug);
+  });
+
+  it('allows two games with the same name but different slugs', async () => {
+    const a = await parley.admin.post('/admin/v1/games', { name: 'Twin', slug: uniqueName('twin-a') });
+    const b = await parley.admin.post('/admin/v1/games', { name: 'Twin', slug: uniqueName('twin-b') });
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(a.body.data.id).not.toBe(b.body.data.id);
+  });
+
+  it('makes the game usable for orders, where it shows as {id, name, slug}', async () => {
+    const game = await parley.admin.post('/admin/v1/games', { name: 'Order Game', slug: uniqueName('order-game') });
+    expect(game.status, game.text).toBe(201);
+    const seller = await parley.fixtures.user('seller');
+    const buyer = await parley.fixtures.user('buyer');
+    const order = await parley.admin.post('/admin/v1/account-orders', {
+      seller_id: seller.id, buyer_id: buyer.id, title: 'Account', game_id: game.body.data.id,
+    });
+    expect(order.status, order.text).toBe(201);
+    expect(order.body.data.game).toEqual(game.body.data);
+  });
+});

@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestParley, type TestParley } from '../../support/parley.js';
+import { expectError, formOptions, MESSAGES, messagesPath, rawOptions, storedMessages } from './chat-helpers.js';
+
+const MIB = 1024 * 1024;
+
+let parley: TestParley;
+beforeAll(async () => {
+  parley = await startTestParley();
+});
+afterAll(() => parley.close());
+
+describe('POST /v2/account-orders/{accountOrder}/messages -> 413', () => {
+  it('answers {"message": "The request body is too large; the limit is 1 MiB."} for a JSON body over 1 MiB, and stores nothing', async () => {
+    const { seller, order } = await parley.fixtures.scenario('pending');
+    const res = await parley.api.post(messagesPath(order.id), { message: 'x'.repeat(MIB) }, { token: seller.token });
+    expectError(res, 413, MESSAGES.tooLarge);
+    expect(storedMessages(parley, order.id)).toEqual([]);
+  });
+
+  it('answers 413 one byte over the limit', async () => {
+    const { seller, order } = await parley.fixtures.scenario('pending');
+    const prefix = '{"message":"';
+    const suffix = '"}';
+    const body = prefix + 'y'.repeat(MIB + 1 - prefix.length - suffix.length) + suffix;
+    expect(Buffer.byteLength(body)).toBe(MIB + 1);
+    const res = await parley.api.post(messagesPath(order.id), undefined, rawOptions(seller.token, body, 'application/json'));
+    expectError(res, 413, MESSAGES.tooLarge);
+    expect(storedMessages(parley, order.id)).toEqual([]);
+  });
+
+  it('answers 413 for a form body over 1 MiB', async () => {
+    const { seller, order } = await parley.fixtures.scenario('pending');
+    const res = await parley.api.post(messagesPath(order.id), undefined, formOptions(seller.token, `message=${'z'.repeat(MIB + 16)}`));
+    expectError(res, 413, MESSAGES.tooLarge);
+    expect(storedMessages(parley, order.id)).toEqual([]);
+  });
+
+  it('answers 413 for a large body of malformed JSON (size is checked before parsing)', async () => {
+    const { seller, order } = await parley.fixtures.scenario('pending');
+    const res = await parley.api.post(messagesPath(order.id), undefined, rawOptions(seller.token, `{"message": ${'['.repeat(MIB + 16)}`, 'application/json'));
+    expectError(res, 413, MESSAGES.tooLarge);
+    expect(storedMessages(parley, order.id)).toEqual([]);
+  });
+});
