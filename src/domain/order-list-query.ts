@@ -111,7 +111,8 @@ export function parseOrderListParams(params: OrderListParams, sellerId: number |
   }
 
   if (params.sort !== undefined) {
-    for (const key of params.sort.split(',').map((s) => s.trim())) {
+    // Empty parts are dropped, as Spatie's query builder does: `sort=` means the default order.
+    for (const key of params.sort.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
       const descending = key.startsWith('-');
       const column = SORT_KEYS[descending ? key.slice(1) : key];
       if (!column) {

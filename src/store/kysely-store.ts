@@ -195,9 +195,9 @@ function accountOrderStore(db: Db): AccountOrderStore {
           .where(`account_orders.${range.column}`, '<', range.to);
       }
       if (query.search !== undefined) {
-        const pattern = `%${escapeLike(query.search)}%`;
+        const pattern = `%${escapeLike(query.search.toLowerCase())}%`;
         // Case-insensitive title match with an explicit ESCAPE for the backslashes escapeLike adds.
-        const title = sql<boolean>`lower(account_orders.title) like lower(${pattern}) escape '\\'`;
+        const title = sql<boolean>`unicode_lower(account_orders.title) like ${pattern} escape '\\'`;
         const search = query.search;
         filtered = filtered.where((eb) => (/^\d{1,15}$/.test(search) ? eb.or([eb('account_orders.id', '=', Number(search)), title]) : title));
       }
