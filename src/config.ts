@@ -14,6 +14,8 @@ export interface ParleyConfig {
   rateLimits: RateLimitConfig;
   /** Accepted as an admin key when set; never stored. */
   adminToken: string | null;
+  /** 32 bytes (hex or base64) sealing credentials at rest; null: a key file beside the database. */
+  encryptionKey: string | null;
   /** Seed demo data into an empty database on start. */
   seedDemo: boolean;
   logLevel: string;
@@ -55,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
       chat: intFrom(env, 'PARLEY_RATE_LIMIT_CHAT', 5),
     },
     adminToken: env.PARLEY_ADMIN_TOKEN?.trim() || null,
+    encryptionKey: env.PARLEY_ENCRYPTION_KEY?.trim() || null,
     seedDemo: !['0', 'false', 'no'].includes((env.PARLEY_SEED_DEMO ?? 'true').trim().toLowerCase()),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
     eurUsdRate,

@@ -10,6 +10,7 @@ import { ensureAdminUser } from './domain/user-accounts.js';
 import { buildApp } from './http/app.js';
 import { MemoryRateLimitStore } from './rate-limit/memory-rate-limit-store.js';
 import { openDatabase } from './store/database.js';
+import { CredentialCipher, loadOrCreateKey } from './store/credential-cipher.js';
 import { createKyselyStore } from './store/kysely-store.js';
 import { migrateToLatest } from './store/migrations.js';
 
@@ -39,7 +40,16 @@ export interface RunningParley {
 export async function startParley(config: ParleyConfig): Promise<RunningParley> {
   const { db, close: closeDb } = openDatabase(config.database);
   await migrateToLatest(db);
-  const store = createKyselyStore(db);
+  const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
+  const { key, generated } = loadOrCreateKey(config.encryptionKey, config.database.file);
+  if (generated) {
+    logger.warn(
+      { keyFile: generated },
+      'PARLEY_ENCRYPTION_KEY is not set: generated a credentials key and stored it beside the database. ' +
+        'Back it up with the database; without it, stored credentials cannot be read.',
+    );
+  }
+  const store = createKyselyStore(db, new CredentialCipher(key));
   const orderSettings = { eurUsdRate: config.eurUsdRate };
 
   const empty = (await store.users.count()) === 0;
@@ -62,7 +72,7 @@ export async function startParley(config: ParleyConfig): Promise<RunningParley> 
       rateLimitStore,
       orderSettings,
     },
-    { logger: pino({ level: config.logLevel, redact: ['req.headers.authorization'] }), version: VERSION },
+    { logger, version: VERSION },
   );
   const address = await app.listen({ host: config.host, port: config.port });
   return {

@@ -17,7 +17,8 @@ export function printStartBanner(parley: RunningParley, config: ParleyConfig): v
     lines.push(
       `Demo seller key (shown once): ${first.demo.sellerToken}`,
       `Demo buyer key  (shown once): ${first.demo.buyerToken}`,
-      `Demo orders: ${first.demo.orders.map((o) => `#${o.id} ${o.status}`).join(', ')}`,
+      `Demo account orders: ${first.demo.orders.map((o) => `#${o.id} ${o.status}`).join(', ')}`,
+      `Demo item order: #${first.demo.itemOrder.id}, currency order: #${first.demo.currencyOrder.id} (pending)`,
       '',
       'Send a message as the seller:',
       `  curl -sS -X POST ${base}/v2/account-orders/${pending.id}/messages \\`,

@@ -1,6 +1,6 @@
 import { ValidationError, type FieldErrors } from './errors.js';
 import { ORDER_STATUSES, type OrderStatus } from './order-status.js';
-import type { OrderDateColumn, OrderListQuery, OrderSortColumn } from './ports.js';
+import type { OrderDateColumn, OrderKind, OrderListQuery, OrderSortColumn } from './ports.js';
 
 /** The list endpoints' query as the client sent it: every value a string, brackets already resolved. */
 export interface OrderListParams {
@@ -59,7 +59,7 @@ export function parseDateRange(value: string): { from: number; to: number } | nu
  * Turns the client's strings into a store query, collecting every bad value into one 422
  * that names each field the way Laravel does (`filter.status`, `per_page`, `sort`).
  */
-export function parseOrderListParams(params: OrderListParams, sellerId: number | null): OrderListQuery & { page: number; perPage: number } {
+export function parseOrderListParams(params: OrderListParams, kind: OrderKind, sellerId: number | null): OrderListQuery & { page: number; perPage: number } {
   const errors: FieldErrors = {};
   const fail = (field: string, message: string) => {
     (errors[field] ??= []).push(message);
@@ -77,7 +77,7 @@ export function parseOrderListParams(params: OrderListParams, sellerId: number |
     } else perPage = Number(params.per_page);
   }
 
-  const query: OrderListQuery = { sellerId, dateRanges: [], sort: [], offset: 0, limit: perPage };
+  const query: OrderListQuery = { kind, sellerId, dateRanges: [], sort: [], offset: 0, limit: perPage };
   const f = params.filter;
 
   const idList = (name: string): number[] | undefined => {

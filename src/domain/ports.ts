@@ -31,8 +31,17 @@ export interface Rating {
   updated_at: number;
 }
 
-export interface AccountOrderFields {
-  account_offer_id: number;
+export const ORDER_KINDS = ['account', 'item', 'currency'] as const;
+/** The three kinds of sale with a chat; gift card orders have none. */
+export type OrderKind = (typeof ORDER_KINDS)[number];
+
+/**
+ * What every order kind stores. Kind-specific fields live in `details` (declared by each kind's
+ * API module); `credentials` is the one secret, plaintext here and encrypted by the store.
+ */
+export interface OrderFields {
+  kind: OrderKind;
+  offer_id: number;
   game_id: number;
   seller_id: number;
   buyer_id: number;
@@ -44,13 +53,12 @@ export interface AccountOrderFields {
   dispute_case_id: number | null;
   delivery_time_duration: number;
   delivery_time_unit: DeliveryTimeUnit;
-  is_manual_delivery: boolean;
-  credentials: string | null;
-  delivery_instructions: string | null;
+  /** EUR, minor units. */
   price_amount: number;
   price_usd_amount: number;
-  image_urls: string[];
   rating: Rating | null;
+  credentials: string | null;
+  details: Record<string, unknown>;
   created_at: number;
   updated_at: number;
   purchased_at: number;
@@ -58,13 +66,13 @@ export interface AccountOrderFields {
   refunded_at: number | null;
 }
 
-export interface AccountOrderRecord extends AccountOrderFields {
+export interface OrderRecord extends OrderFields {
   id: number;
   game: Game;
   buyer: { id: number; username: string };
 }
 
-export type OrderKind = 'account';
+export type OrderPatch = Partial<Omit<OrderFields, 'kind' | 'delivery_time_duration' | 'delivery_time_unit'>>;
 
 export interface MessageSender {
   id: number;
@@ -100,8 +108,10 @@ export const ORDER_SORT_COLUMNS = ['id', 'price_amount', 'delivery_time_seconds'
 export type OrderSortColumn = (typeof ORDER_SORT_COLUMNS)[number];
 
 export interface OrderListQuery {
+  kind: OrderKind;
   /** null lists every seller's orders (admin keys). */
   sellerId: number | null;
+  offerId?: number;
   ids?: number[];
   buyerIds?: number[];
   statuses?: OrderStatus[];
@@ -136,11 +146,11 @@ export interface GameStore {
   first(): Promise<Game | undefined>;
 }
 
-export interface AccountOrderStore {
-  insert(order: AccountOrderFields): Promise<AccountOrderRecord>;
-  findById(id: number): Promise<AccountOrderRecord | undefined>;
-  update(id: number, patch: Partial<AccountOrderFields>): Promise<AccountOrderRecord>;
-  list(query: OrderListQuery): Promise<{ rows: AccountOrderRecord[]; total: number }>;
+export interface OrderStore {
+  insert(order: OrderFields): Promise<OrderRecord>;
+  findById(kind: OrderKind, id: number): Promise<OrderRecord | undefined>;
+  update(kind: OrderKind, id: number, patch: OrderPatch): Promise<OrderRecord>;
+  list(query: OrderListQuery): Promise<{ rows: OrderRecord[]; total: number }>;
 }
 
 export interface MessageStore {
@@ -152,7 +162,7 @@ export interface Store {
   users: UserStore;
   apiKeys: ApiKeyStore;
   games: GameStore;
-  accountOrders: AccountOrderStore;
+  orders: OrderStore;
   messages: MessageStore;
   /** Runs fn atomically; everything fn writes through the given store commits or rolls back together. */
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;

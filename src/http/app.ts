@@ -10,13 +10,13 @@ import { registerErrorHandling } from './error-handler.js';
 import { normalizeInput } from './input-normalizer.js';
 import { parseQueryString } from './query-string.js';
 import { rateLimitHook } from './rate-limiting.js';
-import { accountOrderRoutes } from './routes/account-orders.js';
-import { adminAccountOrderRoutes } from './routes/admin/account-orders.js';
+import { ORDER_KIND_APIS } from './order-kinds/index.js';
+import { adminOrderRoutes } from './routes/admin/orders.js';
+import { orderRoutes } from './routes/orders.js';
 import { adminApiKeyRoutes } from './routes/admin/api-keys.js';
 import { adminGameRoutes } from './routes/admin/games.js';
 import { adminUserRoutes } from './routes/admin/users.js';
 import { validatorCompiler } from './validation.js';
-import { AccountOrderSchema } from './schemas/account-order.js';
 import { ErrorBody, MoneySchema, ValidationErrorBody } from './schemas/common.js';
 import { MessageSchema, MessageSenderSchema } from './schemas/message.js';
 
@@ -82,7 +82,12 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
         securitySchemes: { BearerToken: { type: 'http', scheme: 'bearer' } },
         // Named as in GameBoost's document so generated clients get the same type names;
         // the paths inline the very same schema objects.
-        schemas: { Message: MessageSchema, MessageSender: MessageSenderSchema, AccountOrder: AccountOrderSchema, Money: MoneySchema } as Record<string, object>,
+        schemas: {
+          Message: MessageSchema,
+          MessageSender: MessageSenderSchema,
+          Money: MoneySchema,
+          ...Object.fromEntries(ORDER_KIND_APIS.map((api) => [api.schemaName, api.schema])),
+        } as Record<string, object>,
         responses: {
           ErrorUnauthenticated: jsonResponse('User is not authenticated: the API key is missing, expired, revoked or invalid', ErrorBody),
           ErrorForbidden: jsonResponse('The key may not act on this resource, or the order is not processing', ErrorBody),
@@ -91,7 +96,7 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
           ErrorRateLimited: jsonResponse('Rate limit exceeded, happens when you exceed the rate limit for the endpoint', ErrorBody),
         },
       },
-      tags: [{ name: 'Account Orders' }, { name: 'Admin' }, { name: 'Operations' }],
+      tags: [...ORDER_KIND_APIS.map((api) => ({ name: api.tag })), { name: 'Admin' }, { name: 'Operations' }],
     },
   });
 
@@ -106,7 +111,7 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
   await app.register(async (v2) => {
     v2.addHook('onRequest', authenticationHook(app, { adminOnly: false }));
     v2.addHook('onRequest', rateLimitHook(app));
-    await v2.register(accountOrderRoutes);
+    for (const api of ORDER_KIND_APIS) await v2.register(orderRoutes(api));
   }, { prefix: '/v2' });
 
   await app.register(async (admin) => {
@@ -114,7 +119,7 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
     await admin.register(adminUserRoutes);
     await admin.register(adminGameRoutes);
     await admin.register(adminApiKeyRoutes);
-    await admin.register(adminAccountOrderRoutes);
+    for (const api of ORDER_KIND_APIS) await admin.register(adminOrderRoutes(api));
   }, { prefix: '/admin/v1' });
 
   return app;

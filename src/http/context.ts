@@ -1,5 +1,5 @@
 import type { ApiKeyAuthenticator } from '../domain/api-keys.js';
-import type { AccountOrderSettings } from '../domain/account-orders.js';
+import type { OrderSettings } from '../domain/orders.js';
 import type { Store } from '../domain/ports.js';
 import type { Actor } from '../domain/users.js';
 import type { RateLimitConfig } from '../config.js';
@@ -11,7 +11,7 @@ export interface ParleyContext {
   authenticator: ApiKeyAuthenticator;
   rateLimits: RateLimitConfig;
   rateLimitStore: RateLimitStore;
-  orderSettings: AccountOrderSettings;
+  orderSettings: OrderSettings;
 }
 
 declare module 'fastify' {

@@ -2,22 +2,23 @@ import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { deliveryTimeSeconds, type DeliveryTimeUnit } from '../domain/delivery-time.js';
 import type { OrderStatus } from '../domain/order-status.js';
 import type {
-  AccountOrderFields,
-  AccountOrderRecord,
-  AccountOrderStore,
   ApiKeyRecord,
   ApiKeyStore,
   GameStore,
   MessageRecord,
   MessageStore,
+  OrderFields,
   OrderKind,
   OrderListQuery,
+  OrderRecord,
+  OrderStore,
   Store,
   UserStore,
 } from '../domain/ports.js';
 import { SYSTEM_SENDER } from '../domain/system-sender.js';
 import type { User, UserRole } from '../domain/users.js';
-import type { AccountOrdersTable, Database, MessagesTable } from './schema.js';
+import type { CredentialCipher } from './credential-cipher.js';
+import type { Database, MessagesTable, OrdersTable } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -98,12 +99,13 @@ function gameStore(db: Db): GameStore {
   };
 }
 
-type OrderRow = Selectable<AccountOrdersTable> & { game_name: string; game_slug: string; buyer_username: string };
+type OrderRow = Selectable<OrdersTable> & { game_name: string; game_slug: string; buyer_username: string };
 
-function toAccountOrder(row: OrderRow): AccountOrderRecord {
+function toOrder(row: OrderRow, cipher: CredentialCipher): OrderRecord {
   return {
     id: row.id,
-    account_offer_id: row.account_offer_id,
+    kind: row.kind as OrderKind,
+    offer_id: row.offer_id,
     game_id: row.game_id,
     game: { id: row.game_id, name: row.game_name, slug: row.game_slug },
     seller_id: row.seller_id,
@@ -117,13 +119,11 @@ function toAccountOrder(row: OrderRow): AccountOrderRecord {
     dispute_case_id: row.dispute_case_id,
     delivery_time_duration: row.delivery_time_duration,
     delivery_time_unit: row.delivery_time_unit as DeliveryTimeUnit,
-    is_manual_delivery: row.is_manual_delivery === 1,
-    credentials: row.credentials,
-    delivery_instructions: row.delivery_instructions,
     price_amount: row.price_amount,
     price_usd_amount: row.price_usd_amount,
-    image_urls: JSON.parse(row.image_urls) as string[],
     rating: row.rating === null ? null : JSON.parse(row.rating),
+    credentials: row.credentials === null ? null : cipher.decrypt(row.credentials),
+    details: JSON.parse(row.details) as Record<string, unknown>,
     created_at: row.created_at,
     updated_at: row.updated_at,
     purchased_at: row.purchased_at,
@@ -132,14 +132,18 @@ function toAccountOrder(row: OrderRow): AccountOrderRecord {
   };
 }
 
-function toOrderColumns(fields: Partial<AccountOrderFields>): Partial<Omit<AccountOrdersTable, 'id'>> {
-  const { parameters, is_disputed, is_manual_delivery, image_urls, rating, delivery_time_duration, delivery_time_unit, ...plain } = fields;
-  const out: Partial<Omit<AccountOrdersTable, 'id'>> = { ...plain };
+function toOrderColumns(fields: Partial<OrderFields>, cipher: CredentialCipher): Partial<Omit<OrdersTable, 'id'>> {
+  const { parameters, is_disputed, rating, details, credentials, title, delivery_time_duration, delivery_time_unit, ...plain } = fields;
+  const out: Partial<Omit<OrdersTable, 'id'>> = { ...plain };
+  if (title !== undefined) {
+    out.title = title;
+    out.search_title = title.toLowerCase();
+  }
   if (parameters !== undefined) out.parameters = JSON.stringify(parameters);
   if (is_disputed !== undefined) out.is_disputed = is_disputed ? 1 : 0;
-  if (is_manual_delivery !== undefined) out.is_manual_delivery = is_manual_delivery ? 1 : 0;
-  if (image_urls !== undefined) out.image_urls = JSON.stringify(image_urls);
   if (rating !== undefined) out.rating = rating === null ? null : JSON.stringify(rating);
+  if (details !== undefined) out.details = JSON.stringify(details);
+  if (credentials !== undefined) out.credentials = credentials === null ? null : cipher.encrypt(credentials);
   if (delivery_time_duration !== undefined && delivery_time_unit !== undefined) {
     out.delivery_time_duration = delivery_time_duration;
     out.delivery_time_unit = delivery_time_unit;
@@ -155,59 +159,54 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-function accountOrderStore(db: Db): AccountOrderStore {
+function orderStore(db: Db, cipher: CredentialCipher): OrderStore {
   const base = () =>
     db
-      .selectFrom('account_orders')
-      .innerJoin('games', 'games.id', 'account_orders.game_id')
-      .innerJoin('users as buyer', 'buyer.id', 'account_orders.buyer_id');
+      .selectFrom('orders')
+      .innerJoin('games', 'games.id', 'orders.game_id')
+      .innerJoin('users as buyer', 'buyer.id', 'orders.buyer_id');
   const withColumns = <Q extends ReturnType<typeof base>>(q: Q) =>
-    q.selectAll('account_orders').select(['games.name as game_name', 'games.slug as game_slug', 'buyer.username as buyer_username']);
+    q.selectAll('orders').select(['games.name as game_name', 'games.slug as game_slug', 'buyer.username as buyer_username']);
 
-  const store: AccountOrderStore = {
+  const store: OrderStore = {
     async insert(fields) {
       const { id } = await db
-        .insertInto('account_orders')
-        .values(toOrderColumns(fields) as Omit<AccountOrdersTable, 'id'>)
+        .insertInto('orders')
+        .values(toOrderColumns(fields, cipher) as Omit<OrdersTable, 'id'>)
         .returning('id')
         .executeTakeFirstOrThrow();
-      return (await store.findById(id))!;
+      return (await store.findById(fields.kind, id))!;
     },
-    async findById(id) {
-      const row = await withColumns(base()).where('account_orders.id', '=', id).executeTakeFirst();
-      return row && toAccountOrder(row as OrderRow);
+    async findById(kind, id) {
+      const row = await withColumns(base()).where('orders.kind', '=', kind).where('orders.id', '=', id).executeTakeFirst();
+      return row && toOrder(row as OrderRow, cipher);
     },
-    async update(id, patch) {
-      const columns = toOrderColumns(patch);
-      await db.updateTable('account_orders').set(columns).where('id', '=', id).execute();
-      return (await store.findById(id))!;
+    async update(kind, id, patch) {
+      await db.updateTable('orders').set(toOrderColumns(patch, cipher)).where('kind', '=', kind).where('id', '=', id).execute();
+      return (await store.findById(kind, id))!;
     },
     async list(query: OrderListQuery) {
-      let filtered = base();
-      if (query.sellerId !== null) filtered = filtered.where('account_orders.seller_id', '=', query.sellerId);
-      if (query.ids) filtered = filtered.where('account_orders.id', 'in', query.ids);
-      if (query.buyerIds) filtered = filtered.where('account_orders.buyer_id', 'in', query.buyerIds);
-      if (query.gameIds) filtered = filtered.where('account_orders.game_id', 'in', query.gameIds);
-      if (query.statuses) filtered = filtered.where('account_orders.status', 'in', query.statuses);
+      let filtered = base().where('orders.kind', '=', query.kind);
+      if (query.sellerId !== null) filtered = filtered.where('orders.seller_id', '=', query.sellerId);
+      if (query.offerId !== undefined) filtered = filtered.where('orders.offer_id', '=', query.offerId);
+      if (query.ids) filtered = filtered.where('orders.id', 'in', query.ids);
+      if (query.buyerIds) filtered = filtered.where('orders.buyer_id', 'in', query.buyerIds);
+      if (query.gameIds) filtered = filtered.where('orders.game_id', 'in', query.gameIds);
+      if (query.statuses) filtered = filtered.where('orders.status', 'in', query.statuses);
       for (const range of query.dateRanges) {
-        filtered = filtered
-          .where(`account_orders.${range.column}`, '>=', range.from)
-          .where(`account_orders.${range.column}`, '<', range.to);
+        filtered = filtered.where(`orders.${range.column}`, '>=', range.from).where(`orders.${range.column}`, '<', range.to);
       }
       if (query.search !== undefined) {
-        const pattern = `%${escapeLike(query.search.toLowerCase())}%`;
-        // Case-insensitive title match with an explicit ESCAPE for the backslashes escapeLike adds.
-        const title = sql<boolean>`unicode_lower(account_orders.title) like ${pattern} escape '\\'`;
         const search = query.search;
-        filtered = filtered.where((eb) => (/^\d{1,15}$/.test(search) ? eb.or([eb('account_orders.id', '=', Number(search)), title]) : title));
+        // search_title is folded in Unicode at write time; an explicit ESCAPE makes % and _ literal.
+        const title = sql<boolean>`orders.search_title like ${`%${escapeLike(search.toLowerCase())}%`} escape '\\'`;
+        filtered = filtered.where((eb) => (/^\d{1,15}$/.test(search) ? eb.or([eb('orders.id', '=', Number(search)), title]) : title));
       }
-      const { total } = await filtered
-        .select((eb) => eb.fn.countAll<number>().as('total'))
-        .executeTakeFirstOrThrow();
+      const { total } = await filtered.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
       let page = withColumns(filtered);
-      for (const s of query.sort) page = page.orderBy(`account_orders.${s.column}`, s.direction);
+      for (const s of query.sort) page = page.orderBy(`orders.${s.column}`, s.direction);
       const rows = await page.limit(query.limit).offset(query.offset).execute();
-      return { rows: rows.map((r) => toAccountOrder(r as OrderRow)), total: Number(total) };
+      return { rows: rows.map((r) => toOrder(r as OrderRow, cipher)), total: Number(total) };
     },
   };
   return store;
@@ -258,16 +257,17 @@ function messageStore(db: Db): MessageStore {
   };
 }
 
-export function createKyselyStore(db: Db): Store {
+/** The domain's Store over Kysely; credentials are sealed with `cipher` on the way in and opened on the way out. */
+export function createKyselyStore(db: Db, cipher: CredentialCipher): Store {
   return {
     users: userStore(db),
     apiKeys: apiKeyStore(db),
     games: gameStore(db),
-    accountOrders: accountOrderStore(db),
+    orders: orderStore(db, cipher),
     messages: messageStore(db),
     async transaction(fn) {
-      if (db.isTransaction) return fn(createKyselyStore(db));
-      return (db as Kysely<Database>).transaction().execute((trx) => fn(createKyselyStore(trx)));
+      if (db.isTransaction) return fn(createKyselyStore(db, cipher));
+      return (db as Kysely<Database>).transaction().execute((trx) => fn(createKyselyStore(trx, cipher)));
     },
   };
 }

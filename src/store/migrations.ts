@@ -35,13 +35,15 @@ const migrations: Record<string, Migration> = {
         .execute();
 
       await db.schema
-        .createTable('account_orders')
+        .createTable('orders')
         .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-        .addColumn('account_offer_id', 'integer', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('offer_id', 'integer', (c) => c.notNull())
         .addColumn('game_id', 'integer', (c) => c.notNull().references('games.id'))
         .addColumn('seller_id', 'integer', (c) => c.notNull().references('users.id'))
         .addColumn('buyer_id', 'integer', (c) => c.notNull().references('users.id'))
         .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('search_title', 'text', (c) => c.notNull())
         .addColumn('description', 'text')
         .addColumn('parameters', 'text', (c) => c.notNull())
         .addColumn('status', 'text', (c) => c.notNull())
@@ -50,13 +52,11 @@ const migrations: Record<string, Migration> = {
         .addColumn('delivery_time_duration', 'integer', (c) => c.notNull())
         .addColumn('delivery_time_unit', 'text', (c) => c.notNull())
         .addColumn('delivery_time_seconds', 'integer', (c) => c.notNull())
-        .addColumn('is_manual_delivery', 'integer', (c) => c.notNull())
-        .addColumn('credentials', 'text')
-        .addColumn('delivery_instructions', 'text')
         .addColumn('price_amount', 'integer', (c) => c.notNull())
         .addColumn('price_usd_amount', 'integer', (c) => c.notNull())
-        .addColumn('image_urls', 'text', (c) => c.notNull())
         .addColumn('rating', 'text')
+        .addColumn('credentials', 'text')
+        .addColumn('details', 'text', (c) => c.notNull())
         .addColumn('created_at', 'integer', (c) => c.notNull())
         .addColumn('updated_at', 'integer', (c) => c.notNull())
         .addColumn('purchased_at', 'integer', (c) => c.notNull())
@@ -64,17 +64,17 @@ const migrations: Record<string, Migration> = {
         .addColumn('refunded_at', 'integer')
         .execute();
 
-      // The seller's list is always scoped by seller_id; one index per filter/sort column keeps
+      // A list is always scoped by kind and seller; one index per filter/sort column keeps
       // every page an index range scan whatever the table size.
       for (const column of ['id', 'status', 'game_id', 'buyer_id', 'price_amount', 'delivery_time_seconds',
         'created_at', 'updated_at', 'purchased_at', 'completed_at', 'refunded_at']) {
         await db.schema
-          .createIndex(`account_orders_seller_${column}`)
-          .on('account_orders')
-          .columns(['seller_id', column])
+          .createIndex(`orders_kind_seller_${column}`)
+          .on('orders')
+          .columns(['kind', 'seller_id', column])
           .execute();
       }
-      await db.schema.createIndex('account_orders_buyer').on('account_orders').column('buyer_id').execute();
+      await db.schema.createIndex('orders_kind_offer').on('orders').columns(['kind', 'offer_id', 'seller_id']).execute();
 
       await db.schema
         .createTable('messages')

@@ -25,13 +25,17 @@ export interface GamesTable {
   slug: string;
 }
 
-export interface AccountOrdersTable {
+/** Every kind of order in one table: common columns for the shared rules, `details` for the rest. */
+export interface OrdersTable {
   id: Generated<number>;
-  account_offer_id: number;
+  kind: string;
+  offer_id: number;
   game_id: number;
   seller_id: number;
   buyer_id: number;
   title: string;
+  /** Title folded to lower case in Unicode, for case-insensitive search on any dialect. */
+  search_title: string;
   description: string | null;
   parameters: string;
   status: string;
@@ -40,13 +44,12 @@ export interface AccountOrdersTable {
   delivery_time_duration: number;
   delivery_time_unit: string;
   delivery_time_seconds: number;
-  is_manual_delivery: number;
-  credentials: string | null;
-  delivery_instructions: string | null;
   price_amount: number;
   price_usd_amount: number;
-  image_urls: string;
   rating: string | null;
+  /** AES-256-GCM sealed, never plaintext. */
+  credentials: string | null;
+  details: string;
   created_at: number;
   updated_at: number;
   purchased_at: number;
@@ -71,6 +74,6 @@ export interface Database {
   users: UsersTable;
   api_keys: ApiKeysTable;
   games: GamesTable;
-  account_orders: AccountOrdersTable;
+  orders: OrdersTable;
   messages: MessagesTable;
 }

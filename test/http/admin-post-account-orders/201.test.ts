@@ -58,7 +58,8 @@ describe('POST /admin/v1/account-orders -> 201', () => {
 
     const row = orderRow(parley, order.id);
     expect(row).toMatchObject({
-      account_offer_id: order.id,
+      kind: 'account',
+      offer_id: order.id,
       game_id: firstGame.id,
       seller_id: seller.id,
       buyer_id: buyer.id,

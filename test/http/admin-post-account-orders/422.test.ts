@@ -25,12 +25,12 @@ const UNKNOWN_USER_ID = 999_999;
 async function expectErrors(fields: Record<string, unknown>, errors: Record<string, string[]>) {
   const body: Record<string, unknown> = { seller_id: seller.id, buyer_id: buyer.id, game_id: game.id, title: 'Account', price: '10.00', ...fields };
   for (const [k, v] of Object.entries(body)) if (v === undefined) delete body[k];
-  const orders = countRows(parley, 'account_orders');
+  const orders = countRows(parley, 'orders');
   const messages = countRows(parley, 'messages');
   const res = await parley.admin.post('/admin/v1/account-orders', body);
   expect(res.status, res.text).toBe(422);
   expect(res.body).toEqual({ message: 'The given data was invalid.', errors, request_id: expect.any(String) });
-  expect(countRows(parley, 'account_orders')).toBe(orders);
+  expect(countRows(parley, 'orders')).toBe(orders);
   expect(countRows(parley, 'messages')).toBe(messages);
 }
 
@@ -129,7 +129,7 @@ describe('POST /admin/v1/account-orders -> 422', () => {
   });
 
   it('rejects an empty body with the required fields', async () => {
-    const orders = countRows(parley, 'account_orders');
+    const orders = countRows(parley, 'orders');
     const res = await parley.admin.post('/admin/v1/account-orders', {});
     expect(res.status, res.text).toBe(422);
     expect(res.body.errors).toMatchObject({
@@ -137,7 +137,7 @@ describe('POST /admin/v1/account-orders -> 422', () => {
       buyer_id: ['The buyer id field is required.'],
       title: ['The title field is required.'],
     });
-    expect(countRows(parley, 'account_orders')).toBe(orders);
+    expect(countRows(parley, 'orders')).toBe(orders);
   });
 
   it('rejects an order without game_id when no game exists yet', async () => {
@@ -150,7 +150,7 @@ describe('POST /admin/v1/account-orders -> 422', () => {
       expect(Object.keys(res.body.errors)).toEqual(['game_id']);
       expect(res.body.errors.game_id).toHaveLength(1);
       expect(res.body.errors.game_id[0]).toMatch(/^The game id field/);
-      expect(empty.readDb((db) => db.prepare('select count(*) as n from account_orders').get())).toEqual({ n: 0 });
+      expect(empty.readDb((db) => db.prepare('select count(*) as n from orders').get())).toEqual({ n: 0 });
     } finally {
       await empty.close();
     }

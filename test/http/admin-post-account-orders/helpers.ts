@@ -18,7 +18,7 @@ export function countRows(parley: TestParley, table: string): number {
 }
 
 export function orderRow(parley: TestParley, id: number): Record<string, unknown> | undefined {
-  return parley.readDb((db) => db.prepare('select * from account_orders where id = ?').get(id) as Record<string, unknown> | undefined);
+  return parley.readDb((db) => db.prepare('select * from orders where id = ?').get(id) as Record<string, unknown> | undefined);
 }
 
 export function threadRows(parley: TestParley, orderId: number): Array<Record<string, unknown>> {

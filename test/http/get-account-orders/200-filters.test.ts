@@ -103,7 +103,7 @@ describe('GET /v2/account-orders -> 200 (whose orders)', () => {
   it('shows the admin token and admin keys every order of every seller', async () => {
     const one = await parley.fixtures.scenario('pending');
     const two = await parley.fixtures.scenario('refunded');
-    const total = parley.readDb((db) => (db.prepare('select count(*) as n from account_orders').get() as { n: number }).n);
+    const total = parley.readDb((db) => (db.prepare('select count(*) as n from orders').get() as { n: number }).n);
     const adminUser = await parley.fixtures.user('admin');
     for (const token of [parley.adminToken, adminUser.token]) {
       const res = await parley.api.get(listPath('per_page=50'), { token });

@@ -61,7 +61,7 @@ export function setOrderTimestamps(parley: TestParley, id: number, columns: Part
   try {
     db.pragma('busy_timeout = 5000');
     const result = db
-      .prepare(`update account_orders set ${names.map((n) => `${n} = @${n}`).join(', ')} where id = @id`)
+      .prepare(`update orders set ${names.map((n) => `${n} = @${n}`).join(', ')} where id = @id`)
       .run({ ...columns, id });
     expect(result.changes).toBe(1);
   } finally {

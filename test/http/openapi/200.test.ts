@@ -28,19 +28,34 @@ beforeAll(async () => {
 afterAll(() => parley.close());
 
 describe('GET /api/openapi.json', () => {
-  it('is an OpenAPI 3.1 document with every route of the core', () => {
+  it('is an OpenAPI 3.1 document with every route', () => {
     expect(served.openapi).toBe('3.1.0');
     expect(Object.keys(served.paths).sort()).toEqual([
       '/admin/v1/account-orders',
       '/admin/v1/account-orders/{accountOrder}',
       '/admin/v1/api-keys/{key}',
+      '/admin/v1/currency-orders',
+      '/admin/v1/currency-orders/{currencyOrder}',
       '/admin/v1/games',
+      '/admin/v1/item-orders',
+      '/admin/v1/item-orders/{itemOrder}',
       '/admin/v1/users',
       '/admin/v1/users/{user}/api-keys',
       '/health',
       '/v2/account-orders',
       '/v2/account-orders/{accountOrder}',
+      '/v2/account-orders/{accountOrder}/credentials',
       '/v2/account-orders/{accountOrder}/messages',
+      '/v2/currency-offers/{currencyOffer}/orders',
+      '/v2/currency-orders',
+      '/v2/currency-orders/{currencyOrder}',
+      '/v2/currency-orders/{currencyOrder}/complete',
+      '/v2/currency-orders/{currencyOrder}/messages',
+      '/v2/item-offers/{itemOffer}/orders',
+      '/v2/item-orders',
+      '/v2/item-orders/{itemOrder}',
+      '/v2/item-orders/{itemOrder}/complete',
+      '/v2/item-orders/{itemOrder}/messages',
     ]);
   });
 

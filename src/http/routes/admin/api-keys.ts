@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { parseResourceId } from '../../../domain/account-orders.js';
+import { parseResourceId } from '../../../domain/orders.js';
 import { checkNewApiKey, issueApiKey, revokeApiKey } from '../../../domain/api-keys.js';
 import { getUser } from '../../../domain/user-accounts.js';
 import { errorResponses, IdParam, Nullable } from '../../schemas/common.js';

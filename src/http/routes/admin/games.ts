@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { checkNewGame, createGame } from '../../../domain/games.js';
-import { GameSchema } from '../../schemas/account-order.js';
+import { GameSchema } from '../../schemas/order.js';
 import { errorResponses } from '../../schemas/common.js';
 import { assertValidRequest } from '../../validation.js';
 

@@ -1,32 +1,41 @@
 import { unixNow } from './clock.js';
-import { deliveryTimeSeconds, type DeliveryTimeUnit } from './delivery-time.js';
-import { ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from './errors.js';
+import type { DeliveryTimeUnit } from './delivery-time.js';
+import { NotFoundError, ValidationError, type FieldErrors } from './errors.js';
+import { authorizeOrder } from './order-access.js';
 import { newMessageId } from './message-id.js';
 import { parseMoneyInput } from './money.js';
 import { parseOrderListParams, type OrderListParams } from './order-list-query.js';
 import { assertTransition, statusChangeText, timestampsForStatus, type OrderStatus } from './order-status.js';
-import type { AccountOrderFields, AccountOrderRecord, Store } from './ports.js';
+import type { OrderFields, OrderKind, OrderPatch, OrderRecord, Store } from './ports.js';
 import type { Actor } from './users.js';
 
-export interface CreateAccountOrderInput {
+/**
+ * One order module for every kind of sale. What differs between account, item and currency
+ * orders (their own fields) arrives already shaped as `details` and `credentials`; the rules
+ * here (lifecycle, access, threads) are the same for all three.
+ */
+export interface CreateOrderInput {
+  kind: OrderKind;
   seller_id: number;
   buyer_id: number;
   title: string;
   description?: string | null;
+  /** EUR; a number or a decimal string. */
   price?: string | number | null;
   price_usd?: string | number | null;
+  /** The field that carries the price in errors (`price` or `price_eur`). */
+  price_field?: string;
   game_id?: number | null;
   status?: OrderStatus | null;
-  account_offer_id?: number | null;
+  offer_id?: number | null;
   parameters?: Record<string, unknown> | null;
-  is_manual_delivery?: boolean | null;
-  credentials?: string | null;
-  delivery_instructions?: string | null;
   delivery_time?: { duration: number; unit: DeliveryTimeUnit } | null;
-  image_urls?: string[] | null;
+  /** Plaintext; the store encrypts it. */
+  credentials?: string | null;
+  details?: Record<string, unknown>;
 }
 
-export interface AccountOrderSettings {
+export interface OrderSettings {
   /** EUR -> USD, used when `price_usd` is not given. */
   eurUsdRate: number;
 }
@@ -44,10 +53,10 @@ function moneyOrError(value: string | number | null | undefined, field: string, 
 
 /**
  * The checks that need the database or parsing beyond the schema: referenced users and game,
- * money amounts. Fields that are absent are skipped, so the HTTP layer can run these next to
- * the schema's own errors and report every problem of a request at once.
+ * money amounts. Absent fields are skipped, so the HTTP layer can run these next to the
+ * schema's own errors and report every problem of a request at once.
  */
-async function resolveNewAccountOrder(store: Store, input: Partial<CreateAccountOrderInput>) {
+async function resolveNewOrder(store: Store, input: Partial<CreateOrderInput>) {
   const errors: FieldErrors = {};
   const seller = input.seller_id !== undefined ? await store.users.findById(input.seller_id) : undefined;
   if (input.seller_id !== undefined && seller?.role !== 'seller') errors.seller_id = ['The selected seller id is invalid.'];
@@ -55,29 +64,25 @@ async function resolveNewAccountOrder(store: Store, input: Partial<CreateAccount
   if (input.buyer_id !== undefined && buyer?.role !== 'buyer') errors.buyer_id = ['The selected buyer id is invalid.'];
   const game = input.game_id != null ? await store.games.findById(input.game_id) : await store.games.first();
   if (!game) errors.game_id = [input.game_id != null ? 'The selected game id is invalid.' : 'The game id field is required: no game exists yet.'];
-  const price = moneyOrError(input.price, 'price', errors) ?? 0;
+  const price = moneyOrError(input.price, input.price_field ?? 'price', errors) ?? 0;
   const priceUsd = moneyOrError(input.price_usd, 'price_usd', errors);
   return { errors, seller, buyer, game, price, priceUsd };
 }
 
-export async function checkNewAccountOrder(store: Store, input: Partial<CreateAccountOrderInput>): Promise<FieldErrors> {
-  return (await resolveNewAccountOrder(store, input)).errors;
+export async function checkNewOrder(store: Store, input: Partial<CreateOrderInput>): Promise<FieldErrors> {
+  return (await resolveNewOrder(store, input)).errors;
 }
 
 /** Admin API: creates an order as a marketplace back end would after a purchase. */
-export async function createAccountOrder(
-  store: Store,
-  input: CreateAccountOrderInput,
-  settings: AccountOrderSettings,
-  now = unixNow(),
-): Promise<AccountOrderRecord> {
-  const { errors, seller, buyer, game, price, priceUsd } = await resolveNewAccountOrder(store, input);
+export async function createOrder(store: Store, input: CreateOrderInput, settings: OrderSettings, now = unixNow()): Promise<OrderRecord> {
+  const { errors, seller, buyer, game, price, priceUsd } = await resolveNewOrder(store, input);
   if (Object.keys(errors).length) throw new ValidationError(errors);
 
   const status = input.status ?? 'pending';
   const delivery = input.delivery_time ?? { duration: 1, unit: 'hours' as const };
-  const fields: AccountOrderFields = {
-    account_offer_id: input.account_offer_id ?? 0,
+  const fields: OrderFields = {
+    kind: input.kind,
+    offer_id: input.offer_id ?? 0,
     game_id: game!.id,
     seller_id: seller!.id,
     buyer_id: buyer!.id,
@@ -89,13 +94,11 @@ export async function createAccountOrder(
     dispute_case_id: null,
     delivery_time_duration: delivery.duration,
     delivery_time_unit: delivery.unit,
-    is_manual_delivery: input.is_manual_delivery ?? true,
-    credentials: input.credentials ?? null,
-    delivery_instructions: input.delivery_instructions ?? null,
     price_amount: price,
     price_usd_amount: priceUsd ?? Math.round(price * settings.eurUsdRate),
-    image_urls: input.image_urls ?? [],
     rating: null,
+    credentials: input.credentials ?? null,
+    details: input.details ?? {},
     created_at: now,
     updated_at: now,
     purchased_at: now,
@@ -104,57 +107,57 @@ export async function createAccountOrder(
     ...timestampsForStatus(status, now),
   };
   return store.transaction(async (tx) => {
-    const order = await tx.accountOrders.insert(fields);
+    const order = await tx.orders.insert(fields);
     // Without an offer to point at, the order stands for its own offer.
-    return input.account_offer_id == null ? tx.accountOrders.update(order.id, { account_offer_id: order.id }) : order;
+    return input.offer_id == null ? tx.orders.update(order.kind, order.id, { offer_id: order.id }) : order;
   });
+}
+
+/** Applies a patch and appends a system message to the thread; call inside a transaction. */
+export async function updateWithSystemMessage(store: Store, order: OrderRecord, patch: OrderPatch, text: string, now: number): Promise<OrderRecord> {
+  const updated = await store.orders.update(order.kind, order.id, { ...patch, updated_at: now });
+  await store.messages.insert({
+    id: newMessageId(),
+    order_kind: order.kind,
+    order_id: order.id,
+    type: 'system_message',
+    text,
+    attachment: null,
+    sender_id: null,
+    sent_at: now,
+  });
+  return updated;
 }
 
 /** Moves an order along its lifecycle and tells both parties in the thread, atomically. */
-export async function changeAccountOrderStatus(store: Store, id: number, to: OrderStatus, now = unixNow()): Promise<AccountOrderRecord> {
+export async function changeOrderStatus(store: Store, kind: OrderKind, id: number, to: OrderStatus, now = unixNow()): Promise<OrderRecord> {
   return store.transaction(async (tx) => {
-    const order = await tx.accountOrders.findById(id);
+    const order = await tx.orders.findById(kind, id);
     if (!order) throw new NotFoundError();
     assertTransition(order.status, to);
-    const updated = await tx.accountOrders.update(id, { status: to, updated_at: now, ...timestampsForStatus(to, now) });
-    await tx.messages.insert({
-      id: newMessageId(),
-      order_kind: 'account',
-      order_id: id,
-      type: 'system_message',
-      text: statusChangeText(order.status, to),
-      attachment: null,
-      sender_id: null,
-      sent_at: now,
-    });
-    return updated;
+    return updateWithSystemMessage(tx, order, { status: to, ...timestampsForStatus(to, now) }, statusChangeText(order.status, to), now);
   });
 }
 
-/** Sellers and buyers see their own orders; admin keys see every order. */
-export function assertParticipant(actor: Actor, order: { seller_id: number; buyer_id: number }): void {
-  if (actor.isAdmin) return;
-  if (order.seller_id !== actor.user.id && order.buyer_id !== actor.user.id) throw new ForbiddenError();
+export async function getOrder(store: Store, actor: Actor, kind: OrderKind, id: number): Promise<OrderRecord> {
+  return authorizeOrder(store, actor, kind, id, 'read');
 }
 
-export async function getAccountOrder(store: Store, actor: Actor, id: number): Promise<AccountOrderRecord> {
-  const order = await store.accountOrders.findById(id);
-  if (!order) throw new NotFoundError();
-  assertParticipant(actor, order);
-  return order;
-}
-
-export interface AccountOrderPage {
-  rows: AccountOrderRecord[];
+export interface OrderPage {
+  rows: OrderRecord[];
   total: number;
   page: number;
   perPage: number;
 }
 
-/** The caller's sales (orders where the caller is the seller); admin keys list every order. */
-export async function listAccountOrders(store: Store, actor: Actor, params: OrderListParams): Promise<AccountOrderPage> {
-  const query = parseOrderListParams(params, actor.isAdmin ? null : actor.user.id);
-  const { rows, total } = await store.accountOrders.list(query);
+/**
+ * The caller's sales of one kind (orders where the caller is the seller), optionally of one
+ * offer; admin keys list every seller's.
+ */
+export async function listOrders(store: Store, actor: Actor, kind: OrderKind, params: OrderListParams, offerId?: number): Promise<OrderPage> {
+  const query = parseOrderListParams(params, kind, actor.isAdmin ? null : actor.user.id);
+  if (offerId !== undefined) query.offerId = offerId;
+  const { rows, total } = await store.orders.list(query);
   return { rows, total, page: query.page, perPage: query.perPage };
 }
 

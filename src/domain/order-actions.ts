@@ -1,0 +1,34 @@
+import { unixNow } from './clock.js';
+import { authorizeOrder } from './order-access.js';
+import { updateWithSystemMessage } from './orders.js';
+import type { OrderKind, OrderRecord, Store } from './ports.js';
+import type { Actor } from './users.js';
+
+/**
+ * The seller marks a processing order delivered (`POST .../complete`): status delivered,
+ * completed_at set, and a system message in the thread, atomically.
+ */
+export async function completeOrder(store: Store, actor: Actor, kind: OrderKind, id: number, now = unixNow()): Promise<OrderRecord> {
+  return store.transaction(async (tx) => {
+    const order = await authorizeOrder(tx, actor, kind, id, 'complete');
+    return updateWithSystemMessage(tx, order, { status: 'delivered', completed_at: now }, 'The seller marked the order as delivered.', now);
+  });
+}
+
+/**
+ * Replaces the delivered credentials (`PATCH .../credentials`) and tells the buyer in the
+ * thread. The text of the credentials never goes into the message.
+ */
+export async function replaceOrderCredentials(
+  store: Store,
+  actor: Actor,
+  kind: OrderKind,
+  id: number,
+  credentials: string,
+  now = unixNow(),
+): Promise<OrderRecord> {
+  return store.transaction(async (tx) => {
+    const order = await authorizeOrder(tx, actor, kind, id, 'credentials');
+    return updateWithSystemMessage(tx, order, { credentials }, 'The seller updated the delivered credentials. Please check the order details.', now);
+  });
+}
