@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { ApiClient } from './api-client.js';
+import { ACCOUNT_ORDERS, type OrderKindCase } from './order-kinds.js';
 
 let counter = 0;
 const unique = (prefix: string) => `${prefix}-${process.pid}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
@@ -30,15 +31,16 @@ export class Fixtures {
     return { ...created.body.data, token: key.body.data.token, keyId: key.body.data.id };
   }
 
-  async order(seller: TestUser, buyer: TestUser, fields: Record<string, unknown> = {}): Promise<any> {
+  /** Creates an order of the given kind (account by default) through the admin API. */
+  async order(seller: TestUser, buyer: TestUser, fields: Record<string, unknown> = {}, kind: OrderKindCase = ACCOUNT_ORDERS): Promise<any> {
     this.defaultGame ??= this.game();
     const game = await this.defaultGame;
-    const created = await this.admin.post('/admin/v1/account-orders', {
+    const created = await this.admin.post(kind.adminPath, {
       game_id: game.id,
       seller_id: seller.id,
       buyer_id: buyer.id,
-      title: 'Test account',
-      price: '10.00',
+      title: `Test ${kind.kind} order`,
+      [kind.priceField]: '10.00',
       ...fields,
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
@@ -54,10 +56,14 @@ export class Fixtures {
   private defaultGame: Promise<{ id: number }> | null = null;
 
   /** A seller, a buyer and one order between them in the given status. */
-  async scenario(status: 'pending' | 'in_delivery' | 'delivered' | 'refunded' = 'pending', fields: Record<string, unknown> = {}): Promise<OrderScenario> {
+  async scenario(
+    status: 'pending' | 'in_delivery' | 'delivered' | 'refunded' = 'pending',
+    fields: Record<string, unknown> = {},
+    kind: OrderKindCase = ACCOUNT_ORDERS,
+  ): Promise<OrderScenario> {
     const seller = await this.user('seller');
     const buyer = await this.user('buyer');
-    const order = await this.order(seller, buyer, { status, ...fields });
+    const order = await this.order(seller, buyer, { status, ...fields }, kind);
     return { seller, buyer, order };
   }
 }
