@@ -11,6 +11,7 @@ import { buildApp } from './http/app.js';
 import { MemoryRateLimitStore } from './rate-limit/memory-rate-limit-store.js';
 import { openDatabase } from './store/database.js';
 import { CredentialCipher, loadOrCreateKey } from './store/credential-cipher.js';
+import { GroupCommitter } from './store/group-commit.js';
 import { createKyselyStore } from './store/kysely-store.js';
 import { migrateToLatest } from './store/migrations.js';
 
@@ -49,7 +50,7 @@ export async function startParley(config: ParleyConfig): Promise<RunningParley> 
         'Back it up with the database; without it, stored credentials cannot be read.',
     );
   }
-  const store = createKyselyStore(db, new CredentialCipher(key));
+  const store = createKyselyStore(db, new CredentialCipher(key), new GroupCommitter(db));
   const orderSettings = { eurUsdRate: config.eurUsdRate };
 
   const empty = (await store.users.count()) === 0;

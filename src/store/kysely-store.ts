@@ -18,6 +18,7 @@ import type {
 import { SYSTEM_SENDER } from '../domain/system-sender.js';
 import type { User, UserRole } from '../domain/users.js';
 import type { CredentialCipher } from './credential-cipher.js';
+import type { GroupCommitter } from './group-commit.js';
 import type { Database, MessagesTable, OrdersTable } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -257,8 +258,11 @@ function messageStore(db: Db): MessageStore {
   };
 }
 
-/** The domain's Store over Kysely; credentials are sealed with `cipher` on the way in and opened on the way out. */
-export function createKyselyStore(db: Db, cipher: CredentialCipher): Store {
+/**
+ * The domain's Store over Kysely; credentials are sealed with `cipher` on the way in and opened
+ * on the way out. With a group committer, top-level transactions share commits (SQLite).
+ */
+export function createKyselyStore(db: Db, cipher: CredentialCipher, committer: GroupCommitter | null = null): Store {
   return {
     users: userStore(db),
     apiKeys: apiKeyStore(db),
@@ -267,6 +271,7 @@ export function createKyselyStore(db: Db, cipher: CredentialCipher): Store {
     messages: messageStore(db),
     async transaction(fn) {
       if (db.isTransaction) return fn(createKyselyStore(db, cipher));
+      if (committer) return committer.run((trx) => fn(createKyselyStore(trx, cipher)));
       return (db as Kysely<Database>).transaction().execute((trx) => fn(createKyselyStore(trx, cipher)));
     },
   };

@@ -1,0 +1,75 @@
+import type { ControlledTransaction, Kysely, Transaction } from 'kysely';
+import type { Database } from './schema.js';
+
+interface PendingWork<T = unknown> {
+  work: (trx: Transaction<Database>) => Promise<T>;
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Upper bound on one batch, so a burst cannot stretch one commit's latency without limit. */
+const MAX_BATCH = 256;
+
+/**
+ * Group commit for SQLite with synchronous=FULL: the write transactions that arrive while a
+ * commit is being prepared share one BEGIN ... COMMIT and therefore one fsync.
+ *
+ * - Each unit of work runs inside its own SAVEPOINT: if it throws, only its own writes are
+ *   rolled back and only its caller sees the error.
+ * - Every promise settles after COMMIT returns: a caller that replies 200 on resolution has
+ *   its write on disk. If the COMMIT itself fails, every unit of that batch is rejected with
+ *   the commit error and none of them is stored; the next batch starts clean.
+ */
+export class GroupCommitter {
+  private queue: PendingWork[] = [];
+  private running = false;
+
+  constructor(private readonly db: Kysely<Database>) {}
+
+  run<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve, reject } as PendingWork);
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.running || this.queue.length === 0) return;
+    this.running = true;
+    // Let the requests already parsed in this turn of the event loop join the batch.
+    setImmediate(() => void this.flush());
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.queue.splice(0, MAX_BATCH);
+    const done: { item: PendingWork; value: unknown }[] = [];
+    let trx: ControlledTransaction<Database> | null = null;
+    try {
+      trx = await this.db.startTransaction().execute();
+      for (const [index, item] of batch.entries()) {
+        const name = `unit_${index}`;
+        const unit = (await trx.savepoint(name).execute()) as unknown as ControlledTransaction<Database, [string]>;
+        try {
+          const value = await item.work(unit);
+          await unit.releaseSavepoint(name).execute();
+          done.push({ item, value });
+        } catch (error) {
+          await unit.rollbackToSavepoint(name).execute();
+          await unit.releaseSavepoint(name).execute();
+          item.reject(error);
+        }
+      }
+      await trx.commit().execute();
+      trx = null;
+      for (const { item, value } of done) item.resolve(value);
+    } catch (error) {
+      if (trx) await trx.rollback().execute().catch(() => undefined);
+      for (const { item } of done) item.reject(error);
+      // Units that had not run yet (BEGIN failed) fail with the same error.
+      for (const item of batch) if (!done.some((d) => d.item === item)) item.reject(error);
+    } finally {
+      this.running = false;
+      this.schedule();
+    }
+  }
+}
