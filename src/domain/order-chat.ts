@@ -24,7 +24,7 @@ export async function sendOrderMessage(store: Store, actor: Actor, kind: OrderKi
       type: 'user_message',
       text,
       attachment: null,
-      sender_id: actor.user.id,
+      sender: actor.user,
       sent_at: now,
     });
   });

@@ -123,7 +123,7 @@ export async function updateWithSystemMessage(store: Store, order: OrderRecord, 
     type: 'system_message',
     text,
     attachment: null,
-    sender_id: null,
+    sender: null,
     sent_at: now,
   });
   return updated;

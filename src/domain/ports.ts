@@ -98,7 +98,8 @@ export interface NewMessage {
   type: MessageRecord['type'];
   text: string;
   attachment: Record<string, unknown> | null;
-  sender_id: number | null;
+  /** null for system messages. */
+  sender: User | null;
   sent_at: number;
 }
 

@@ -15,7 +15,7 @@ import type {
   Store,
   UserStore,
 } from '../domain/ports.js';
-import { SYSTEM_SENDER } from '../domain/system-sender.js';
+import { messageSender } from '../domain/system-sender.js';
 import type { User, UserRole } from '../domain/users.js';
 import type { CredentialCipher } from './credential-cipher.js';
 import type { GroupCommitter } from './group-commit.js';
@@ -224,9 +224,7 @@ function toMessage(row: MessageRow): MessageRecord {
     text: row.text,
     attachment: row.attachment === null ? null : JSON.parse(row.attachment),
     // is_admin is "only present for admin messages": null for everyone else.
-    sender: row.sender_id === null
-      ? SYSTEM_SENDER
-      : { id: row.sender_id, username: row.sender_username ?? '', is_admin: row.sender_role === 'admin' ? true : null },
+    sender: messageSender(row.sender_id === null ? null : { id: row.sender_id, username: row.sender_username ?? '', role: row.sender_role as UserRole }),
     sent_at: row.sent_at,
   };
 }
@@ -240,12 +238,14 @@ function messageStore(db: Db): MessageStore {
       .select(['users.username as sender_username', 'users.role as sender_role']);
   return {
     async insert(message) {
+      const { sender, ...columns } = message;
       await db
         .insertInto('messages')
-        .values({ ...message, attachment: message.attachment === null ? null : JSON.stringify(message.attachment) })
+        .values({ ...columns, sender_id: sender?.id ?? null, attachment: message.attachment === null ? null : JSON.stringify(message.attachment) })
         .execute();
-      const row = await base().where('messages.id', '=', message.id).executeTakeFirstOrThrow();
-      return toMessage(row);
+      // Everything the record holds is known already: no read-back on the hot path.
+      const { order_kind, order_id, id, type, text, attachment, sent_at } = message;
+      return { id, order_kind, order_id, type, text, attachment, sender: messageSender(sender), sent_at };
     },
     async listThread(kind, orderId) {
       const rows = await base()

@@ -101,7 +101,9 @@ export function orderRoutes(api: OrderKindApi): FastifyPluginAsyncTypebox {
       },
     }, async (request) => {
       const id = idOf(request);
-      await authorizeOrder(store, request.actor, api.kind, id, 'send');
+      // A valid body needs no separate check: the send re-checks access in its transaction.
+      // An invalid one must still answer 404/403 before 422.
+      if (request.validationError) await authorizeOrder(store, request.actor, api.kind, id, 'send');
       await assertValidRequest(request);
       const message = await sendOrderMessage(store, request.actor, api.kind, id, (request.body as { message: string }).message);
       return { data: toMessageResource(message) };
