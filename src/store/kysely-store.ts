@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type SelectQueryBuilder, type Transaction } from 'kysely';
 import { deliveryTimeSeconds, type DeliveryTimeUnit } from '../domain/delivery-time.js';
 import type { OrderStatus } from '../domain/order-status.js';
 import type {
@@ -160,6 +160,29 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/** The list's WHERE clause, shared by the count and the page queries. */
+function applyOrderFilters<QB extends SelectQueryBuilder<Database, 'orders', object>>(qb: QB, query: OrderListQuery): QB {
+  // Kysely cannot type a WHERE shared by builders of different join shapes; the refs are all `orders.*`.
+  let q = qb as unknown as SelectQueryBuilder<Database, 'orders', object>;
+  q = q.where('orders.kind', '=', query.kind);
+  if (query.sellerId !== null) q = q.where('orders.seller_id', '=', query.sellerId);
+  if (query.offerId !== undefined) q = q.where('orders.offer_id', '=', query.offerId);
+  if (query.ids) q = q.where('orders.id', 'in', query.ids);
+  if (query.buyerIds) q = q.where('orders.buyer_id', 'in', query.buyerIds);
+  if (query.gameIds) q = q.where('orders.game_id', 'in', query.gameIds);
+  if (query.statuses) q = q.where('orders.status', 'in', query.statuses);
+  for (const range of query.dateRanges) {
+    q = q.where(`orders.${range.column}`, '>=', range.from).where(`orders.${range.column}`, '<', range.to);
+  }
+  if (query.search !== undefined) {
+    const search = query.search;
+    // search_title is folded in Unicode at write time; an explicit ESCAPE makes % and _ literal.
+    const title = sql<boolean>`orders.search_title like ${`%${escapeLike(search.toLowerCase())}%`} escape '\\'`;
+    q = q.where((eb) => (/^\d{1,15}$/.test(search) ? eb.or([eb('orders.id', '=', Number(search)), title]) : title));
+  }
+  return q as unknown as QB;
+}
+
 function orderStore(db: Db, cipher: CredentialCipher): OrderStore {
   const base = () =>
     db
@@ -187,24 +210,12 @@ function orderStore(db: Db, cipher: CredentialCipher): OrderStore {
       return (await store.findById(kind, id))!;
     },
     async list(query: OrderListQuery) {
-      let filtered = base().where('orders.kind', '=', query.kind);
-      if (query.sellerId !== null) filtered = filtered.where('orders.seller_id', '=', query.sellerId);
-      if (query.offerId !== undefined) filtered = filtered.where('orders.offer_id', '=', query.offerId);
-      if (query.ids) filtered = filtered.where('orders.id', 'in', query.ids);
-      if (query.buyerIds) filtered = filtered.where('orders.buyer_id', 'in', query.buyerIds);
-      if (query.gameIds) filtered = filtered.where('orders.game_id', 'in', query.gameIds);
-      if (query.statuses) filtered = filtered.where('orders.status', 'in', query.statuses);
-      for (const range of query.dateRanges) {
-        filtered = filtered.where(`orders.${range.column}`, '>=', range.from).where(`orders.${range.column}`, '<', range.to);
-      }
-      if (query.search !== undefined) {
-        const search = query.search;
-        // search_title is folded in Unicode at write time; an explicit ESCAPE makes % and _ literal.
-        const title = sql<boolean>`orders.search_title like ${`%${escapeLike(search.toLowerCase())}%`} escape '\\'`;
-        filtered = filtered.where((eb) => (/^\d{1,15}$/.test(search) ? eb.or([eb('orders.id', '=', Number(search)), title]) : title));
-      }
-      const { total } = await filtered.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-      let page = withColumns(filtered);
+      // The count needs no joins (they never drop a row: both are foreign keys), so it stays an
+      // index scan; only the page itself joins the game and the buyer.
+      const { total } = await applyOrderFilters(db.selectFrom('orders'), query)
+        .select((eb) => eb.fn.countAll<number>().as('total'))
+        .executeTakeFirstOrThrow();
+      let page = withColumns(applyOrderFilters(base(), query));
       for (const s of query.sort) page = page.orderBy(`orders.${s.column}`, s.direction);
       const rows = await page.limit(query.limit).offset(query.offset).execute();
       return { rows: rows.map((r) => toOrder(r as OrderRow, cipher)), total: Number(total) };

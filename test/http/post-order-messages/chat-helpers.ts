@@ -1,10 +1,12 @@
 import { expect } from 'vitest';
 import type { ApiResponse } from '../../support/api-client.js';
+import type { OrderKindCase } from '../../support/order-kinds.js';
 import type { TestParley } from '../../support/parley.js';
 
-/** Shared by the POST and GET message tests. */
+/** Shared by the POST and GET message tests, which run every case for each kind in ORDER_KIND_CASES. */
 
-export const messagesPath = (orderId: number | string) => `/v2/account-orders/${orderId}/messages`;
+/** The chat of one order of the given kind: `/v2/<kind>-orders/{id}/messages`. */
+export const messagesPath = (kind: OrderKindCase, orderId: number | string) => `${kind.path}/${orderId}/messages`;
 
 /** Crockford base32, 26 characters, the first 10 encoding the creation time in ms. */
 export const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -47,11 +49,16 @@ export function expectValidationError(res: ApiResponse, errors: Record<string, s
   });
 }
 
-/** Rows of one order's thread, straight from SQLite. */
-export function storedMessages(parley: TestParley, orderId: number): Array<Record<string, unknown>> {
+/** Rows of one order's thread (this kind, this id), straight from SQLite. */
+export function storedMessages(parley: TestParley, kind: OrderKindCase, orderId: number): Array<Record<string, unknown>> {
   return parley.readDb((db) =>
-    db.prepare("select * from messages where order_kind = 'account' and order_id = ? order by id").all(orderId) as Array<Record<string, unknown>>,
+    db.prepare('select * from messages where order_kind = ? and order_id = ? order by id').all(kind.kind, orderId) as Array<Record<string, unknown>>,
   );
+}
+
+/** Rows of every kind stored under this numeric id: a thread must never leak into another kind's. */
+export function storedMessagesAnyKind(parley: TestParley, orderId: number): Array<Record<string, unknown>> {
+  return parley.readDb((db) => db.prepare('select * from messages where order_id = ? order by id').all(orderId) as Array<Record<string, unknown>>);
 }
 
 export function totalMessages(parley: TestParley): number {
