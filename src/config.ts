@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_RETRY_SCHEDULE } from './webhooks/delivery-worker.js';
 
 /** Requests per minute per key; 0 switches a bucket off. */
 export interface RateLimitConfig {
@@ -7,11 +8,24 @@ export interface RateLimitConfig {
   chat: number;
 }
 
+export interface WebhookConfig {
+  /** Seconds before each retry; length + 1 attempts in all. */
+  retrySchedule: number[];
+  secretGraceSeconds: number;
+  pollMs: number;
+  timeoutMs: number;
+  leaseMs: number;
+}
+
 export interface ParleyConfig {
   host: string;
   port: number;
   database: { dialect: 'sqlite'; file: string };
   rateLimits: RateLimitConfig;
+  /** Redis holding the rate-limit counters, shared by every instance; null: counters in this process. */
+  redisUrl: string | null;
+  /** Separates the counters of deployments sharing one Redis (keys `parley:rl:<namespace>:...`). */
+  redisNamespace: string | null;
   /** Accepted as an admin key when set; never stored. */
   adminToken: string | null;
   /** 32 bytes (hex or base64) sealing credentials at rest; null: a key file beside the database. */
@@ -19,6 +33,9 @@ export interface ParleyConfig {
   /** Seed demo data into an empty database on start. */
   seedDemo: boolean;
   logLevel: string;
+  /** sandbox accepts http and loopback webhook URLs; production only public https ones. */
+  env: 'sandbox' | 'production';
+  webhooks: WebhookConfig;
   /** EUR -> USD rate used when an order is created without `price_usd`. */
   eurUsdRate: number;
 }
@@ -43,7 +60,26 @@ export function parseDatabaseUrl(raw: string | undefined, cwd = process.cwd()): 
   return { dialect: 'sqlite', file: file === ':memory:' ? file : path.resolve(cwd, file) };
 }
 
+function retryScheduleFrom(raw: string | undefined): number[] {
+  if (raw === undefined || raw.trim() === '') return DEFAULT_RETRY_SCHEDULE;
+  const parts = raw.split(',').map((p) => p.trim());
+  if (parts.some((p) => !/^\d+(\.\d+)?$/.test(p))) {
+    throw new ConfigError('PARLEY_WEBHOOK_RETRY_SCHEDULE must be a comma list of seconds, e.g. "10,60,300"');
+  }
+  return parts.map(Number);
+}
+
+/** `redis://` or `rediss://` (TLS); unset or empty: no Redis. */
+export function parseRedisUrl(raw: string | undefined): string | null {
+  const value = raw?.trim();
+  if (!value) return null;
+  if (!/^rediss?:\/\/./i.test(value)) throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL');
+  return value;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
+  const parleyEnv = (env.PARLEY_ENV?.trim() || 'sandbox').toLowerCase();
+  if (parleyEnv !== 'sandbox' && parleyEnv !== 'production') throw new ConfigError('PARLEY_ENV must be sandbox or production');
   const rate = env.PARLEY_EUR_USD_RATE?.trim();
   const eurUsdRate = rate ? Number(rate) : 1.08;
   if (!Number.isFinite(eurUsdRate) || eurUsdRate <= 0) throw new ConfigError('PARLEY_EUR_USD_RATE must be a positive number');
@@ -56,10 +92,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
       writes: intFrom(env, 'PARLEY_RATE_LIMIT_WRITES', 500),
       chat: intFrom(env, 'PARLEY_RATE_LIMIT_CHAT', 5),
     },
+    redisUrl: parseRedisUrl(env.REDIS_URL),
+    redisNamespace: env.PARLEY_REDIS_NAMESPACE?.trim() || null,
     adminToken: env.PARLEY_ADMIN_TOKEN?.trim() || null,
     encryptionKey: env.PARLEY_ENCRYPTION_KEY?.trim() || null,
     seedDemo: !['0', 'false', 'no'].includes((env.PARLEY_SEED_DEMO ?? 'true').trim().toLowerCase()),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
+    env: parleyEnv,
+    webhooks: {
+      retrySchedule: retryScheduleFrom(env.PARLEY_WEBHOOK_RETRY_SCHEDULE),
+      secretGraceSeconds: intFrom(env, 'PARLEY_WEBHOOK_SECRET_GRACE_SECONDS', 86400),
+      pollMs: intFrom(env, 'PARLEY_WEBHOOK_POLL_MS', 250),
+      timeoutMs: 10_000,
+      leaseMs: 20_000,
+    },
     eurUsdRate,
   };
 }

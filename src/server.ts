@@ -8,10 +8,14 @@ import { ApiKeyAuthenticator, issueApiKey } from './domain/api-keys.js';
 import { seedDemo, type DemoSeed } from './domain/demo-seed.js';
 import { ensureAdminUser } from './domain/user-accounts.js';
 import { buildApp } from './http/app.js';
-import { MemoryRateLimitStore } from './rate-limit/memory-rate-limit-store.js';
+import { createRateLimitStore } from './rate-limit/create-rate-limit-store.js';
 import { openDatabase } from './store/database.js';
 import { CredentialCipher, loadOrCreateKey } from './store/credential-cipher.js';
+import { KyselyDeliveryQueue } from './store/delivery-queue.js';
 import { GroupCommitter } from './store/group-commit.js';
+import { WebhookDeliveryWorker } from './webhooks/delivery-worker.js';
+import { formatWebhookEvent } from './webhooks/event-format.js';
+import { createUrlPolicy } from './webhooks/url-policy.js';
 import { createKyselyStore } from './store/kysely-store.js';
 import { migrateToLatest } from './store/migrations.js';
 
@@ -42,6 +46,14 @@ export async function startParley(config: ParleyConfig): Promise<RunningParley> 
   const { db, close: closeDb } = openDatabase(config.database);
   await migrateToLatest(db);
   const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
+  // Before seeding: a first start that cannot reach Redis must not seed and lose the once-shown keys.
+  const rateLimitStore = await createRateLimitStore(config.redisUrl, {
+    namespace: config.redisNamespace ?? undefined,
+    onError: (error) => logger.error({ err: error }, 'Redis (rate limits): connection error'),
+  }).catch(async (error: unknown) => {
+    await closeDb();
+    throw error;
+  });
   const { key, generated } = loadOrCreateKey(config.encryptionKey, config.database.file);
   if (generated) {
     logger.warn(
@@ -50,7 +62,8 @@ export async function startParley(config: ParleyConfig): Promise<RunningParley> 
         'Back it up with the database; without it, stored credentials cannot be read.',
     );
   }
-  const store = createKyselyStore(db, new CredentialCipher(key), new GroupCommitter(db));
+  const cipher = new CredentialCipher(key);
+  const store = createKyselyStore(db, { cipher, formatEvent: formatWebhookEvent, committer: new GroupCommitter(db) });
   const orderSettings = { eurUsdRate: config.eurUsdRate };
 
   const empty = (await store.users.count()) === 0;
@@ -64,7 +77,6 @@ export async function startParley(config: ParleyConfig): Promise<RunningParley> 
     firstStart = { demo, adminToken: adminKey?.token ?? null };
   }
 
-  const rateLimitStore = new MemoryRateLimitStore();
   const app = await buildApp(
     {
       store,
@@ -72,15 +84,23 @@ export async function startParley(config: ParleyConfig): Promise<RunningParley> 
       rateLimits: config.rateLimits,
       rateLimitStore,
       orderSettings,
+      webhookSettings: { urlPolicy: createUrlPolicy(config.env), secretGraceSeconds: config.webhooks.secretGraceSeconds },
     },
     { logger, version: VERSION },
   );
+  const worker = new WebhookDeliveryWorker(
+    new KyselyDeliveryQueue(db, cipher),
+    { ...config.webhooks, env: config.env, maxResponseBytes: 64 * 1024, maxInFlight: 32, maxInFlightPerEndpoint: 2 },
+    app.log,
+  );
   const address = await app.listen({ host: config.host, port: config.port });
+  worker.start();
   return {
     app,
     url: address,
     firstStart,
     async close() {
+      await worker.stop();
       await app.close();
       await rateLimitStore.close();
       await closeDb();

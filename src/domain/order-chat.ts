@@ -16,8 +16,8 @@ export async function listOrderMessages(store: Store, actor: Actor, kind: OrderK
  */
 export async function sendOrderMessage(store: Store, actor: Actor, kind: OrderKind, id: number, text: string, now = unixNow()): Promise<MessageRecord> {
   return store.transaction(async (tx) => {
-    await authorizeOrder(tx, actor, kind, id, 'send');
-    return tx.messages.insert({
+    const order = await authorizeOrder(tx, actor, kind, id, 'send');
+    const message = await tx.messages.insert({
       id: newMessageId(),
       order_kind: kind,
       order_id: id,
@@ -27,5 +27,7 @@ export async function sendOrderMessage(store: Store, actor: Actor, kind: OrderKi
       sender: actor.user,
       sent_at: now,
     });
+    await tx.outbox.publish({ type: 'order.message.created', order: { kind, id, seller_id: order.seller_id }, message });
+    return message;
   });
 }

@@ -107,16 +107,18 @@ export async function createOrder(store: Store, input: CreateOrderInput, setting
     ...timestampsForStatus(status, now),
   };
   return store.transaction(async (tx) => {
-    const order = await tx.orders.insert(fields);
+    const inserted = await tx.orders.insert(fields);
     // Without an offer to point at, the order stands for its own offer.
-    return input.offer_id == null ? tx.orders.update(order.kind, order.id, { offer_id: order.id }) : order;
+    const order = input.offer_id == null ? await tx.orders.update(inserted.kind, inserted.id, { offer_id: inserted.id }) : inserted;
+    await tx.outbox.publish({ type: 'order.purchased', order });
+    return order;
   });
 }
 
-/** Applies a patch and appends a system message to the thread; call inside a transaction. */
+/** Applies a patch, appends a system message to the thread and publishes both events; call inside a transaction. */
 export async function updateWithSystemMessage(store: Store, order: OrderRecord, patch: OrderPatch, text: string, now: number): Promise<OrderRecord> {
   const updated = await store.orders.update(order.kind, order.id, { ...patch, updated_at: now });
-  await store.messages.insert({
+  const message = await store.messages.insert({
     id: newMessageId(),
     order_kind: order.kind,
     order_id: order.id,
@@ -126,6 +128,8 @@ export async function updateWithSystemMessage(store: Store, order: OrderRecord, 
     sender: null,
     sent_at: now,
   });
+  if (patch.status !== undefined) await store.outbox.publish({ type: 'order.status.updated', order: updated });
+  await store.outbox.publish({ type: 'order.message.created', order: { kind: order.kind, id: order.id, seller_id: order.seller_id }, message });
   return updated;
 }
 

@@ -1,4 +1,5 @@
 import type { DeliveryTimeUnit } from './delivery-time.js';
+import type { DomainEvent } from './events.js';
 import type { OrderStatus } from './order-status.js';
 import type { User, UserRole } from './users.js';
 
@@ -159,12 +160,60 @@ export interface MessageStore {
   listThread(kind: OrderKind, orderId: number): Promise<MessageRecord[]>;
 }
 
+export interface WebhookEndpointRecord {
+  id: number;
+  user_id: number;
+  url: string;
+  description: string | null;
+  events: string[];
+  /** Plaintext here; sealed at rest. */
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: number | null;
+  disabled_at: number | null;
+  disabled_reason: string | null;
+  deleted_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookAttemptRecord {
+  id: number;
+  delivery_id: number;
+  event_id: string;
+  topic: string;
+  attempt: number;
+  attempted_at_ms: number;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+}
+
+export interface WebhookStore {
+  createEndpoint(endpoint: { user_id: number; url: string; description: string | null; events: string[]; secret: string; created_at: number }): Promise<WebhookEndpointRecord>;
+  /** Deleted endpoints are not found. */
+  findEndpoint(id: number): Promise<WebhookEndpointRecord | undefined>;
+  listEndpoints(userId: number): Promise<WebhookEndpointRecord[]>;
+  updateEndpoint(id: number, patch: Partial<Omit<WebhookEndpointRecord, 'id' | 'user_id' | 'created_at'>>): Promise<WebhookEndpointRecord>;
+  listAttempts(endpointId: number, offset: number, limit: number): Promise<{ rows: WebhookAttemptRecord[]; total: number }>;
+}
+
+/** The transactional outbox: call inside the transaction of the change the event describes. */
+export interface OutboxStore {
+  /** Stores the event and one pending delivery per subscribed, enabled endpoint; returns the event id. */
+  publish(event: DomainEvent): Promise<string>;
+  /** New pending deliveries of a stored event; null when there is no such event. */
+  replay(eventId: string): Promise<number | null>;
+}
+
 export interface Store {
   users: UserStore;
   apiKeys: ApiKeyStore;
   games: GameStore;
   orders: OrderStore;
   messages: MessageStore;
+  webhooks: WebhookStore;
+  outbox: OutboxStore;
   /** Runs fn atomically; everything fn writes through the given store commits or rolls back together. */
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
 }

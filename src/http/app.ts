@@ -15,6 +15,7 @@ import { adminOrderRoutes } from './routes/admin/orders.js';
 import { orderRoutes } from './routes/orders.js';
 import { adminApiKeyRoutes } from './routes/admin/api-keys.js';
 import { adminGameRoutes } from './routes/admin/games.js';
+import { adminWebhookRoutes } from './routes/admin/webhooks.js';
 import { adminUserRoutes } from './routes/admin/users.js';
 import { validatorCompiler } from './validation.js';
 import { ErrorBody, MoneySchema, ValidationErrorBody } from './schemas/common.js';
@@ -96,7 +97,7 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
           ErrorRateLimited: jsonResponse('Rate limit exceeded, happens when you exceed the rate limit for the endpoint', ErrorBody),
         },
       },
-      tags: [...ORDER_KIND_APIS.map((api) => ({ name: api.tag })), { name: 'Admin' }, { name: 'Operations' }],
+      tags: [...ORDER_KIND_APIS.map((api) => ({ name: api.tag })), { name: 'Admin' }, { name: 'Webhooks' }, { name: 'Operations' }],
     },
   });
 
@@ -118,6 +119,7 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
     admin.addHook('onRequest', authenticationHook(app, { adminOnly: true }));
     await admin.register(adminUserRoutes);
     await admin.register(adminGameRoutes);
+    await admin.register(adminWebhookRoutes);
     await admin.register(adminApiKeyRoutes);
     for (const api of ORDER_KIND_APIS) await admin.register(adminOrderRoutes(api));
   }, { prefix: '/admin/v1' });

@@ -1,5 +1,6 @@
 import type { ApiKeyAuthenticator } from '../domain/api-keys.js';
 import type { OrderSettings } from '../domain/orders.js';
+import type { WebhookSettings } from '../domain/webhook-endpoints.js';
 import type { Store } from '../domain/ports.js';
 import type { Actor } from '../domain/users.js';
 import type { RateLimitConfig } from '../config.js';
@@ -12,6 +13,7 @@ export interface ParleyContext {
   rateLimits: RateLimitConfig;
   rateLimitStore: RateLimitStore;
   orderSettings: OrderSettings;
+  webhookSettings: WebhookSettings;
 }
 
 declare module 'fastify' {

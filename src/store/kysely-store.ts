@@ -19,9 +19,10 @@ import { messageSender } from '../domain/system-sender.js';
 import type { User, UserRole } from '../domain/users.js';
 import type { CredentialCipher } from './credential-cipher.js';
 import type { GroupCommitter } from './group-commit.js';
+import { outboxStore, webhookStore, type EventFormatter } from './webhook-store.js';
 import type { Database, MessagesTable, OrdersTable } from './schema.js';
 
-type Db = Kysely<Database> | Transaction<Database>;
+export type Db = Kysely<Database> | Transaction<Database>;
 
 function toUser(row: Selectable<Database['users']>): User {
   return { id: row.id, username: row.username, role: row.role as UserRole, created_at: row.created_at };
@@ -269,21 +270,31 @@ function messageStore(db: Db): MessageStore {
   };
 }
 
-/**
- * The domain's Store over Kysely; credentials are sealed with `cipher` on the way in and opened
- * on the way out. With a group committer, top-level transactions share commits (SQLite).
- */
-export function createKyselyStore(db: Db, cipher: CredentialCipher, committer: GroupCommitter | null = null): Store {
+export interface StoreOptions {
+  /** Seals credentials and webhook secrets at rest. */
+  cipher: CredentialCipher;
+  /** Turns domain events into webhook topics and payloads. */
+  formatEvent: EventFormatter;
+  /** Top-level transactions share commits (SQLite). */
+  committer?: GroupCommitter | null;
+}
+
+/** The domain's Store over Kysely. */
+export function createKyselyStore(db: Db, options: StoreOptions): Store {
+  const { cipher, formatEvent, committer = null } = options;
+  const inner = { cipher, formatEvent };
   return {
     users: userStore(db),
     apiKeys: apiKeyStore(db),
     games: gameStore(db),
     orders: orderStore(db, cipher),
     messages: messageStore(db),
+    webhooks: webhookStore(db, cipher),
+    outbox: outboxStore(db, formatEvent),
     async transaction(fn) {
-      if (db.isTransaction) return fn(createKyselyStore(db, cipher));
-      if (committer) return committer.run((trx) => fn(createKyselyStore(trx, cipher)));
-      return (db as Kysely<Database>).transaction().execute((trx) => fn(createKyselyStore(trx, cipher)));
+      if (db.isTransaction) return fn(createKyselyStore(db, inner));
+      if (committer) return committer.run((trx) => fn(createKyselyStore(trx, inner)));
+      return (db as Kysely<Database>).transaction().execute((trx) => fn(createKyselyStore(trx, inner)));
     },
   };
 }

@@ -90,6 +90,66 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('messages_thread').on('messages').columns(['order_kind', 'order_id', 'id']).execute();
     },
   },
+  '0002_webhooks': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('webhook_endpoints')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id'))
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('description', 'text')
+        .addColumn('events', 'text', (c) => c.notNull())
+        // Sealed with the credentials cipher: signing needs the secret back, so it cannot be a hash.
+        .addColumn('secret', 'text', (c) => c.notNull())
+        .addColumn('previous_secret', 'text')
+        .addColumn('previous_secret_expires_at', 'integer')
+        .addColumn('disabled_at', 'integer')
+        .addColumn('disabled_reason', 'text')
+        .addColumn('deleted_at', 'integer')
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .addColumn('updated_at', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('webhook_endpoints_user').on('webhook_endpoints').columns(['user_id', 'id']).execute();
+
+      await db.schema
+        .createTable('webhook_events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('topic', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id'))
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('webhook_deliveries')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('event_id', 'text', (c) => c.notNull().references('webhook_events.id'))
+        .addColumn('endpoint_id', 'integer', (c) => c.notNull().references('webhook_endpoints.id'))
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('next_attempt_at_ms', 'integer', (c) => c.notNull())
+        .addColumn('lease_until_ms', 'integer')
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .addColumn('finished_at', 'integer')
+        .execute();
+      // The worker's claim: due pending deliveries, oldest first.
+      await db.schema.createIndex('webhook_deliveries_due').on('webhook_deliveries').columns(['state', 'next_attempt_at_ms']).execute();
+
+      await db.schema
+        .createTable('webhook_attempts')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('delivery_id', 'integer', (c) => c.notNull().references('webhook_deliveries.id'))
+        .addColumn('endpoint_id', 'integer', (c) => c.notNull().references('webhook_endpoints.id'))
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('attempt', 'integer', (c) => c.notNull())
+        .addColumn('attempted_at_ms', 'integer', (c) => c.notNull())
+        .addColumn('status_code', 'integer')
+        .addColumn('duration_ms', 'integer', (c) => c.notNull())
+        .addColumn('error', 'text')
+        .execute();
+      await db.schema.createIndex('webhook_attempts_endpoint').on('webhook_attempts').columns(['endpoint_id', 'id']).execute();
+    },
+  },
 };
 
 class InCodeMigrationProvider implements MigrationProvider {

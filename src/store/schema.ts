@@ -70,10 +70,66 @@ export interface MessagesTable {
   sent_at: number;
 }
 
+export interface WebhookEndpointsTable {
+  id: Generated<number>;
+  user_id: number;
+  url: string;
+  description: string | null;
+  /** JSON array of topics. */
+  events: string;
+  /** Sealed (AES-256-GCM). */
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: number | null;
+  disabled_at: number | null;
+  disabled_reason: string | null;
+  deleted_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookEventsTable {
+  id: string;
+  topic: string;
+  user_id: number;
+  /** The exact JSON body sent, `{"event","payload"}`. */
+  payload: string;
+  created_at: number;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  event_id: string;
+  endpoint_id: number;
+  /** pending, succeeded, failed */
+  state: string;
+  attempts: number;
+  next_attempt_at_ms: number;
+  lease_until_ms: number | null;
+  created_at: number;
+  finished_at: number | null;
+}
+
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  delivery_id: number;
+  endpoint_id: number;
+  event_id: string;
+  attempt: number;
+  attempted_at_ms: number;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   api_keys: ApiKeysTable;
   games: GamesTable;
   orders: OrdersTable;
   messages: MessagesTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }

@@ -1,0 +1,13 @@
+import { MemoryRateLimitStore } from './memory-rate-limit-store.js';
+import type { RateLimitStore } from './rate-limit-store.js';
+import { RedisRateLimitStore, type ConnectOptions } from './redis-rate-limit-store.js';
+
+/**
+ * No Redis URL: counters live in this process (one instance). With one: counters live in Redis
+ * and every process pointed at it shares them. Throws when Redis does not answer, so a
+ * misconfigured instance fails at start rather than limiting nothing or everything.
+ */
+export async function createRateLimitStore(redisUrl: string | null, options: ConnectOptions = {}): Promise<RateLimitStore> {
+  if (redisUrl === null) return new MemoryRateLimitStore();
+  return RedisRateLimitStore.connect(redisUrl, options);
+}

@@ -1,0 +1,128 @@
+import type { Selectable } from 'kysely';
+import { unixNow } from '../domain/clock.js';
+import type { DomainEvent } from '../domain/events.js';
+import { newMessageId } from '../domain/message-id.js';
+import type { OutboxStore, WebhookEndpointRecord, WebhookStore } from '../domain/ports.js';
+import type { CredentialCipher } from './credential-cipher.js';
+import type { Database, WebhookEndpointsTable } from './schema.js';
+import type { Db } from './kysely-store.js';
+
+/** How an event goes on the wire: its topic, whose endpoints get it, and the payload. */
+export interface FormattedEvent {
+  topic: string;
+  userId: number;
+  payload: unknown;
+  /** Only this endpoint (test events). */
+  endpointId?: number;
+}
+export type EventFormatter = (event: DomainEvent) => FormattedEvent;
+
+function toEndpoint(row: Selectable<WebhookEndpointsTable>, cipher: CredentialCipher): WebhookEndpointRecord {
+  return {
+    ...row,
+    events: JSON.parse(row.events) as string[],
+    secret: cipher.decrypt(row.secret),
+    previous_secret: row.previous_secret === null ? null : cipher.decrypt(row.previous_secret),
+  };
+}
+
+export function webhookStore(db: Db, cipher: CredentialCipher): WebhookStore {
+  const store: WebhookStore = {
+    async createEndpoint(endpoint) {
+      const { id } = await db
+        .insertInto('webhook_endpoints')
+        .values({ ...endpoint, events: JSON.stringify(endpoint.events), secret: cipher.encrypt(endpoint.secret), updated_at: endpoint.created_at })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return (await store.findEndpoint(id))!;
+    },
+    async findEndpoint(id) {
+      const row = await db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+      return row && toEndpoint(row, cipher);
+    },
+    async listEndpoints(userId) {
+      const rows = await db.selectFrom('webhook_endpoints').selectAll().where('user_id', '=', userId).where('deleted_at', 'is', null).orderBy('id').execute();
+      return rows.map((r) => toEndpoint(r, cipher));
+    },
+    async updateEndpoint(id, patch) {
+      const { events, secret, previous_secret, ...plain } = patch;
+      await db
+        .updateTable('webhook_endpoints')
+        .set({
+          ...plain,
+          ...(events !== undefined ? { events: JSON.stringify(events) } : {}),
+          ...(secret !== undefined ? { secret: cipher.encrypt(secret) } : {}),
+          ...(previous_secret !== undefined ? { previous_secret: previous_secret === null ? null : cipher.encrypt(previous_secret) } : {}),
+        })
+        .where('id', '=', id)
+        .execute();
+      const row = await db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      return toEndpoint(row, cipher);
+    },
+    async listAttempts(endpointId, offset, limit) {
+      const { total } = await db
+        .selectFrom('webhook_attempts')
+        .select((eb) => eb.fn.countAll<number>().as('total'))
+        .where('endpoint_id', '=', endpointId)
+        .executeTakeFirstOrThrow();
+      const rows = await db
+        .selectFrom('webhook_attempts')
+        .innerJoin('webhook_events', 'webhook_events.id', 'webhook_attempts.event_id')
+        .select([
+          'webhook_attempts.id', 'webhook_attempts.delivery_id', 'webhook_attempts.event_id', 'webhook_events.topic',
+          'webhook_attempts.attempt', 'webhook_attempts.attempted_at_ms', 'webhook_attempts.status_code',
+          'webhook_attempts.duration_ms', 'webhook_attempts.error',
+        ])
+        .where('webhook_attempts.endpoint_id', '=', endpointId)
+        .orderBy('webhook_attempts.id', 'desc')
+        .limit(limit)
+        .offset(offset)
+        .execute();
+      return { rows, total: Number(total) };
+    },
+  };
+  return store;
+}
+
+/** Pending deliveries for the endpoints of `userId` that take `topic` now. */
+async function enqueueDeliveries(db: Db, eventId: string, topic: string, userId: number, only: number | undefined, now: number): Promise<number> {
+  let endpoints = db
+    .selectFrom('webhook_endpoints')
+    .select(['id', 'events'])
+    .where('user_id', '=', userId)
+    .where('deleted_at', 'is', null)
+    .where('disabled_at', 'is', null);
+  if (only !== undefined) endpoints = endpoints.where('id', '=', only);
+  const targets = (await endpoints.execute()).filter((e) => only !== undefined || (JSON.parse(e.events) as string[]).includes(topic));
+  if (targets.length === 0) return 0;
+  await db
+    .insertInto('webhook_deliveries')
+    .values(targets.map((e) => ({
+      event_id: eventId, endpoint_id: e.id, state: 'pending', attempts: 0,
+      next_attempt_at_ms: now * 1000, lease_until_ms: null, created_at: now, finished_at: null,
+    })))
+    .execute();
+  return targets.length;
+}
+
+export function outboxStore(db: Db, formatEvent: EventFormatter): OutboxStore {
+  return {
+    async publish(event) {
+      const formatted = formatEvent(event);
+      const id = `evt_${newMessageId()}`;
+      const now = unixNow();
+      // Compact JSON with keys in the serializers' fixed order: the exact bytes that get signed.
+      const body = JSON.stringify({ event: formatted.topic, payload: formatted.payload });
+      await db.insertInto('webhook_events').values({ id, topic: formatted.topic, user_id: formatted.userId, payload: body, created_at: now }).execute();
+      await enqueueDeliveries(db, id, formatted.topic, formatted.userId, formatted.endpointId, now);
+      return id;
+    },
+    async replay(eventId) {
+      const event = await db.selectFrom('webhook_events').selectAll().where('id', '=', eventId).executeTakeFirst();
+      if (!event) return null;
+      return enqueueDeliveries(db, event.id, event.topic, event.user_id, undefined, unixNow());
+    },
+  };
+}
+
+export type { Database };

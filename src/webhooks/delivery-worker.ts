@@ -1,0 +1,118 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { DeliveryOutcome, DeliveryQueue, DueDelivery } from './delivery-queue.js';
+import { postWebhook, type SenderOptions } from './http-sender.js';
+import { deliveryHeaders } from './signer.js';
+
+export interface WorkerOptions extends SenderOptions {
+  /** Seconds to wait before each retry; its length + 1 is the number of attempts. */
+  retrySchedule: number[];
+  pollMs: number;
+  /** A claimed delivery is someone else's to take once this passes (a crashed worker's, say). */
+  leaseMs: number;
+  maxInFlight: number;
+  /** A slow receiver holds at most this many slots, so it never starves the others. */
+  maxInFlightPerEndpoint: number;
+}
+
+/** About a day over 10 attempts: 10 s, 1 min, 5 min, 15 min, 30 min, 1 h, 2 h, 6 h, 12 h. */
+export const DEFAULT_RETRY_SCHEDULE = [10, 60, 300, 900, 1800, 3600, 7200, 21600, 43200];
+
+/** ±20 % so that retries from many failed deliveries do not arrive in lockstep. */
+function withJitter(seconds: number): number {
+  return seconds * 1000 * (0.8 + Math.random() * 0.4);
+}
+
+export function outcomeFor(statusCode: number | null, attempt: number, schedule: number[], nowMs: number): DeliveryOutcome {
+  if (statusCode !== null && statusCode >= 200 && statusCode < 300) return { kind: 'succeeded' };
+  if (statusCode === 410) return { kind: 'gone' };
+  const delay = schedule[attempt - 1];
+  if (delay === undefined) return { kind: 'failed' };
+  return { kind: 'retry', nextAttemptAtMs: nowMs + withJitter(delay) };
+}
+
+/**
+ * Polls the outbox for due deliveries, leases them, and sends each one concurrently with the
+ * others. At-least-once: a receiver de-duplicates by event id.
+ */
+export class WebhookDeliveryWorker {
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private polling = false;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly perEndpoint = new Map<number, number>();
+
+  constructor(
+    private readonly queue: DeliveryQueue,
+    private readonly options: WorkerOptions,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Stops polling and waits for the attempts under way. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.poll(), ms);
+    this.timer.unref();
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling || this.stopped) return;
+    this.polling = true;
+    try {
+      const free = this.options.maxInFlight - this.inFlight.size;
+      if (free > 0) {
+        const now = Date.now();
+        for (const delivery of await this.queue.due(now, free * 4)) {
+          if (this.inFlight.size >= this.options.maxInFlight) break;
+          if ((this.perEndpoint.get(delivery.endpointId) ?? 0) >= this.options.maxInFlightPerEndpoint) continue;
+          if (!(await this.queue.lease(delivery.id, now + this.options.leaseMs, now))) continue;
+          this.launch(delivery);
+        }
+      }
+    } catch (error) {
+      this.log.error({ err: error }, 'webhook poll failed');
+    } finally {
+      this.polling = false;
+      this.schedule(this.options.pollMs);
+    }
+  }
+
+  private launch(delivery: DueDelivery): void {
+    this.perEndpoint.set(delivery.endpointId, (this.perEndpoint.get(delivery.endpointId) ?? 0) + 1);
+    const task = this.attempt(delivery)
+      .catch((error) => this.log.error({ err: error, delivery: delivery.id }, 'webhook delivery failed to settle'))
+      .finally(() => {
+        this.inFlight.delete(task);
+        const left = (this.perEndpoint.get(delivery.endpointId) ?? 1) - 1;
+        if (left > 0) this.perEndpoint.set(delivery.endpointId, left);
+        else this.perEndpoint.delete(delivery.endpointId);
+      });
+    this.inFlight.add(task);
+  }
+
+  private async attempt(delivery: DueDelivery): Promise<void> {
+    const attemptedAtMs = Date.now();
+    const headers = deliveryHeaders({
+      eventId: delivery.eventId,
+      topic: delivery.topic,
+      body: delivery.body,
+      timestamp: Math.floor(attemptedAtMs / 1000),
+      secrets: delivery.secrets,
+    });
+    const result = await postWebhook(delivery.url, headers, delivery.body, this.options);
+    const attempt = delivery.attempts + 1;
+    const outcome = outcomeFor(result.statusCode, attempt, this.options.retrySchedule, Date.now());
+    await this.queue.settle(delivery, { attempt, attemptedAtMs, ...result }, outcome);
+    this.log.debug({ delivery: delivery.id, event: delivery.eventId, status: result.statusCode, outcome: outcome.kind }, 'webhook attempt');
+  }
+}
