@@ -21,7 +21,15 @@ program
       }
       throw error;
     }
-    const parley = await startParley(config);
+    let parley;
+    try {
+      parley = await startParley(config);
+    } catch (error) {
+      // Start-up failures (a database or Redis that does not answer, a port in use) are the
+      // operator's to fix: one clear line, no stack trace.
+      process.stderr.write(`parley: ${(error as Error).message}\n`);
+      process.exit(1);
+    }
     printStartBanner(parley, config);
     const stop = async () => {
       await parley.close();

@@ -78,7 +78,8 @@ export function redactRedisUrl(url: string): string {
  * its own clock and the returned reset, so both must share one clock; the memory store works the
  * same way, and tests can drive windows with synthetic times. Across hosts this needs clocks kept
  * in sync (NTP): a process whose clock runs d ms ahead sees a window end up to d ms early. The
- * key's TTL (the window length, counted by Redis) only reclaims memory; it never extends a window.
+ * key's TTL (the window length, counted by Redis from the hit that opened it) lets Redis drop
+ * finished windows; it can end a window early for a process whose clock lags, never extend one.
  */
 export class RedisRateLimitStore implements RateLimitStore {
   private readonly prefix: string;
@@ -135,11 +136,17 @@ export class RedisRateLimitStore implements RateLimitStore {
     };
     let reply: unknown;
     try {
-      reply = await this.client.evalSha(HIT_SCRIPT_SHA1, script);
+      try {
+        reply = await this.client.evalSha(HIT_SCRIPT_SHA1, script);
+      } catch (error) {
+        // First use on this server, or its script cache was flushed: EVAL caches it again.
+        if (!(error instanceof ErrorReply && error.message.startsWith('NOSCRIPT'))) throw error;
+        reply = await this.client.eval(HIT_SCRIPT, script);
+      }
     } catch (error) {
-      // First use on this server, or its script cache was flushed: EVAL caches it again.
-      if (!(error instanceof ErrorReply && error.message.startsWith('NOSCRIPT'))) throw error;
-      reply = await this.client.eval(HIT_SCRIPT, script);
+      // node-redis's TimeoutError has no message; the log of the 500 should say what failed.
+      const reason = error instanceof Error ? error.message || error.constructor.name : String(error);
+      throw new Error(`Redis (rate limits): ${reason}`, { cause: error });
     }
     const [allowed, remaining, resetAtMs] = reply as [number, number, number];
     return { allowed: allowed === 1, remaining, resetAtMs };
