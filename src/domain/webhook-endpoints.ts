@@ -27,9 +27,14 @@ async function checkUrl(settings: WebhookSettings, url: string | undefined, erro
   if (problem) errors.url = [problem];
 }
 
-export async function checkWebhookEndpointInput(settings: WebhookSettings, input: { url?: string }): Promise<FieldErrors> {
+export async function checkWebhookEndpointInput(
+  settings: WebhookSettings,
+  input: { url?: string },
+  owner?: { role: string },
+): Promise<FieldErrors> {
   const errors: FieldErrors = {};
   await checkUrl(settings, input.url, errors);
+  if (owner && owner.role !== 'seller') errors.user = ['Webhook endpoints belong to sellers.'];
   return errors;
 }
 
@@ -48,8 +53,7 @@ export async function createWebhookEndpoint(
 ): Promise<{ endpoint: WebhookEndpointRecord; secret: string }> {
   const user = await store.users.findById(userId);
   if (!user) throw new NotFoundError();
-  const errors = await checkWebhookEndpointInput(settings, input);
-  if (user.role !== 'seller') errors.user = ['Webhook endpoints belong to sellers.'];
+  const errors = await checkWebhookEndpointInput(settings, input, user);
   if (Object.keys(errors).length) throw new ValidationError(errors);
   const secret = input.secret ?? generateWebhookSecret();
   const endpoint = await store.webhooks.createEndpoint({

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import { unixNow } from '../domain/clock.js';
-import type { DomainEvent } from '../domain/events.js';
+import { TEST_TOPIC, type DomainEvent } from '../domain/events.js';
 import { newMessageId } from '../domain/message-id.js';
 import type { OutboxStore, WebhookEndpointRecord, WebhookStore } from '../domain/ports.js';
 import type { CredentialCipher } from './credential-cipher.js';
@@ -120,7 +120,9 @@ export function outboxStore(db: Db, formatEvent: EventFormatter): OutboxStore {
     async replay(eventId) {
       const event = await db.selectFrom('webhook_events').selectAll().where('id', '=', eventId).executeTakeFirst();
       if (!event) return null;
-      return enqueueDeliveries(db, event.id, event.topic, event.user_id, undefined, unixNow());
+      // A test event goes back to the one endpoint it was for, whatever that endpoint subscribes to.
+      const only = event.topic === TEST_TOPIC ? Number((JSON.parse(event.payload) as { payload: { endpoint_id: number } }).payload.endpoint_id) : undefined;
+      return enqueueDeliveries(db, event.id, event.topic, event.user_id, only, unixNow());
     },
   };
 }

@@ -27,7 +27,8 @@ export function outcomeFor(statusCode: number | null, attempt: number, schedule:
   if (statusCode === 410) return { kind: 'gone' };
   const delay = schedule[attempt - 1];
   if (delay === undefined) return { kind: 'failed' };
-  return { kind: 'retry', nextAttemptAtMs: nowMs + withJitter(delay) };
+  // Whole milliseconds: the column is an integer on every dialect.
+  return { kind: 'retry', nextAttemptAtMs: Math.round(nowMs + withJitter(delay)) };
 }
 
 /**

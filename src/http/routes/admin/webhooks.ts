@@ -93,8 +93,8 @@ export const adminWebhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const userId = parseResourceId(request.params.user);
-    await getUser(store, userId);
-    await assertValidRequest(request, (fields) => checkWebhookEndpointInput(webhookSettings, fields as { url?: string }));
+    const owner = await getUser(store, userId);
+    await assertValidRequest(request, (fields) => checkWebhookEndpointInput(webhookSettings, fields as { url?: string }, owner));
     const { endpoint, secret } = await createWebhookEndpoint(store, webhookSettings, userId, {
       ...request.body,
       events: request.body.events as WebhookTopic[],
