@@ -17,10 +17,13 @@ export interface WebhookConfig {
   leaseMs: number;
 }
 
+/** SQLite file (`:memory:` allowed) or a PostgreSQL connection URL. */
+export type DatabaseConfig = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
+
 export interface ParleyConfig {
   host: string;
   port: number;
-  database: { dialect: 'sqlite'; file: string };
+  database: DatabaseConfig;
   rateLimits: RateLimitConfig;
   /** Redis holding the rate-limit counters, shared by every instance; null: counters in this process. */
   redisUrl: string | null;
@@ -28,7 +31,7 @@ export interface ParleyConfig {
   redisNamespace: string | null;
   /** Accepted as an admin key when set; never stored. */
   adminToken: string | null;
-  /** 32 bytes (hex or base64) sealing credentials at rest; null: a key file beside the database. */
+  /** 32 bytes (hex or base64) sealing credentials at rest; null: a key file beside the SQLite file (required with PostgreSQL). */
   encryptionKey: string | null;
   /** Seed demo data into an empty database on start. */
   seedDemo: boolean;
@@ -49,11 +52,16 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number
   return Number(raw.trim());
 }
 
-/** Accepts a plain path, `sqlite:path` or `sqlite://path`; `postgres://` is reserved for a later release. */
+/** `postgres://` or `postgresql://` selects PostgreSQL; a plain path, `sqlite:path` or `sqlite://path` SQLite. */
 export function parseDatabaseUrl(raw: string | undefined, cwd = process.cwd()): ParleyConfig['database'] {
   const value = raw?.trim() || './data/parley.sqlite';
   if (/^postgres(ql)?:\/\//i.test(value)) {
-    throw new ConfigError('DATABASE_URL: PostgreSQL is not supported by this build yet; use a SQLite file path');
+    try {
+      new URL(value);
+    } catch {
+      throw new ConfigError('DATABASE_URL: not a valid postgres:// URL');
+    }
+    return { dialect: 'postgres', url: value };
   }
   const file = value.replace(/^sqlite:(\/\/)?/i, '');
   if (file === '') throw new ConfigError('DATABASE_URL: empty SQLite path');
@@ -83,10 +91,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
   const rate = env.PARLEY_EUR_USD_RATE?.trim();
   const eurUsdRate = rate ? Number(rate) : 1.08;
   if (!Number.isFinite(eurUsdRate) || eurUsdRate <= 0) throw new ConfigError('PARLEY_EUR_USD_RATE must be a positive number');
+  const database = parseDatabaseUrl(env.DATABASE_URL);
+  if (database.dialect === 'postgres' && !env.PARLEY_ENCRYPTION_KEY?.trim()) {
+    // No key file beside a server database: every instance must seal with the same key.
+    throw new ConfigError('PARLEY_ENCRYPTION_KEY is required with PostgreSQL (32 bytes as 64 hex characters or base64; the same on every instance)');
+  }
   return {
     host: env.HOST?.trim() || '127.0.0.1',
     port: intFrom(env, 'PORT', 8080),
-    database: parseDatabaseUrl(env.DATABASE_URL),
+    database,
     rateLimits: {
       reads: intFrom(env, 'PARLEY_RATE_LIMIT_READS', 1000),
       writes: intFrom(env, 'PARLEY_RATE_LIMIT_WRITES', 500),
@@ -104,7 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
       secretGraceSeconds: intFrom(env, 'PARLEY_WEBHOOK_SECRET_GRACE_SECONDS', 86400),
       pollMs: intFrom(env, 'PARLEY_WEBHOOK_POLL_MS', 250),
       timeoutMs: 10_000,
-      leaseMs: 20_000,
+      leaseMs: intFrom(env, 'PARLEY_WEBHOOK_LEASE_MS', 20_000),
     },
     eurUsdRate,
   };

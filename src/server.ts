@@ -3,13 +3,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import type { ParleyConfig } from './config.js';
+import { ConfigError, type ParleyConfig } from './config.js';
 import { ApiKeyAuthenticator, issueApiKey } from './domain/api-keys.js';
 import { seedDemo, type DemoSeed } from './domain/demo-seed.js';
 import { ensureAdminUser } from './domain/user-accounts.js';
 import { buildApp } from './http/app.js';
 import { createRateLimitStore } from './rate-limit/create-rate-limit-store.js';
-import { openDatabase } from './store/database.js';
+import { openDatabase, withStartupLock } from './store/database.js';
 import { CredentialCipher, loadOrCreateKey } from './store/credential-cipher.js';
 import { KyselyDeliveryQueue } from './store/delivery-queue.js';
 import { GroupCommitter } from './store/group-commit.js';
@@ -43,8 +43,14 @@ export interface RunningParley {
 
 /** Opens and migrates the database, seeds a fresh one, and listens. */
 export async function startParley(config: ParleyConfig): Promise<RunningParley> {
-  const { db, close: closeDb } = openDatabase(config.database);
-  await migrateToLatest(db);
+  if (config.database.dialect === 'postgres' && config.encryptionKey === null) {
+    throw new ConfigError('PARLEY_ENCRYPTION_KEY is required with PostgreSQL: every instance must seal credentials with the same key');
+  }
+  const { db, close: closeDb, dialect } = openDatabase(config.database);
+  await migrateToLatest(db, dialect).catch(async (error: unknown) => {
+    await closeDb();
+    throw error;
+  });
   const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
   // Before seeding: a first start that cannot reach Redis must not seed and lose the once-shown keys.
   const rateLimitStore = await createRateLimitStore(config.redisUrl, {
@@ -54,7 +60,8 @@ export async function startParley(config: ParleyConfig): Promise<RunningParley> 
     await closeDb();
     throw error;
   });
-  const { key, generated } = loadOrCreateKey(config.encryptionKey, config.database.file);
+  // PostgreSQL always has PARLEY_ENCRYPTION_KEY (checked above): no key file is read or written.
+  const { key, generated } = loadOrCreateKey(config.encryptionKey, config.database.dialect === 'sqlite' ? config.database.file : ':memory:');
   if (generated) {
     logger.warn(
       { keyFile: generated },
@@ -63,19 +70,28 @@ export async function startParley(config: ParleyConfig): Promise<RunningParley> 
     );
   }
   const cipher = new CredentialCipher(key);
-  const store = createKyselyStore(db, { cipher, formatEvent: formatWebhookEvent, committer: new GroupCommitter(db) });
+  const store = createKyselyStore(db, {
+    cipher,
+    formatEvent: formatWebhookEvent,
+    committer: dialect === 'sqlite' ? new GroupCommitter(db) : null,
+    lockRows: dialect === 'postgres',
+  });
   const orderSettings = { eurUsdRate: config.eurUsdRate };
 
-  const empty = (await store.users.count()) === 0;
-  const adminUser = await ensureAdminUser(store);
-  let firstStart: RunningParley['firstStart'] = null;
-  if (empty) {
-    const adminKey = config.adminToken === null
-      ? await issueApiKey(store, adminUser.id, { name: 'generated on first start', expires_at: null })
-      : null;
-    const demo = config.seedDemo ? await seedDemo(store, orderSettings) : null;
-    firstStart = { demo, adminToken: adminKey?.token ?? null };
-  }
+  // One instance at a time (PostgreSQL): instances starting together on an empty database seed it once.
+  const { adminUser, firstStart } = await withStartupLock(db, dialect, async () => {
+    const empty = (await store.users.count()) === 0;
+    const adminUser = await ensureAdminUser(store);
+    let firstStart: RunningParley['firstStart'] = null;
+    if (empty) {
+      const adminKey = config.adminToken === null
+        ? await issueApiKey(store, adminUser.id, { name: 'generated on first start', expires_at: null })
+        : null;
+      const demo = config.seedDemo ? await seedDemo(store, orderSettings) : null;
+      firstStart = { demo, adminToken: adminKey?.token ?? null };
+    }
+    return { adminUser, firstStart };
+  });
 
   const app = await buildApp(
     {

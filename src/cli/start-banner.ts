@@ -1,13 +1,28 @@
 import type { ParleyConfig } from '../config.js';
 import type { RunningParley } from '../server.js';
 
+/** The SQLite file, or the PostgreSQL URL without its password. */
+export function describeDatabase(database: ParleyConfig['database']): string {
+  if (database.dialect === 'sqlite') return database.file;
+  try {
+    const url = new URL(database.url);
+    if (url.password) url.password = '***';
+    url.searchParams.forEach((_, name) => {
+      if (/pass/i.test(name)) url.searchParams.set(name, '***');
+    });
+    return `PostgreSQL ${url.toString()}`;
+  } catch {
+    return 'PostgreSQL';
+  }
+}
+
 /** What a developer needs after `npm start`: where it listens, the keys minted once, a ready curl. */
 export function printStartBanner(parley: RunningParley, config: ParleyConfig): void {
   const base = parley.url.replace('0.0.0.0', '127.0.0.1');
   const lines = [
     '',
     `Parley is listening on ${base}`,
-    `  database: ${config.database.file}`,
+    `  database: ${describeDatabase(config.database)}`,
     `  OpenAPI:  ${base}/api/openapi.json`,
   ];
   const first = parley.firstStart;

@@ -1,13 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
-import type { ParleyConfig } from '../config.js';
+import { Kysely, PostgresDialect, sql, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import pg from 'pg';
+import type { DatabaseConfig } from '../config.js';
 import type { Database } from './schema.js';
+
+export type DialectName = DatabaseConfig['dialect'];
 
 export interface OpenDatabase {
   db: Kysely<Database>;
   close(): Promise<void>;
+  dialect: DialectName;
 }
 
 const STATEMENT_CACHE_SIZE = 500;
@@ -42,16 +46,68 @@ function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDatabase {
  * SQLite in WAL mode with synchronous=FULL: a commit has reached the disk (not just the OS)
  * before the statement returns, so a reply sent after a commit survives power loss.
  */
-export function openDatabase(config: ParleyConfig['database']): OpenDatabase {
-  if (config.file !== ':memory:') fs.mkdirSync(path.dirname(config.file), { recursive: true });
-  const sqlite = new BetterSqlite3(config.file);
+function openSqlite(file: string): OpenDatabase {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new BetterSqlite3(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return {
-    db,
-    close: () => db.destroy(),
-  };
+  return { db, close: () => db.destroy(), dialect: 'sqlite' };
+}
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+/**
+ * Every integer column is `bigint` on PostgreSQL (SQLite's INTEGER is 64-bit), and `count(*)` is
+ * int8 too: node-postgres hands those back as strings by default. Parley's values (ids, Unix
+ * seconds and milliseconds, cents) stay far below 2^53, so they are read as numbers, exactly as
+ * better-sqlite3 returns them. Set on this pool only, not on the global `pg.types`.
+ */
+const pgTypes: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format as 'text');
+  }) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/**
+ * PostgreSQL through a small pool. Durability is the server's (fsync on COMMIT with the default
+ * synchronous_commit=on), so a reply sent after a commit survives a crash here too.
+ */
+function openPostgres(url: string): OpenDatabase {
+  const pool = new pg.Pool({ connectionString: url, max: 10, types: pgTypes });
+  // An idle client losing its connection (server restart) must not crash the process; the pool
+  // drops it and the next query opens a fresh one.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, close: () => db.destroy(), dialect: 'postgres' };
+}
+
+/** The database the configuration names, behind the same Kysely interface. */
+export function openDatabase(config: DatabaseConfig): OpenDatabase {
+  return config.dialect === 'postgres' ? openPostgres(config.url) : openSqlite(config.file);
+}
+
+/** Advisory lock id of the first-start bootstrap ("parl"). */
+const STARTUP_LOCK_ID = 0x7061726c;
+
+/**
+ * Runs `fn` (the first-start bootstrap: admin user, first admin key, demo seed) while holding a
+ * lock every instance's start-up takes, so that instances starting together on one empty
+ * PostgreSQL database bootstrap it once: the others wait, then find it populated. On SQLite it
+ * just runs `fn`.
+ */
+export async function withStartupLock<T>(db: Kysely<Database>, dialect: DialectName, fn: () => Promise<T>): Promise<T> {
+  if (dialect !== 'postgres') return fn();
+  return db.connection().execute(async (connection) => {
+    await sql`select pg_advisory_lock(${sql.lit(STARTUP_LOCK_ID)})`.execute(connection);
+    try {
+      return await fn();
+    } finally {
+      await sql`select pg_advisory_unlock(${sql.lit(STARTUP_LOCK_ID)})`.execute(connection);
+    }
+  });
 }

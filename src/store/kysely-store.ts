@@ -184,7 +184,10 @@ function applyOrderFilters<QB extends SelectQueryBuilder<Database, 'orders', obj
   return q as unknown as QB;
 }
 
-function orderStore(db: Db, cipher: CredentialCipher): OrderStore {
+/** Sort columns that may hold NULL. */
+const NULLABLE_SORT_COLUMNS: ReadonlySet<string> = new Set(['completed_at', 'refunded_at']);
+
+function orderStore(db: Db, cipher: CredentialCipher, lockRows: boolean): OrderStore {
   const base = () =>
     db
       .selectFrom('orders')
@@ -203,7 +206,12 @@ function orderStore(db: Db, cipher: CredentialCipher): OrderStore {
       return (await store.findById(fields.kind, id))!;
     },
     async findById(kind, id) {
-      const row = await withColumns(base()).where('orders.kind', '=', kind).where('orders.id', '=', id).executeTakeFirst();
+      let query = withColumns(base()).where('orders.kind', '=', kind).where('orders.id', '=', id);
+      // Inside a write transaction the order read is the one its checks rely on (status,
+      // access): lock the row so that a concurrent send and status change run one after the
+      // other, as SQLite's single writer makes them, and the later one sees the earlier one's status.
+      if (lockRows && db.isTransaction) query = query.forNoKeyUpdate('orders');
+      const row = await query.executeTakeFirst();
       return row && toOrder(row as OrderRow, cipher);
     },
     async update(kind, id, patch) {
@@ -217,7 +225,15 @@ function orderStore(db: Db, cipher: CredentialCipher): OrderStore {
         .select((eb) => eb.fn.countAll<number>().as('total'))
         .executeTakeFirstOrThrow();
       let page = withColumns(applyOrderFilters(base(), query));
-      for (const s of query.sort) page = page.orderBy(`orders.${s.column}`, s.direction);
+      for (const s of query.sort) {
+        const column = `orders.${s.column}` as const;
+        // NULL sorts first ascending, last descending (SQLite's and MySQL's order), said out loud
+        // because PostgreSQL does the opposite by default. Only nullable columns get the clause:
+        // on the others it changes nothing but could keep PostgreSQL from using the index order.
+        page = NULLABLE_SORT_COLUMNS.has(s.column)
+          ? page.orderBy(column, (ob) => (s.direction === 'asc' ? ob.asc().nullsFirst() : ob.desc().nullsLast()))
+          : page.orderBy(column, s.direction);
+      }
       const rows = await page.limit(query.limit).offset(query.offset).execute();
       return { rows: rows.map((r) => toOrder(r as OrderRow, cipher)), total: Number(total) };
     },
@@ -277,17 +293,22 @@ export interface StoreOptions {
   formatEvent: EventFormatter;
   /** Top-level transactions share commits (SQLite). */
   committer?: GroupCommitter | null;
+  /**
+   * Transactions lock the order rows they read (`FOR NO KEY UPDATE`; PostgreSQL). SQLite has one
+   * writer at a time and needs (and knows) no row locks.
+   */
+  lockRows?: boolean;
 }
 
 /** The domain's Store over Kysely. */
 export function createKyselyStore(db: Db, options: StoreOptions): Store {
-  const { cipher, formatEvent, committer = null } = options;
-  const inner = { cipher, formatEvent };
+  const { cipher, formatEvent, committer = null, lockRows = false } = options;
+  const inner = { cipher, formatEvent, lockRows };
   return {
     users: userStore(db),
     apiKeys: apiKeyStore(db),
     games: gameStore(db),
-    orders: orderStore(db, cipher),
+    orders: orderStore(db, cipher, lockRows),
     messages: messageStore(db),
     webhooks: webhookStore(db, cipher),
     outbox: outboxStore(db, formatEvent),

@@ -1,91 +1,117 @@
-import { Kysely, Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, sql, type ColumnDefinitionBuilder, type CreateTableBuilder, type Migration, type MigrationProvider } from 'kysely';
+import type { DialectName } from './database.js';
+
+type DataType = Parameters<CreateTableBuilder<string, never>['addColumn']>[1];
+
+/**
+ * Column types per dialect. SQLite gets exactly the types these migrations always created;
+ * PostgreSQL gets the same meaning:
+ * - `integer`: 64-bit, as SQLite's INTEGER is (Unix milliseconds overflow int4); `bigint`.
+ * - `id` + `primaryId`: SQLite's `integer primary key autoincrement` is `bigserial primary key`.
+ * - `key`: text ids that lists sort by (ULIDs) compare byte by byte, as SQLite compares text,
+ *   whatever the database's default collation: `text collate "C"`.
+ */
+export function columnTypes(dialect: DialectName) {
+  const pg = dialect === 'postgres';
+  return {
+    dialect,
+    id: (pg ? 'bigserial' : 'integer') as DataType,
+    primaryId: (c: ColumnDefinitionBuilder) => (pg ? c.primaryKey() : c.primaryKey().autoIncrement()),
+    integer: (pg ? 'bigint' : 'integer') as DataType,
+    key: (pg ? sql`text collate "C"` : 'text') as DataType,
+  };
+}
+export type ColumnTypes = ReturnType<typeof columnTypes>;
 
 /**
  * Migrations live in code so that a single binary can migrate its own database at start-up.
- * Each one is append-only: never edit a migration that has shipped, add a new one.
+ * Each one is append-only: never edit a migration that has shipped, add a new one. (Making
+ * their column types dialect-aware left the SQLite DDL exactly as it shipped.)
  */
-const migrations: Record<string, Migration> = {
+const migrations = (t: ColumnTypes): Record<string, Migration> => ({
   '0001_core': {
     async up(db: Kysely<any>) {
       await db.schema
         .createTable('users')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('id', t.id, t.primaryId)
         .addColumn('username', 'text', (c) => c.notNull().unique())
         .addColumn('role', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .addColumn('created_at', t.integer, (c) => c.notNull())
         .execute();
 
       await db.schema
         .createTable('api_keys')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-        .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id'))
+        .addColumn('id', t.id, t.primaryId)
+        .addColumn('user_id', t.integer, (c) => c.notNull().references('users.id'))
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('token_hash', 'text', (c) => c.notNull().unique())
-        .addColumn('expires_at', 'integer')
-        .addColumn('revoked_at', 'integer')
-        .addColumn('last_used_at', 'integer')
-        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .addColumn('expires_at', t.integer)
+        .addColumn('revoked_at', t.integer)
+        .addColumn('last_used_at', t.integer)
+        .addColumn('created_at', t.integer, (c) => c.notNull())
         .execute();
 
       await db.schema
         .createTable('games')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('id', t.id, t.primaryId)
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('slug', 'text', (c) => c.notNull().unique())
         .execute();
 
       await db.schema
         .createTable('orders')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('id', t.id, t.primaryId)
         .addColumn('kind', 'text', (c) => c.notNull())
-        .addColumn('offer_id', 'integer', (c) => c.notNull())
-        .addColumn('game_id', 'integer', (c) => c.notNull().references('games.id'))
-        .addColumn('seller_id', 'integer', (c) => c.notNull().references('users.id'))
-        .addColumn('buyer_id', 'integer', (c) => c.notNull().references('users.id'))
+        .addColumn('offer_id', t.integer, (c) => c.notNull())
+        .addColumn('game_id', t.integer, (c) => c.notNull().references('games.id'))
+        .addColumn('seller_id', t.integer, (c) => c.notNull().references('users.id'))
+        .addColumn('buyer_id', t.integer, (c) => c.notNull().references('users.id'))
         .addColumn('title', 'text', (c) => c.notNull())
         .addColumn('search_title', 'text', (c) => c.notNull())
         .addColumn('description', 'text')
         .addColumn('parameters', 'text', (c) => c.notNull())
         .addColumn('status', 'text', (c) => c.notNull())
-        .addColumn('is_disputed', 'integer', (c) => c.notNull())
-        .addColumn('dispute_case_id', 'integer')
-        .addColumn('delivery_time_duration', 'integer', (c) => c.notNull())
+        .addColumn('is_disputed', t.integer, (c) => c.notNull())
+        .addColumn('dispute_case_id', t.integer)
+        .addColumn('delivery_time_duration', t.integer, (c) => c.notNull())
         .addColumn('delivery_time_unit', 'text', (c) => c.notNull())
-        .addColumn('delivery_time_seconds', 'integer', (c) => c.notNull())
-        .addColumn('price_amount', 'integer', (c) => c.notNull())
-        .addColumn('price_usd_amount', 'integer', (c) => c.notNull())
+        .addColumn('delivery_time_seconds', t.integer, (c) => c.notNull())
+        .addColumn('price_amount', t.integer, (c) => c.notNull())
+        .addColumn('price_usd_amount', t.integer, (c) => c.notNull())
         .addColumn('rating', 'text')
         .addColumn('credentials', 'text')
         .addColumn('details', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'integer', (c) => c.notNull())
-        .addColumn('updated_at', 'integer', (c) => c.notNull())
-        .addColumn('purchased_at', 'integer', (c) => c.notNull())
-        .addColumn('completed_at', 'integer')
-        .addColumn('refunded_at', 'integer')
+        .addColumn('created_at', t.integer, (c) => c.notNull())
+        .addColumn('updated_at', t.integer, (c) => c.notNull())
+        .addColumn('purchased_at', t.integer, (c) => c.notNull())
+        .addColumn('completed_at', t.integer)
+        .addColumn('refunded_at', t.integer)
         .execute();
 
       // A list is always scoped by kind and seller; one index per filter/sort column keeps
       // every page an index range scan whatever the table size.
       for (const column of ['id', 'status', 'game_id', 'buyer_id', 'price_amount', 'delivery_time_seconds',
         'created_at', 'updated_at', 'purchased_at', 'completed_at', 'refunded_at']) {
-        await db.schema
-          .createIndex(`orders_kind_seller_${column}`)
-          .on('orders')
-          .columns(['kind', 'seller_id', column])
-          .execute();
+        const index = db.schema.createIndex(`orders_kind_seller_${column}`).on('orders').columns(['kind', 'seller_id']);
+        // Lists sort NULL first ascending and last descending, as SQLite does; a PostgreSQL index
+        // keeps NULLs last unless told, and could not serve sort=completed_at then.
+        await (t.dialect === 'postgres' && column === 'completed_at'
+          ? index.expression(sql`${sql.ref(column)} nulls first`)
+          : index.column(column)
+        ).execute();
       }
       await db.schema.createIndex('orders_kind_offer').on('orders').columns(['kind', 'offer_id', 'seller_id']).execute();
 
       await db.schema
         .createTable('messages')
-        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('id', t.key, (c) => c.primaryKey())
         .addColumn('order_kind', 'text', (c) => c.notNull())
-        .addColumn('order_id', 'integer', (c) => c.notNull())
+        .addColumn('order_id', t.integer, (c) => c.notNull())
         .addColumn('type', 'text', (c) => c.notNull())
         .addColumn('text', 'text', (c) => c.notNull())
         .addColumn('attachment', 'text')
-        .addColumn('sender_id', 'integer', (c) => c.references('users.id'))
-        .addColumn('sent_at', 'integer', (c) => c.notNull())
+        .addColumn('sender_id', t.integer, (c) => c.references('users.id'))
+        .addColumn('sent_at', t.integer, (c) => c.notNull())
         .execute();
       await db.schema.createIndex('messages_thread').on('messages').columns(['order_kind', 'order_id', 'id']).execute();
     },
@@ -94,72 +120,80 @@ const migrations: Record<string, Migration> = {
     async up(db: Kysely<any>) {
       await db.schema
         .createTable('webhook_endpoints')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-        .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id'))
+        .addColumn('id', t.id, t.primaryId)
+        .addColumn('user_id', t.integer, (c) => c.notNull().references('users.id'))
         .addColumn('url', 'text', (c) => c.notNull())
         .addColumn('description', 'text')
         .addColumn('events', 'text', (c) => c.notNull())
         // Sealed with the credentials cipher: signing needs the secret back, so it cannot be a hash.
         .addColumn('secret', 'text', (c) => c.notNull())
         .addColumn('previous_secret', 'text')
-        .addColumn('previous_secret_expires_at', 'integer')
-        .addColumn('disabled_at', 'integer')
+        .addColumn('previous_secret_expires_at', t.integer)
+        .addColumn('disabled_at', t.integer)
         .addColumn('disabled_reason', 'text')
-        .addColumn('deleted_at', 'integer')
-        .addColumn('created_at', 'integer', (c) => c.notNull())
-        .addColumn('updated_at', 'integer', (c) => c.notNull())
+        .addColumn('deleted_at', t.integer)
+        .addColumn('created_at', t.integer, (c) => c.notNull())
+        .addColumn('updated_at', t.integer, (c) => c.notNull())
         .execute();
       await db.schema.createIndex('webhook_endpoints_user').on('webhook_endpoints').columns(['user_id', 'id']).execute();
 
       await db.schema
         .createTable('webhook_events')
-        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('id', t.key, (c) => c.primaryKey())
         .addColumn('topic', 'text', (c) => c.notNull())
-        .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id'))
+        .addColumn('user_id', t.integer, (c) => c.notNull().references('users.id'))
         .addColumn('payload', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .addColumn('created_at', t.integer, (c) => c.notNull())
         .execute();
 
       await db.schema
         .createTable('webhook_deliveries')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-        .addColumn('event_id', 'text', (c) => c.notNull().references('webhook_events.id'))
-        .addColumn('endpoint_id', 'integer', (c) => c.notNull().references('webhook_endpoints.id'))
+        .addColumn('id', t.id, t.primaryId)
+        .addColumn('event_id', t.key, (c) => c.notNull().references('webhook_events.id'))
+        .addColumn('endpoint_id', t.integer, (c) => c.notNull().references('webhook_endpoints.id'))
         .addColumn('state', 'text', (c) => c.notNull())
-        .addColumn('attempts', 'integer', (c) => c.notNull())
-        .addColumn('next_attempt_at_ms', 'integer', (c) => c.notNull())
-        .addColumn('lease_until_ms', 'integer')
-        .addColumn('created_at', 'integer', (c) => c.notNull())
-        .addColumn('finished_at', 'integer')
+        .addColumn('attempts', t.integer, (c) => c.notNull())
+        .addColumn('next_attempt_at_ms', t.integer, (c) => c.notNull())
+        .addColumn('lease_until_ms', t.integer)
+        .addColumn('created_at', t.integer, (c) => c.notNull())
+        .addColumn('finished_at', t.integer)
         .execute();
       // The worker's claim: due pending deliveries, oldest first.
       await db.schema.createIndex('webhook_deliveries_due').on('webhook_deliveries').columns(['state', 'next_attempt_at_ms']).execute();
 
       await db.schema
         .createTable('webhook_attempts')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-        .addColumn('delivery_id', 'integer', (c) => c.notNull().references('webhook_deliveries.id'))
-        .addColumn('endpoint_id', 'integer', (c) => c.notNull().references('webhook_endpoints.id'))
-        .addColumn('event_id', 'text', (c) => c.notNull())
-        .addColumn('attempt', 'integer', (c) => c.notNull())
-        .addColumn('attempted_at_ms', 'integer', (c) => c.notNull())
-        .addColumn('status_code', 'integer')
-        .addColumn('duration_ms', 'integer', (c) => c.notNull())
+        .addColumn('id', t.id, t.primaryId)
+        .addColumn('delivery_id', t.integer, (c) => c.notNull().references('webhook_deliveries.id'))
+        .addColumn('endpoint_id', t.integer, (c) => c.notNull().references('webhook_endpoints.id'))
+        .addColumn('event_id', t.key, (c) => c.notNull())
+        .addColumn('attempt', t.integer, (c) => c.notNull())
+        .addColumn('attempted_at_ms', t.integer, (c) => c.notNull())
+        .addColumn('status_code', t.integer)
+        .addColumn('duration_ms', t.integer, (c) => c.notNull())
         .addColumn('error', 'text')
         .execute();
       await db.schema.createIndex('webhook_attempts_endpoint').on('webhook_attempts').columns(['endpoint_id', 'id']).execute();
     },
   },
-};
+});
 
+/** The migrations for one dialect: the same names and steps, the dialect's column types. */
 class InCodeMigrationProvider implements MigrationProvider {
+  constructor(private readonly dialect: DialectName) {}
+
   async getMigrations(): Promise<Record<string, Migration>> {
-    return migrations;
+    return migrations(columnTypes(this.dialect));
   }
 }
 
-export async function migrateToLatest(db: Kysely<any>): Promise<void> {
-  const migrator = new Migrator({ db, provider: new InCodeMigrationProvider() });
+/**
+ * Brings the schema up to date. Every instance runs this at start-up; on PostgreSQL Kysely's
+ * migrator holds an advisory lock meanwhile and each migration runs in a transaction, so
+ * instances starting together migrate once.
+ */
+export async function migrateToLatest(db: Kysely<any>, dialect: DialectName): Promise<void> {
+  const migrator = new Migrator({ db, provider: new InCodeMigrationProvider(dialect) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

@@ -14,7 +14,7 @@ let observer: BetterSqlite3.Database;
 beforeEach(async () => {
   file = tempDbFile();
   opened = openDatabase({ dialect: 'sqlite', file });
-  await migrateToLatest(opened.db);
+  await migrateToLatest(opened.db, opened.dialect);
   committer = new GroupCommitter(opened.db);
   // A second connection sees only what is committed (WAL readers never see uncommitted pages).
   observer = new BetterSqlite3(file, { readonly: true });

@@ -1,16 +1,26 @@
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
-import { loadConfig, type ParleyConfig } from '../../src/config.js';
+import { loadConfig, type DatabaseConfig, type ParleyConfig } from '../../src/config.js';
 import { startParley, type RunningParley } from '../../src/server.js';
 import { ApiClient } from './api-client.js';
 import { Fixtures } from './fixtures.js';
 import { OpenApiValidator } from './openapi-validator.js';
+import {
+  createTestPgDatabase,
+  openPgTestDb,
+  openSqliteTestDb,
+  tempDbFile,
+  testDialect,
+  type TestDb,
+} from './test-db.js';
+import { SyncPg } from './sync-pg.js';
+
+export { tempDbFile, testDialect, type TestDb, type TestStatement } from './test-db.js';
 
 export interface TestParley {
   url: string;
+  /** What the server runs on: a SQLite file or a PostgreSQL database of its own. */
+  database: DatabaseConfig;
+  /** The SQLite file; on PostgreSQL there is none (empty string): use readDb/writeDb. */
   dbFile: string;
   adminToken: string;
   /** Unauthenticated client; use `.withToken()` or `{ token }`. */
@@ -19,55 +29,85 @@ export interface TestParley {
   admin: ApiClient;
   fixtures: Fixtures;
   running: RunningParley;
-  /** Opens the SQLite file read-only, for assertions on what was committed. */
-  readDb<T>(fn: (db: BetterSqlite3.Database) => T): T;
+  /**
+   * A separate connection, for assertions on what was committed, with better-sqlite3's
+   * synchronous `prepare(sql).get/all/run` on both dialects (read-only on SQLite).
+   */
+  readDb<T>(fn: (db: TestDb) => T): T;
+  /** The same, read-write: arranges data the API cannot. */
+  writeDb<T>(fn: (db: TestDb) => T): T;
   close(): Promise<void>;
 }
 
-export function tempDbFile(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-'));
-  return path.join(dir, 'parley.sqlite');
-}
-
 /**
- * The real server, listening on a loopback port, on its own temporary SQLite file.
+ * The real server, listening on a loopback port, on its own temporary SQLite file or, with
+ * `PARLEY_TEST_DB=postgres`, on a fresh PostgreSQL database dropped again by `close()`.
  * Rate limits are off unless a test sets them; env overrides go through the same loader as production.
+ * An explicit `DATABASE_URL` in `env` is used as is (and not removed on close).
  */
 export async function startTestParley(env: Record<string, string> = {}): Promise<TestParley> {
-  const dbFile = env.DATABASE_URL ?? tempDbFile();
+  const pgDatabase = env.DATABASE_URL === undefined && testDialect() === 'postgres' ? await createTestPgDatabase() : null;
+  const databaseUrl = env.DATABASE_URL ?? pgDatabase?.url ?? tempDbFile();
   const adminToken = `test-admin-${randomBytes(16).toString('hex')}`;
-  const config: ParleyConfig = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATABASE_URL: dbFile,
-    PARLEY_ADMIN_TOKEN: adminToken,
-    PARLEY_SEED_DEMO: 'false',
-    LOG_LEVEL: 'silent',
-    PARLEY_RATE_LIMIT_READS: '0',
-    PARLEY_RATE_LIMIT_WRITES: '0',
-    PARLEY_RATE_LIMIT_CHAT: '0',
-    ...env,
-  });
-  const running = await startParley(config);
+  let running: RunningParley;
+  let config: ParleyConfig;
+  try {
+    config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: databaseUrl,
+      PARLEY_ADMIN_TOKEN: adminToken,
+      PARLEY_SEED_DEMO: 'false',
+      LOG_LEVEL: 'silent',
+      PARLEY_RATE_LIMIT_READS: '0',
+      PARLEY_RATE_LIMIT_WRITES: '0',
+      PARLEY_RATE_LIMIT_CHAT: '0',
+      // PostgreSQL keeps no key file: the key comes from the environment, as in production.
+      ...(pgDatabase ? { PARLEY_ENCRYPTION_KEY: randomBytes(32).toString('hex') } : {}),
+      ...env,
+    });
+    running = await startParley(config);
+  } catch (error) {
+    await pgDatabase?.drop();
+    throw error;
+  }
   const document = await (await fetch(`${running.url}/api/openapi.json`)).json();
   const api = new ApiClient(running.url, new OpenApiValidator(document));
   const admin = api.withToken(adminToken);
+  const database = config.database;
+  // PostgreSQL: one synchronous connection for the server's lifetime, opened on first use.
+  let pgConnection: SyncPg | null = null;
+  const open = (readonly: boolean): TestDb => {
+    if (database.dialect === 'sqlite') return openSqliteTestDb(database.file, readonly);
+    pgConnection ??= new SyncPg(database.url);
+    return openPgTestDb(pgConnection);
+  };
+  const using = <T>(readonly: boolean, fn: (db: TestDb) => T): T => {
+    const db = open(readonly);
+    try {
+      return fn(db);
+    } finally {
+      db.close();
+    }
+  };
   return {
     url: running.url,
-    dbFile,
+    database,
+    dbFile: database.dialect === 'sqlite' ? database.file : '',
     adminToken,
     api,
     admin,
     fixtures: new Fixtures(admin),
     running,
-    readDb(fn) {
-      const db = new BetterSqlite3(dbFile, { readonly: true });
+    readDb: (fn) => using(true, fn),
+    writeDb: (fn) => using(false, fn),
+    async close() {
       try {
-        return fn(db);
+        pgConnection?.close();
+        await running.close();
       } finally {
-        db.close();
+        await pgDatabase?.drop();
       }
     },
-    close: () => running.close(),
   };
 }

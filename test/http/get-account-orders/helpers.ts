@@ -1,4 +1,3 @@
-import BetterSqlite3 from 'better-sqlite3';
 import { expect } from 'vitest';
 import type { ApiResponse } from '../../support/api-client.js';
 import type { TestParley } from '../../support/parley.js';
@@ -53,31 +52,19 @@ export function utc(iso: string): number {
 
 export type OrderTimestampColumn = 'created_at' | 'updated_at' | 'purchased_at' | 'completed_at' | 'refunded_at';
 
-/** Arranges data the admin API cannot: writes timestamps straight into the SQLite file. */
+/** Arranges data the admin API cannot: writes timestamps straight into the database. */
 export function setOrderTimestamps(parley: TestParley, id: number, columns: Partial<Record<OrderTimestampColumn, number | null>>): void {
   const names = Object.keys(columns) as OrderTimestampColumn[];
   if (names.length === 0) return;
-  const db = new BetterSqlite3(parley.dbFile);
-  try {
-    db.pragma('busy_timeout = 5000');
-    const result = db
-      .prepare(`update orders set ${names.map((n) => `${n} = @${n}`).join(', ')} where id = @id`)
-      .run({ ...columns, id });
-    expect(result.changes).toBe(1);
-  } finally {
-    db.close();
-  }
+  const changes = parley.writeDb((db) =>
+    db.prepare(`update orders set ${names.map((n) => `${n} = @${n}`).join(', ')} where id = @id`).run({ ...columns, id }).changes,
+  );
+  expect(changes).toBe(1);
 }
 
 /** Writes a raw SQL statement with a separate read-write connection (for arranging data). */
 export function writeDb(parley: TestParley, statement: string, ...params: unknown[]): number {
-  const db = new BetterSqlite3(parley.dbFile);
-  try {
-    db.pragma('busy_timeout = 5000');
-    return db.prepare(statement).run(...params).changes;
-  } finally {
-    db.close();
-  }
+  return parley.writeDb((db) => db.prepare(statement).run(...params).changes);
 }
 
 /** The path (with query) of an absolute pagination link, checking it points back at this server. */
