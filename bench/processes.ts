@@ -20,9 +20,16 @@ export interface ServerProcess {
 
 const OUTPUT_LIMIT = 64 * 1024;
 
-/** Starts `node --import tsx <script> [args]` and waits for its "... listening on http://..." line. */
+/**
+ * Starts `node <ROOT>/dist/<script>.js [args]`, the compiled code `npm run bench` builds first
+ * (as a deployment runs it: no TypeScript loader in the process), and waits for its
+ * "... listening on http://..." line. `BENCH_NODE_OPTIONS` adds node flags (`--cpu-prof`, say).
+ */
 export async function spawnServer(name: string, script: string, args: string[], env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script), ...args], {
+  const compiled = path.join(ROOT, 'dist', script.replace(/\.ts$/, '.js'));
+  if (!fs.existsSync(compiled)) throw new Error(`${compiled} is missing: run \`npm run bench\` (it compiles first)`);
+  const extra = (process.env.BENCH_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...extra, compiled, ...args], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -26,6 +26,12 @@ const CONNECTIONS = 64;
 const TIMEOUT_SECONDS = 30;
 const CACHE_DIR = process.env.BENCH_CACHE_DIR?.trim() || os.tmpdir();
 const REBUILD = ['1', 'true', 'yes'].includes((process.env.BENCH_REBUILD ?? '').trim().toLowerCase());
+/** `BENCH_SCENARIOS=ceiling,send` runs a subset (for profiling); the ratios and targets need all of them. */
+const ALL_SCENARIOS = ['ceiling', 'send', 'get-1k', 'list-1k', 'get-1M', 'list-1M'] as const;
+const SELECTED = new Set((process.env.BENCH_SCENARIOS?.trim() || ALL_SCENARIOS.join(',')).split(',').map((s) => s.trim()));
+for (const name of SELECTED) {
+  if (!(ALL_SCENARIOS as readonly string[]).includes(name)) throw new Error(`BENCH_SCENARIOS: unknown scenario "${name}" (known: ${ALL_SCENARIOS.join(', ')})`);
+}
 const SMALL = 1_000;
 const LARGE = 1_000_000;
 const SEND_BODY = JSON.stringify({ message: 'Hello from the benchmark: is the account ready?' });
@@ -283,6 +289,7 @@ async function readScenarios(dataset: Dataset, tag: string): Promise<ScenarioRes
     { key: `list-${tag}`, label: `Parley GET /v2/account-orders?filter[status]=pending, ${tag} orders`, paths: [LIST_PATH] },
   ];
   for (const read of reads) {
+    if (!SELECTED.has(read.key)) continue;
     results.push(await withServer(() => startParley(`parley (${read.key})`, dataset.file), async (parley) => {
       const token = await mintKey(parley.url, dataset.sellerId, `bench ${read.key}`);
       return measure(read.key, read.label, parley, { method: 'GET', paths: read.paths, headers: { authorization: `Bearer ${token}` } });
@@ -341,12 +348,13 @@ async function main(): Promise<void> {
     log('\nPreparing data');
     const small = await freshDataset(tmp, SMALL, log);
     log(`  ${SMALL.toLocaleString('en')} orders: fresh database, built in ${fmt(small.buildSeconds, 1)} s; schema version ${small.schemaVersion}`);
-    const large = await cachedDataset(CACHE_DIR, LARGE, small.schemaVersion, { rebuild: REBUILD }, log);
-    log(`  ${LARGE.toLocaleString('en')} orders: ${large.reused ? 'REUSED cached database' : `built in ${fmt(large.buildSeconds, 1)} s`} ${large.file}`);
+    const needLarge = SELECTED.has('get-1M') || SELECTED.has('list-1M');
+    const large = needLarge ? await cachedDataset(CACHE_DIR, LARGE, small.schemaVersion, { rebuild: REBUILD }, log) : null;
+    if (large) log(`  ${LARGE.toLocaleString('en')} orders: ${large.reused ? 'REUSED cached database' : `built in ${fmt(large.buildSeconds, 1)} s`} ${large.file}`);
 
     log('\nMeasuring');
     const scenarios: ScenarioResult[] = [];
-    scenarios.push(await withServer(
+    if (SELECTED.has('ceiling')) scenarios.push(await withServer(
       () => spawnServer('ceiling', 'bench/ceiling-server.ts', [], {}),
       (ceiling) => measure('ceiling', 'Ceiling (bare Fastify) POST /v2/account-orders/{id}/messages', ceiling, {
         method: 'POST',
@@ -355,9 +363,13 @@ async function main(): Promise<void> {
         body: SEND_BODY,
       }),
     ));
-    scenarios.push(await sendScenario(tmp));
+    if (SELECTED.has('send')) scenarios.push(await sendScenario(tmp));
     scenarios.push(...(await readScenarios(small, '1k')));
-    scenarios.push(...(await readScenarios(large, '1M')));
+    if (large) scenarios.push(...(await readScenarios(large, '1M')));
+    if (SELECTED.size < ALL_SCENARIOS.length) {
+      log(`\nSubset run (BENCH_SCENARIOS): no ratios or targets\n\n${markdownTable(scenarios)}\n`);
+      return;
+    }
 
     const by = (key: string) => scenarios.find((s) => s.key === key)!;
     const ratios = {
@@ -401,7 +413,7 @@ async function main(): Promise<void> {
     ].join('\n');
     const loadAtEnd = os.loadavg().map((n) => Number(n.toFixed(2)));
     const header = `${date}; code ${code}; ${machine.nproc} cores (${machine.cpu}), node ${machine.node}; ${CONNECTIONS} connections, ` +
-      `${WARMUP_SECONDS} s warm-up + ${SECONDS} s per scenario; 1M database ${large.reused ? 'reused from the cache' : 'built in this run'}; ` +
+      `${WARMUP_SECONDS} s warm-up + ${SECONDS} s per scenario; 1M database ${large!.reused ? 'reused from the cache' : 'built in this run'}; ` +
       `load average (1/5/15 min) ${machine.loadAverageAtStart.join(' / ')} at start, ${loadAtEnd.join(' / ')} at end.`;
 
     log(`\nResults (markdown)\n\n${header}\n\n${table}\n\n${ratioTable}\n\n${targetTable}\n`);
@@ -414,7 +426,7 @@ async function main(): Promise<void> {
       code,
       machine: { ...machine, loadAverageAtEnd: loadAtEnd },
       settings: { seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, connections: CONNECTIONS, timeoutSeconds: TIMEOUT_SECONDS },
-      datasets: { '1k': summary(small), '1M': { ...summary(large), file: large.file } },
+      datasets: { '1k': summary(small), '1M': { ...summary(large!), file: large!.file } },
       scenarios,
       ratios,
       targets,
