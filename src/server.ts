@@ -105,7 +105,7 @@ export async function startParley(config: ParleyConfig): Promise<RunningParley> 
     { logger, version: VERSION },
   );
   const worker = new WebhookDeliveryWorker(
-    new KyselyDeliveryQueue(db, cipher),
+    new KyselyDeliveryQueue(db, cipher, dialect),
     { ...config.webhooks, env: config.env, maxResponseBytes: 64 * 1024, maxInFlight: 32, maxInFlightPerEndpoint: 2 },
     app.log,
   );

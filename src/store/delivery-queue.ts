@@ -1,16 +1,71 @@
-import type { Kysely } from 'kysely';
-import type { AttemptLog, DeliveryOutcome, DeliveryQueue, DueDelivery } from '../webhooks/delivery-queue.js';
+import type { Kysely, Transaction } from 'kysely';
+import type { AttemptLog, ClaimFilter, DeliveryOutcome, DeliveryQueue, DueDelivery } from '../webhooks/delivery-queue.js';
 import type { CredentialCipher } from './credential-cipher.js';
+import type { DialectName } from './database.js';
 import type { Database } from './schema.js';
 
+/**
+ * The webhook outbox as the delivery workers see it. Several workers (one per instance) share it;
+ * a lease (`lease_until_ms`) says who holds a pending delivery and until when.
+ *
+ * - PostgreSQL: one transaction selects the due rows `FOR UPDATE OF d SKIP LOCKED` (rows another
+ *   worker is claiming right now are passed over, not waited for), keeps those the worker
+ *   accepts, sets their lease and commits. A worker that read a row before another's claim
+ *   committed re-checks it under the lock (READ COMMITTED re-evaluates the WHERE clause on the
+ *   newest version) and finds it leased.
+ * - SQLite (one writer; several processes may share one file): each accepted row is leased by a
+ *   conditional UPDATE that succeeds only while the row is pending and unleased or its lease has
+ *   passed, so exactly one worker wins it.
+ */
 export class KyselyDeliveryQueue implements DeliveryQueue {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly cipher: CredentialCipher,
+    private readonly dialect: DialectName,
   ) {}
 
-  async due(nowMs: number, limit: number): Promise<DueDelivery[]> {
-    const rows = await this.db
+  async claim(nowMs: number, leaseUntilMs: number, limit: number, accept: ClaimFilter): Promise<DueDelivery[]> {
+    if (limit <= 0) return [];
+    return this.dialect === 'postgres'
+      ? this.claimLocked(nowMs, leaseUntilMs, limit, accept)
+      : this.claimEach(nowMs, leaseUntilMs, limit, accept);
+  }
+
+  private async claimLocked(nowMs: number, leaseUntilMs: number, limit: number, accept: ClaimFilter): Promise<DueDelivery[]> {
+    return this.db.transaction().execute(async (trx) => {
+      // Only the delivery rows are locked: endpoints and events are read, never held.
+      const candidates = await this.dueQuery(trx, nowMs, limit).forUpdate('d').skipLocked().execute();
+      const chosen = candidates.map((row) => this.toDelivery(row, nowMs)).filter((delivery) => accept(delivery));
+      if (chosen.length === 0) return [];
+      await trx
+        .updateTable('webhook_deliveries')
+        .set({ lease_until_ms: leaseUntilMs })
+        .where('id', 'in', chosen.map((d) => d.id))
+        .execute();
+      return chosen;
+    });
+  }
+
+  private async claimEach(nowMs: number, leaseUntilMs: number, limit: number, accept: ClaimFilter): Promise<DueDelivery[]> {
+    const claimed: DueDelivery[] = [];
+    for (const row of await this.dueQuery(this.db, nowMs, limit).execute()) {
+      const delivery = this.toDelivery(row, nowMs);
+      if (!accept(delivery)) continue;
+      const result = await this.db
+        .updateTable('webhook_deliveries')
+        .set({ lease_until_ms: leaseUntilMs })
+        .where('id', '=', delivery.id)
+        .where('state', '=', 'pending')
+        .where((eb) => eb.or([eb('lease_until_ms', 'is', null), eb('lease_until_ms', '<', nowMs)]))
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 1) claimed.push(delivery);
+    }
+    return claimed;
+  }
+
+  /** Due pending deliveries of live endpoints, unleased or with a lease that has passed, oldest first. */
+  private dueQuery(db: Kysely<Database> | Transaction<Database>, nowMs: number, limit: number) {
+    return db
       .selectFrom('webhook_deliveries as d')
       .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
       .innerJoin('webhook_events as ev', 'ev.id', 'd.event_id')
@@ -25,25 +80,20 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
       .where('e.disabled_at', 'is', null)
       .orderBy('d.next_attempt_at_ms')
       .orderBy('d.id')
-      .limit(limit)
-      .execute();
-    const now = Math.floor(nowMs / 1000);
-    return rows.map((r) => {
-      const secrets = [this.cipher.decrypt(r.secret)];
-      if (r.previous_secret !== null && (r.previous_secret_expires_at ?? 0) > now) secrets.push(this.cipher.decrypt(r.previous_secret));
-      return { id: r.id, eventId: r.event_id, topic: r.topic, body: r.payload, endpointId: r.endpoint_id, url: r.url, secrets, attempts: r.attempts };
-    });
+      .limit(limit);
   }
 
-  async lease(id: number, untilMs: number, nowMs: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable('webhook_deliveries')
-      .set({ lease_until_ms: untilMs })
-      .where('id', '=', id)
-      .where('state', '=', 'pending')
-      .where((eb) => eb.or([eb('lease_until_ms', 'is', null), eb('lease_until_ms', '<', nowMs)]))
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+  private toDelivery(
+    r: {
+      id: number; event_id: string; endpoint_id: number; attempts: number; topic: string; payload: string; url: string;
+      secret: string; previous_secret: string | null; previous_secret_expires_at: number | null;
+    },
+    nowMs: number,
+  ): DueDelivery {
+    const now = Math.floor(nowMs / 1000);
+    const secrets = [this.cipher.decrypt(r.secret)];
+    if (r.previous_secret !== null && (r.previous_secret_expires_at ?? 0) > now) secrets.push(this.cipher.decrypt(r.previous_secret));
+    return { id: r.id, eventId: r.event_id, topic: r.topic, body: r.payload, endpointId: r.endpoint_id, url: r.url, secrets, attempts: r.attempts };
   }
 
   async settle(delivery: DueDelivery, attempt: AttemptLog, outcome: DeliveryOutcome): Promise<void> {

@@ -27,11 +27,23 @@ export interface AttemptLog {
   error: string | null;
 }
 
+/**
+ * Decides, candidate by candidate (oldest due first), whether the worker takes a due delivery.
+ * Returning true reserves a slot in the worker: the delivery is leased and will be launched.
+ * Returning false leaves it unleased for the next poll or another worker.
+ */
+export type ClaimFilter = (candidate: DueDelivery) => boolean;
+
 /** What the delivery worker needs from storage; several workers (instances) may share one queue. */
 export interface DeliveryQueue {
-  due(nowMs: number, limit: number): Promise<DueDelivery[]>;
-  /** Claims a delivery until `untilMs`; false when another worker holds it or it is done. */
-  lease(id: number, untilMs: number, nowMs: number): Promise<boolean>;
+  /**
+   * Leases due pending deliveries until `leaseUntilMs` and returns them: at most `limit`
+   * candidates are considered, and only those `accept` takes are leased. A delivery is returned
+   * to one worker at a time; once its lease has passed (a crashed worker's) it is due again.
+   * Every returned delivery was accepted, but an accepted one may be missing (another worker got
+   * there first).
+   */
+  claim(nowMs: number, leaseUntilMs: number, limit: number, accept: ClaimFilter): Promise<DueDelivery[]>;
   /** Logs the attempt and applies its outcome in one transaction. */
   settle(delivery: DueDelivery, attempt: AttemptLog, outcome: DeliveryOutcome): Promise<void>;
 }

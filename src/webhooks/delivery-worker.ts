@@ -32,8 +32,8 @@ export function outcomeFor(statusCode: number | null, attempt: number, schedule:
 }
 
 /**
- * Polls the outbox for due deliveries, leases them, and sends each one concurrently with the
- * others. At-least-once: a receiver de-duplicates by event id.
+ * Polls the outbox, claims (leases) the due deliveries it has room for, and sends each one
+ * concurrently with the others. At-least-once: a receiver de-duplicates by event id.
  */
 export class WebhookDeliveryWorker {
   private timer: NodeJS.Timeout | null = null;
@@ -73,12 +73,19 @@ export class WebhookDeliveryWorker {
       const free = this.options.maxInFlight - this.inFlight.size;
       if (free > 0) {
         const now = Date.now();
-        for (const delivery of await this.queue.due(now, free * 4)) {
-          if (this.inFlight.size >= this.options.maxInFlight) break;
-          if ((this.perEndpoint.get(delivery.endpointId) ?? 0) >= this.options.maxInFlightPerEndpoint) continue;
-          if (!(await this.queue.lease(delivery.id, now + this.options.leaseMs, now))) continue;
-          this.launch(delivery);
-        }
+        // The caps are applied while claiming, so that nothing is leased that is not launched:
+        // a delivery leased here but left waiting would be held from every other worker.
+        const slots = new Map(this.perEndpoint);
+        let taken = 0;
+        const claimed = await this.queue.claim(now, now + this.options.leaseMs, free * 4, (delivery) => {
+          if (taken >= free) return false;
+          const used = slots.get(delivery.endpointId) ?? 0;
+          if (used >= this.options.maxInFlightPerEndpoint) return false;
+          slots.set(delivery.endpointId, used + 1);
+          taken++;
+          return true;
+        });
+        for (const delivery of claimed) this.launch(delivery);
       }
     } catch (error) {
       this.log.error({ err: error }, 'webhook poll failed');

@@ -1,0 +1,216 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { DatabaseConfig } from '../../src/config.js';
+import { CredentialCipher } from '../../src/store/credential-cipher.js';
+import { openDatabase, type OpenDatabase } from '../../src/store/database.js';
+import { KyselyDeliveryQueue } from '../../src/store/delivery-queue.js';
+import { migrateToLatest } from '../../src/store/migrations.js';
+import type { DueDelivery } from '../../src/webhooks/delivery-queue.js';
+import { createTestPgDatabase, tempDbFile } from '../support/test-db.js';
+import { skipWithoutPostgres } from './postgres-test-support.js';
+
+/**
+ * Claims of the webhook outbox by several workers, each on its own connection (SQLite) or pool
+ * (PostgreSQL) as separate instances would be: every due delivery is claimed by exactly one of
+ * them, a lease holds until it passes, and what the worker declines is not leased.
+ */
+
+const pgSkip = await skipWithoutPostgres('webhook delivery claims on PostgreSQL');
+
+const WORKERS = 3;
+const ENDPOINTS = 3;
+const EVENTS = 100;
+const TOTAL = ENDPOINTS * EVENTS;
+const SECRET = 'whsec_' + randomBytes(24).toString('base64');
+const LEASE_MS = 60_000;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+describe.each([
+  { dialect: 'sqlite' as const, skip: false },
+  { dialect: 'postgres' as const, skip: pgSkip },
+])('webhook delivery claims on $dialect', ({ dialect, skip }) => {
+  const cipher = new CredentialCipher(randomBytes(32));
+  let config: DatabaseConfig;
+  let dropDatabase: () => Promise<void> = async () => {};
+  /** Arranges and inspects rows; the workers' queues have handles of their own. */
+  let setup: OpenDatabase;
+  const handles: OpenDatabase[] = [];
+  let queues: KyselyDeliveryQueue[] = [];
+  let endpointIds: number[] = [];
+  let eventIds: string[] = [];
+  let base: number;
+
+  beforeAll(async () => {
+    if (skip) return;
+    if (dialect === 'postgres') {
+      const database = await createTestPgDatabase();
+      config = { dialect: 'postgres', url: database.url };
+      dropDatabase = database.drop;
+    } else {
+      const file = tempDbFile();
+      config = { dialect: 'sqlite', file };
+      dropDatabase = async () => fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    }
+    setup = openDatabase(config);
+    await migrateToLatest(setup.db, dialect);
+    const now = Math.floor(Date.now() / 1000);
+    const user = await setup.db
+      .insertInto('users').values({ username: 'seller', role: 'seller', created_at: now }).returning('id').executeTakeFirstOrThrow();
+    endpointIds = [];
+    for (let i = 0; i < ENDPOINTS; i++) {
+      const endpoint = await setup.db
+        .insertInto('webhook_endpoints')
+        .values({
+          user_id: user.id, url: `http://127.0.0.1:9/hook-${i}`, description: null, events: '["order.message.created"]',
+          secret: cipher.encrypt(SECRET), previous_secret: null, previous_secret_expires_at: null,
+          disabled_at: null, disabled_reason: null, deleted_at: null, created_at: now, updated_at: now,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      endpointIds.push(endpoint.id);
+    }
+    eventIds = Array.from({ length: EVENTS }, (_, i) => `evt_${String(i).padStart(26, '0')}`);
+    await setup.db
+      .insertInto('webhook_events')
+      .values(eventIds.map((id, i) => ({
+        id, topic: 'order.message.created', user_id: user.id, payload: JSON.stringify({ event: 'order.message.created', payload: { n: i } }), created_at: now,
+      })))
+      .execute();
+    for (let i = 0; i < WORKERS; i++) {
+      const handle = openDatabase(config);
+      handles.push(handle);
+      queues.push(new KyselyDeliveryQueue(handle.db, cipher, dialect));
+    }
+  });
+
+  afterAll(async () => {
+    for (const handle of handles.splice(0)) await handle.close();
+    queues = [];
+    await setup?.close();
+    await dropDatabase();
+  });
+
+  beforeEach(async () => {
+    if (skip) return;
+    await setup.db.deleteFrom('webhook_attempts').execute();
+    await setup.db.deleteFrom('webhook_deliveries').execute();
+    base = Date.now();
+  });
+
+  /** `count` pending deliveries due at `base`, spread over the endpoints; their ids, in order. */
+  async function enqueue(count: number): Promise<number[]> {
+    const rows = Array.from({ length: count }, (_, i) => ({
+      event_id: eventIds[Math.floor(i / ENDPOINTS) % EVENTS]!, endpoint_id: endpointIds[i % ENDPOINTS]!, state: 'pending', attempts: 0,
+      next_attempt_at_ms: base, lease_until_ms: null, created_at: Math.floor(base / 1000), finished_at: null,
+    }));
+    const ids: number[] = [];
+    for (let i = 0; i < rows.length; i += 100) {
+      const inserted = await setup.db.insertInto('webhook_deliveries').values(rows.slice(i, i + 100)).returning('id').execute();
+      ids.push(...inserted.map((r) => r.id));
+    }
+    return ids;
+  }
+
+  const ids = (deliveries: DueDelivery[]) => deliveries.map((d) => d.id);
+  const all = () => () => true;
+
+  it.skipIf(skip)(`${WORKERS} workers claiming concurrently in a loop take ${TOTAL} deliveries between them, each exactly once`, async () => {
+    const enqueued = await enqueue(TOTAL);
+    const now = base + 1;
+    const claimedBy: number[][] = queues.map(() => []);
+    let claimed = 0;
+    let lost = 0;
+    const deadline = Date.now() + 20_000;
+    await Promise.all(queues.map(async (queue, worker) => {
+      while (claimed < TOTAL) {
+        if (Date.now() > deadline) throw new Error(`only ${claimed} of ${TOTAL} claimed in 20 s`);
+        const accepted = new Set<number>();
+        const got = await queue.claim(now, now + LEASE_MS, 8, (d) => {
+          // Decline some, as a worker at its per-endpoint cap would: they stay claimable.
+          if (Math.random() < 0.2) return false;
+          accepted.add(d.id);
+          return true;
+        });
+        for (const d of got) expect(accepted.has(d.id), `delivery ${d.id} was returned without being accepted`).toBe(true);
+        lost += accepted.size - got.length;
+        claimedBy[worker]!.push(...ids(got));
+        claimed += got.length;
+        // Workers poll independently: a random pause keeps them out of lockstep.
+        await sleep(Math.random() < 0.5 ? 0 : 1);
+      }
+    }));
+
+    const flat = claimedBy.flat();
+    expect(flat.length, 'no delivery claimed twice').toBe(new Set(flat).size);
+    expect([...flat].sort((a, b) => a - b), 'every delivery claimed').toEqual(enqueued);
+    claimedBy.forEach((got, worker) => expect(got.length, `worker ${worker} claimed some`).toBeGreaterThan(0));
+    // Nothing left: all leased, and a further claim by anyone finds nothing.
+    for (const queue of queues) expect(await queue.claim(now, now + LEASE_MS, 50, all())).toEqual([]);
+    const leases = await setup.db.selectFrom('webhook_deliveries').select(['lease_until_ms']).distinct().execute();
+    expect(leases).toEqual([{ lease_until_ms: now + LEASE_MS }]);
+    // On SQLite workers race for the same rows and the conditional update settles it (lost > 0
+    // is usual); on PostgreSQL SKIP LOCKED hands them disjoint rows to begin with.
+    if (dialect === 'postgres') expect(lost, 'accepted but lost to another worker').toBe(0);
+  });
+
+  it.skipIf(skip)('returns each delivery as the worker sends it: the event body, the URL and the opened secret', async () => {
+    const [id] = await enqueue(1);
+    const [delivery] = await queues[0]!.claim(base, base + LEASE_MS, 10, all());
+    expect(delivery).toEqual({
+      id, eventId: eventIds[0], topic: 'order.message.created', body: JSON.stringify({ event: 'order.message.created', payload: { n: 0 } }),
+      endpointId: endpointIds[0], url: 'http://127.0.0.1:9/hook-0', secrets: [SECRET], attempts: 0,
+    });
+  });
+
+  it.skipIf(skip)('a lease holds until it has passed; then another worker claims the delivery (a crashed worker\'s, say)', async () => {
+    const [id] = await enqueue(1);
+    const [a, b] = queues as [KyselyDeliveryQueue, KyselyDeliveryQueue];
+    expect(ids(await a.claim(base, base + 1000, 10, all()))).toEqual([id]);
+    expect(await b.claim(base + 500, base + 1500, 10, all()), 'unexpired: not claimable').toEqual([]);
+    expect(await a.claim(base + 999, base + 1999, 10, all()), 'not even by its holder').toEqual([]);
+    expect(await b.claim(base + 1000, base + 2000, 10, all()), 'the lease runs to its last millisecond').toEqual([]);
+    const taken = await b.claim(base + 1001, base + 2001, 10, all());
+    expect(ids(taken), 'expired: claimable again').toEqual([id]);
+    expect(await a.claim(base + 1500, base + 2500, 10, all()), 'the new lease holds').toEqual([]);
+
+    // Once settled it is done, whatever its lease said.
+    await b.settle(taken[0]!, { attempt: 1, attemptedAtMs: base + 1001, statusCode: 200, durationMs: 5, error: null }, { kind: 'succeeded' });
+    expect(await a.claim(base + 10_000, base + 11_000, 10, all())).toEqual([]);
+  });
+
+  it.skipIf(skip)('a declined delivery is not leased; at most `limit` candidates are offered, oldest first', async () => {
+    const enqueued = await enqueue(5);
+    const [a, b] = queues as [KyselyDeliveryQueue, KyselyDeliveryQueue];
+    const offered: number[] = [];
+    expect(await a.claim(base, base + LEASE_MS, 3, (d) => (offered.push(d.id), false))).toEqual([]);
+    expect(offered).toEqual(enqueued.slice(0, 3));
+    const leased = await setup.db.selectFrom('webhook_deliveries').select('id').where('lease_until_ms', 'is not', null).execute();
+    expect(leased).toEqual([]);
+    expect(ids(await b.claim(base, base + LEASE_MS, 2, all()))).toEqual(enqueued.slice(0, 2));
+    expect(ids(await a.claim(base, base + LEASE_MS, 10, (d) => d.id !== enqueued[3]))).toEqual([enqueued[2], enqueued[4]]);
+    expect(ids(await b.claim(base, base + LEASE_MS, 10, all()))).toEqual([enqueued[3]]);
+  });
+
+  it.skipIf(skip || dialect !== 'postgres')('skips a row another transaction has locked instead of waiting for it (PostgreSQL)', async () => {
+    const enqueued = await enqueue(3);
+    const holder = new pg.Client({ connectionString: (config as { url: string }).url });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('select id from webhook_deliveries where id = $1 for update', [enqueued[0]]);
+      const claim = queues[0]!.claim(base, base + LEASE_MS, 10, all());
+      const timeout = sleep(3000).then(() => 'blocked' as const);
+      const got = await Promise.race([claim, timeout]);
+      expect(got, 'the claim waited for the locked row').not.toBe('blocked');
+      expect(ids(got as DueDelivery[])).toEqual(enqueued.slice(1));
+      await holder.query('commit');
+      expect(ids(await queues[1]!.claim(base, base + LEASE_MS, 10, all())), 'free again once the lock is gone').toEqual([enqueued[0]]);
+    } finally {
+      await holder.end();
+    }
+  });
+});
