@@ -19,6 +19,7 @@ import { messageSender } from '../domain/system-sender.js';
 import type { User, UserRole } from '../domain/users.js';
 import type { CredentialCipher } from './credential-cipher.js';
 import type { GroupCommitter } from './group-commit.js';
+import { readRunner, writeRunner, type FastPath } from './fast-path.js';
 import { outboxStore, webhookStore, type EventFormatter } from './webhook-store.js';
 import type { Database, MessagesTable, OrdersTable } from './schema.js';
 
@@ -187,7 +188,7 @@ function applyOrderFilters<QB extends SelectQueryBuilder<Database, 'orders', obj
 /** Sort columns that may hold NULL. */
 const NULLABLE_SORT_COLUMNS: ReadonlySet<string> = new Set(['completed_at', 'refunded_at']);
 
-function orderStore(db: Db, cipher: CredentialCipher, lockRows: boolean): OrderStore {
+function orderStore(db: Db, cipher: CredentialCipher, lockRows: boolean, fast: FastPath | null): OrderStore {
   const base = () =>
     db
       .selectFrom('orders')
@@ -206,6 +207,12 @@ function orderStore(db: Db, cipher: CredentialCipher, lockRows: boolean): OrderS
       return (await store.findById(fields.kind, id))!;
     },
     async findById(kind, id) {
+      const runner = readRunner(db, fast);
+      if (runner && fast) {
+        const locked = lockRows && db.isTransaction ? fast.queries.findOrderLocked : null;
+        const row = await runner.first<OrderRow, { kind: string; id: number }>(locked ?? fast.queries.findOrder, { kind, id });
+        return row && toOrder(row, cipher);
+      }
       let query = withColumns(base()).where('orders.kind', '=', kind).where('orders.id', '=', id);
       // Inside a write transaction the order read is the one its checks rely on (status,
       // access): lock the row so that a concurrent send and status change run one after the
@@ -213,6 +220,19 @@ function orderStore(db: Db, cipher: CredentialCipher, lockRows: boolean): OrderS
       if (lockRows && db.isTransaction) query = query.forNoKeyUpdate('orders');
       const row = await query.executeTakeFirst();
       return row && toOrder(row as OrderRow, cipher);
+    },
+    async findAccess(kind, id) {
+      const runner = readRunner(db, fast);
+      const locked = lockRows && db.isTransaction;
+      let row: Pick<Selectable<OrdersTable>, 'kind' | 'id' | 'seller_id' | 'buyer_id' | 'status'> | undefined;
+      if (runner && fast) {
+        row = await runner.first(locked ? fast.queries.findAccessLocked! : fast.queries.findAccess, { kind, id });
+      } else {
+        let query = db.selectFrom('orders').select(['kind', 'id', 'seller_id', 'buyer_id', 'status']).where('kind', '=', kind).where('id', '=', id);
+        if (locked) query = query.forNoKeyUpdate();
+        row = await query.executeTakeFirst();
+      }
+      return row && { ...row, kind: row.kind as OrderKind, status: row.status as OrderStatus };
     },
     async update(kind, id, patch) {
       await db.updateTable('orders').set(toOrderColumns(patch, cipher)).where('kind', '=', kind).where('id', '=', id).execute();
@@ -257,7 +277,7 @@ function toMessage(row: MessageRow): MessageRecord {
   };
 }
 
-function messageStore(db: Db): MessageStore {
+function messageStore(db: Db, fast: FastPath | null): MessageStore {
   const base = () =>
     db
       .selectFrom('messages')
@@ -267,10 +287,10 @@ function messageStore(db: Db): MessageStore {
   return {
     async insert(message) {
       const { sender, ...columns } = message;
-      await db
-        .insertInto('messages')
-        .values({ ...columns, sender_id: sender?.id ?? null, attachment: message.attachment === null ? null : JSON.stringify(message.attachment) })
-        .execute();
+      const row = { ...columns, sender_id: sender?.id ?? null, attachment: message.attachment === null ? null : JSON.stringify(message.attachment) };
+      const runner = writeRunner(db, fast);
+      if (runner && fast) await runner.run(fast.queries.insertMessage, row);
+      else await db.insertInto('messages').values(row).execute();
       // Everything the record holds is known already: no read-back on the hot path.
       const { order_kind, order_id, id, type, text, attachment, sent_at } = message;
       return { id, order_kind, order_id, type, text, attachment, sender: messageSender(sender), sent_at };
@@ -298,20 +318,22 @@ export interface StoreOptions {
    * writer at a time and needs (and knows) no row locks.
    */
   lockRows?: boolean;
+  /** Precompiled hot queries (see hot-queries.ts). */
+  fast?: FastPath | null;
 }
 
 /** The domain's Store over Kysely. */
 export function createKyselyStore(db: Db, options: StoreOptions): Store {
-  const { cipher, formatEvent, committer = null, lockRows = false } = options;
-  const inner = { cipher, formatEvent, lockRows };
+  const { cipher, formatEvent, committer = null, lockRows = false, fast = null } = options;
+  const inner = { cipher, formatEvent, lockRows, fast };
   return {
     users: userStore(db),
     apiKeys: apiKeyStore(db),
     games: gameStore(db),
-    orders: orderStore(db, cipher, lockRows),
-    messages: messageStore(db),
+    orders: orderStore(db, cipher, lockRows, fast),
+    messages: messageStore(db, fast),
     webhooks: webhookStore(db, cipher),
-    outbox: outboxStore(db, formatEvent),
+    outbox: outboxStore(db, formatEvent, fast),
     async transaction(fn) {
       if (db.isTransaction) return fn(createKyselyStore(db, inner));
       if (committer) return committer.run((trx) => fn(createKyselyStore(trx, inner)));
