@@ -20,6 +20,7 @@ import type { User, UserRole } from '../domain/users.js';
 import type { CredentialCipher } from './credential-cipher.js';
 import type { GroupCommitter } from './group-commit.js';
 import { readRunner, writeRunner, type FastPath } from './fast-path.js';
+import { countableFromTable, countFromTable, countOrder } from './order-counts.js';
 import { outboxStore, webhookStore, type EventFormatter } from './webhook-store.js';
 import type { Database, MessagesTable, OrdersTable } from './schema.js';
 
@@ -189,6 +190,10 @@ function applyOrderFilters<QB extends SelectQueryBuilder<Database, 'orders', obj
 const NULLABLE_SORT_COLUMNS: ReadonlySet<string> = new Set(['completed_at', 'refunded_at']);
 
 function orderStore(db: Db, cipher: CredentialCipher, lockRows: boolean, fast: FastPath | null): OrderStore {
+  // An order write and its counter change commit together; inside a transaction already, they
+  // simply join it.
+  const inTransaction = <T>(fn: (tx: Db) => Promise<T>): Promise<T> =>
+    db.isTransaction ? fn(db) : (db as Kysely<Database>).transaction().execute(fn);
   const base = () =>
     db
       .selectFrom('orders')
@@ -199,12 +204,15 @@ function orderStore(db: Db, cipher: CredentialCipher, lockRows: boolean, fast: F
 
   const store: OrderStore = {
     async insert(fields) {
-      const { id } = await db
-        .insertInto('orders')
-        .values(toOrderColumns(fields, cipher) as Omit<OrdersTable, 'id'>)
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      return (await store.findById(fields.kind, id))!;
+      return inTransaction(async (tx) => {
+        const { id } = await tx
+          .insertInto('orders')
+          .values(toOrderColumns(fields, cipher) as Omit<OrdersTable, 'id'>)
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await countOrder(tx, fields, 1);
+        return (await orderStore(tx, cipher, lockRows, fast).findById(fields.kind, id))!;
+      });
     },
     async findById(kind, id) {
       const runner = readRunner(db, fast);
@@ -235,15 +243,27 @@ function orderStore(db: Db, cipher: CredentialCipher, lockRows: boolean, fast: F
       return row && { ...row, kind: row.kind as OrderKind, status: row.status as OrderStatus };
     },
     async update(kind, id, patch) {
-      await db.updateTable('orders').set(toOrderColumns(patch, cipher)).where('kind', '=', kind).where('id', '=', id).execute();
-      return (await store.findById(kind, id))!;
+      if (patch.status === undefined && patch.seller_id === undefined) {
+        await db.updateTable('orders').set(toOrderColumns(patch, cipher)).where('kind', '=', kind).where('id', '=', id).execute();
+        return (await store.findById(kind, id))!;
+      }
+      // The order moves between counters: take it from the old one, add it to the new one.
+      return inTransaction(async (tx) => {
+        const before = await tx.selectFrom('orders').select(['kind', 'seller_id', 'status']).where('kind', '=', kind).where('id', '=', id).executeTakeFirst();
+        await tx.updateTable('orders').set(toOrderColumns(patch, cipher)).where('kind', '=', kind).where('id', '=', id).execute();
+        if (before) {
+          await countOrder(tx, before, -1);
+          await countOrder(tx, { kind, seller_id: patch.seller_id ?? before.seller_id, status: patch.status ?? before.status }, 1);
+        }
+        return (await orderStore(tx, cipher, lockRows, fast).findById(kind, id))!;
+      });
     },
     async list(query: OrderListQuery) {
       // The count needs no joins (they never drop a row: both are foreign keys), so it stays an
       // index scan; only the page itself joins the game and the buyer.
-      const { total } = await applyOrderFilters(db.selectFrom('orders'), query)
-        .select((eb) => eb.fn.countAll<number>().as('total'))
-        .executeTakeFirstOrThrow();
+      const total = countableFromTable(query)
+        ? await countFromTable(db, query)
+        : (await applyOrderFilters(db.selectFrom('orders'), query).select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total;
       let page = withColumns(applyOrderFilters(base(), query));
       for (const s of query.sort) {
         const column = `orders.${s.column}` as const;
