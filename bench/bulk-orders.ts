@@ -111,6 +111,11 @@ export function bulkInsertOrders(file: string, spec: BulkOrdersSpec, onProgress?
       batch(from, to);
       onProgress?.(to);
     }
+    // Parley keeps order_counts with every order write; rows written behind its back are counted here.
+    db.transaction(() => {
+      db.prepare('DELETE FROM order_counts').run();
+      db.prepare('INSERT INTO order_counts (kind, seller_id, status, n) SELECT kind, seller_id, status, count(*) FROM orders GROUP BY kind, seller_id, status').run();
+    })();
     db.pragma('synchronous = FULL');
     db.pragma('wal_checkpoint(TRUNCATE)');
     return { table, columns, firstId, lastId: firstId + spec.count - 1 };

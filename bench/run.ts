@@ -204,12 +204,21 @@ async function measure(key: string, label: string, server: ServerProcess, load: 
     },
   };
   log(
-    `  ${label}: ${fmt(scenario.reqPerSec, 0)} req/s, p50 ${fmt(scenario.latencyMs.p50, 2)} ms, p99 ${fmt(scenario.latencyMs.p99, 2)} ms, ` +
+    `  ${label}: ${fmt(scenario.reqPerSec, 0)} req/s, server CPU ${fmt(cpuMicrosPerRequest(scenario), 1)} µs/request, p50 ${fmt(scenario.latencyMs.p50, 2)} ms, p99 ${fmt(scenario.latencyMs.p99, 2)} ms, ` +
       `non-2xx ${scenario.non2xx}, errors ${scenario.errors}, ${scenario.answered}/${scenario.sent} answered; ` +
       `alone: p50 ${fmt(scenario.serialMs.p50, 2)} ms; CPU server ${fmt(scenario.cpuPercent?.serverPct, 0)}%, ` +
       `bench ${fmt(scenario.cpuPercent?.benchPct, 0)}%, other ${fmt(scenario.cpuPercent?.otherPct, 0)}%; RSS idle ${fmt(scenario.idleRssMB, 1)} MB, peak ${fmt(scenario.peakRssMB, 1)} MB (VmHWM ${fmt(scenario.vmHwmMB, 1)} MB)`,
   );
   return scenario;
+}
+
+/**
+ * Server CPU time per answered request: unlike req/s, it barely moves when something else on the
+ * machine takes a core, so it is the figure to compare between runs on a busy machine.
+ */
+function cpuMicrosPerRequest(s: ScenarioResult): number | null {
+  if (!s.cpuPercent || s.reqPerSec <= 0) return null;
+  return ((s.cpuPercent.serverPct / 100) / s.reqPerSec) * 1e6;
 }
 
 function fmt(value: number | null | undefined, digits: number): string {
@@ -300,10 +309,10 @@ async function readScenarios(dataset: Dataset, tag: string): Promise<ScenarioRes
 
 function markdownTable(scenarios: ScenarioResult[]): string {
   const rows = [
-    '| Scenario | req/s | p50 ms | p99 ms | answered / sent | non-2xx | errors | alone p50 ms | server CPU % | other CPU % | idle RSS MB | peak RSS MB | VmHWM MB |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| Scenario | req/s | p50 ms | p99 ms | answered / sent | non-2xx | errors | alone p50 ms | server CPU % | server CPU µs/req | other CPU % | idle RSS MB | peak RSS MB | VmHWM MB |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...scenarios.map((s) =>
-      `| ${s.label.replace(/\|/g, '\\|')} | ${fmt(s.reqPerSec, 0)} | ${fmt(s.latencyMs.p50, 2)} | ${fmt(s.latencyMs.p99, 2)} | ${s.answered} / ${s.sent} | ${s.non2xx} | ${s.errors} | ${fmt(s.serialMs.p50, 2)} | ${fmt(s.cpuPercent?.serverPct, 0)} | ${fmt(s.cpuPercent?.otherPct, 0)} | ${fmt(s.idleRssMB, 1)} | ${fmt(s.peakRssMB, 1)} | ${fmt(s.vmHwmMB, 1)} |`),
+      `| ${s.label.replace(/\|/g, '\\|')} | ${fmt(s.reqPerSec, 0)} | ${fmt(s.latencyMs.p50, 2)} | ${fmt(s.latencyMs.p99, 2)} | ${s.answered} / ${s.sent} | ${s.non2xx} | ${s.errors} | ${fmt(s.serialMs.p50, 2)} | ${fmt(s.cpuPercent?.serverPct, 0)} | ${fmt(cpuMicrosPerRequest(s), 1)} | ${fmt(s.cpuPercent?.otherPct, 0)} | ${fmt(s.idleRssMB, 1)} | ${fmt(s.peakRssMB, 1)} | ${fmt(s.vmHwmMB, 1)} |`),
   ];
   return rows.join('\n');
 }

@@ -31,6 +31,8 @@ export interface ParleyConfig {
   redisNamespace: string | null;
   /** Accepted as an admin key when set; never stored. */
   adminToken: string | null;
+  /** Seconds a resolved API key is trusted without a database read (revocations reach every instance at once through the change feed); 0: off. */
+  authCacheSeconds: number;
   /** 32 bytes (hex or base64) sealing credentials at rest; null: a key file beside the SQLite file (required with PostgreSQL). */
   encryptionKey: string | null;
   /** Seed demo data into an empty database on start. */
@@ -108,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
     redisUrl: parseRedisUrl(env.REDIS_URL),
     redisNamespace: env.PARLEY_REDIS_NAMESPACE?.trim() || null,
     adminToken: env.PARLEY_ADMIN_TOKEN?.trim() || null,
+    authCacheSeconds: intFrom(env, 'PARLEY_AUTH_CACHE_SECONDS', 10),
     encryptionKey: env.PARLEY_ENCRYPTION_KEY?.trim() || null,
     seedDemo: !['0', 'false', 'no'].includes((env.PARLEY_SEED_DEMO ?? 'true').trim().toLowerCase()),
     logLevel: env.LOG_LEVEL?.trim() || 'info',

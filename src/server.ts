@@ -17,6 +17,8 @@ import { WebhookDeliveryWorker } from './webhooks/delivery-worker.js';
 import { formatWebhookEvent } from './webhooks/event-format.js';
 import { createUrlPolicy } from './webhooks/url-policy.js';
 import { createKyselyStore } from './store/kysely-store.js';
+import { postgresRunners, sqliteRunners } from './store/query-runner.js';
+import { hotQueries } from './store/hot-queries.js';
 import { migrateToLatest } from './store/migrations.js';
 
 /** package.json sits above src/ when run from source and above dist/src/ when compiled. */
@@ -46,7 +48,7 @@ export async function startParley(config: ParleyConfig): Promise<RunningParley> 
   if (config.database.dialect === 'postgres' && config.encryptionKey === null) {
     throw new ConfigError('PARLEY_ENCRYPTION_KEY is required with PostgreSQL: every instance must seal credentials with the same key');
   }
-  const { db, close: closeDb, dialect } = openDatabase(config.database);
+  const { db, close: closeDb, dialect, sqlite } = openDatabase(config.database);
   await migrateToLatest(db, dialect).catch(async (error: unknown) => {
     await closeDb();
     throw error;
@@ -73,7 +75,8 @@ export async function startParley(config: ParleyConfig): Promise<RunningParley> 
   const store = createKyselyStore(db, {
     cipher,
     formatEvent: formatWebhookEvent,
-    committer: dialect === 'sqlite' ? new GroupCommitter(db) : null,
+    committer: sqlite ? new GroupCommitter(db, sqlite.writer) : null,
+    fast: { runners: sqlite ? sqliteRunners(sqlite.writer, sqlite.reader) : postgresRunners(db), queries: hotQueries(db, dialect) },
     lockRows: dialect === 'postgres',
   });
   const orderSettings = { eurUsdRate: config.eurUsdRate };
@@ -96,7 +99,7 @@ export async function startParley(config: ParleyConfig): Promise<RunningParley> 
   const app = await buildApp(
     {
       store,
-      authenticator: new ApiKeyAuthenticator(store, { token: config.adminToken, user: adminUser }),
+      authenticator: new ApiKeyAuthenticator(store, { admin: { token: config.adminToken, user: adminUser }, cacheSeconds: config.authCacheSeconds }),
       rateLimits: config.rateLimits,
       rateLimitStore,
       orderSettings,

@@ -57,12 +57,36 @@ export async function revokeApiKey(store: Store, id: number, now = unixNow()): P
 /** Writing last_used_at on every request would cost a durable write per read; once a minute is enough. */
 const TOUCH_INTERVAL_SECONDS = 60;
 
+/** Bounds the cache: the keys of this many recent callers stay resolved in memory. */
+const AUTH_CACHE_MAX_ENTRIES = 10_000;
+
+interface ResolvedKey {
+  key: ApiKeyRecord;
+  user: User;
+  /** Performance-clock ms after which the key is read from the database again. */
+  freshUntil: number;
+}
+
+export interface AuthenticatorOptions {
+  admin: { token: string | null; user: User };
+  /**
+   * How long a resolved key is trusted without reading it again. A revocation reaches every
+   * instance at once through `forgetKey` (the change feed); this only bounds how long a change
+   * made behind Parley's back (SQL by hand, or SQLite instances without a shared feed) takes.
+   * 0 turns the cache off.
+   */
+  cacheSeconds: number;
+}
+
 export class ApiKeyAuthenticator {
   private readonly lastTouched = new Map<number, number>();
+  /** token hash -> resolved key, in insertion order (oldest first) for eviction. */
+  private readonly resolved = new Map<string, ResolvedKey>();
+  private readonly hashByKeyId = new Map<number, string>();
 
   constructor(
     private readonly store: Store,
-    private readonly admin: { token: string | null; user: User },
+    private readonly options: AuthenticatorOptions,
   ) {}
 
   /** Resolves an `Authorization` header value to the calling actor, or throws 401. */
@@ -70,11 +94,10 @@ export class ApiKeyAuthenticator {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
     if (!match) throw new UnauthenticatedError();
     const token = match[1]!;
-    if (this.admin.token !== null && safeEqual(token, this.admin.token)) return actorFor(this.admin.user, null);
+    const admin = this.options.admin;
+    if (admin.token !== null && safeEqual(token, admin.token)) return actorFor(admin.user, null);
 
-    const found = await this.store.apiKeys.findByTokenHash(hashToken(token));
-    if (!found) throw new UnauthenticatedError();
-    const { key, user } = found;
+    const { key, user } = await this.resolve(hashToken(token));
     if (key.revoked_at !== null) throw new UnauthenticatedError();
     if (key.expires_at !== null && key.expires_at <= now) throw new UnauthenticatedError();
 
@@ -84,6 +107,40 @@ export class ApiKeyAuthenticator {
       await this.store.apiKeys.touch(key.id, now);
     }
     return actorFor(user, key.id);
+  }
+
+  /** Drops a key from the cache (it was revoked, here or on another instance). */
+  forgetKey(keyId: number): void {
+    const hash = this.hashByKeyId.get(keyId);
+    if (hash === undefined) return;
+    this.hashByKeyId.delete(keyId);
+    this.resolved.delete(hash);
+  }
+
+  /** Drops every cached key (notifications may have been missed). */
+  forgetAll(): void {
+    this.resolved.clear();
+    this.hashByKeyId.clear();
+  }
+
+  private async resolve(tokenHash: string): Promise<{ key: ApiKeyRecord; user: User }> {
+    const cached = this.resolved.get(tokenHash);
+    const clock = performance.now();
+    if (cached && cached.freshUntil > clock) return cached;
+    // Unknown tokens are not cached: a guessed token must not be able to fill the cache.
+    const found = await this.store.apiKeys.findByTokenHash(tokenHash);
+    if (!found) throw new UnauthenticatedError();
+    if (this.options.cacheSeconds > 0 && found.key.revoked_at === null) {
+      this.resolved.delete(tokenHash);
+      if (this.resolved.size >= AUTH_CACHE_MAX_ENTRIES) {
+        const [oldestHash, oldest] = this.resolved.entries().next().value!;
+        this.resolved.delete(oldestHash);
+        this.hashByKeyId.delete(oldest.key.id);
+      }
+      this.resolved.set(tokenHash, { ...found, freshUntil: clock + this.options.cacheSeconds * 1000 });
+      this.hashByKeyId.set(found.key.id, tokenHash);
+    }
+    return found;
   }
 }
 

@@ -1,11 +1,11 @@
 import { unixNow } from './clock.js';
 import { newMessageId } from './message-id.js';
-import { authorizeOrder } from './order-access.js';
+import { authorizeOrderAccess } from './order-access.js';
 import type { MessageRecord, OrderKind, Store } from './ports.js';
 import type { Actor } from './users.js';
 
 export async function listOrderMessages(store: Store, actor: Actor, kind: OrderKind, id: number): Promise<MessageRecord[]> {
-  await authorizeOrder(store, actor, kind, id, 'read');
+  await authorizeOrderAccess(store, actor, kind, id, 'read');
   return store.messages.listThread(kind, id);
 }
 
@@ -16,7 +16,7 @@ export async function listOrderMessages(store: Store, actor: Actor, kind: OrderK
  */
 export async function sendOrderMessage(store: Store, actor: Actor, kind: OrderKind, id: number, text: string, now = unixNow()): Promise<MessageRecord> {
   return store.transaction(async (tx) => {
-    const order = await authorizeOrder(tx, actor, kind, id, 'send');
+    const order = await authorizeOrderAccess(tx, actor, kind, id, 'send');
     const message = await tx.messages.insert({
       id: newMessageId(),
       order_kind: kind,

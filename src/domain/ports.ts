@@ -148,9 +148,20 @@ export interface GameStore {
   first(): Promise<Game | undefined>;
 }
 
+/** What access checks read: who takes part and where the order stands. */
+export interface OrderAccess {
+  kind: OrderKind;
+  id: number;
+  seller_id: number;
+  buyer_id: number;
+  status: OrderStatus;
+}
+
 export interface OrderStore {
   insert(order: OrderFields): Promise<OrderRecord>;
   findById(kind: OrderKind, id: number): Promise<OrderRecord | undefined>;
+  /** The access columns only, for checks that need no more (the chat's hot path). Locks like findById. */
+  findAccess(kind: OrderKind, id: number): Promise<OrderAccess | undefined>;
   update(kind: OrderKind, id: number, patch: OrderPatch): Promise<OrderRecord>;
   list(query: OrderListQuery): Promise<{ rows: OrderRecord[]; total: number }>;
 }

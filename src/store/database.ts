@@ -12,6 +12,11 @@ export interface OpenDatabase {
   db: Kysely<Database>;
   close(): Promise<void>;
   dialect: DialectName;
+  /**
+   * SQLite's own handles, for precompiled hot queries: the writer Kysely also uses, and a
+   * read-only connection (null for `:memory:`) that sees committed data only.
+   */
+  sqlite: { writer: BetterSqlite3.Database; reader: BetterSqlite3.Database | null } | null;
 }
 
 const STATEMENT_CACHE_SIZE = 500;
@@ -54,7 +59,22 @@ function openSqlite(file: string): OpenDatabase {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, close: () => db.destroy(), dialect: 'sqlite' };
+  // WAL lets this second connection read while the writer's group commit holds a transaction
+  // open, and it never sees that transaction's writes before they are committed.
+  let reader: BetterSqlite3.Database | null = null;
+  if (file !== ':memory:') {
+    reader = new BetterSqlite3(file, { readonly: true });
+    reader.pragma('busy_timeout = 5000');
+  }
+  return {
+    db,
+    dialect: 'sqlite',
+    sqlite: { writer: sqlite, reader },
+    async close() {
+      reader?.close();
+      await db.destroy();
+    },
+  };
 }
 
 const INT8_OID = 20;
@@ -83,7 +103,7 @@ function openPostgres(url: string): OpenDatabase {
   // drops it and the next query opens a fresh one.
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, close: () => db.destroy(), dialect: 'postgres' };
+  return { db, close: () => db.destroy(), dialect: 'postgres', sqlite: null };
 }
 
 /** The database the configuration names, behind the same Kysely interface. */

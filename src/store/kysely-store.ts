@@ -19,6 +19,8 @@ import { messageSender } from '../domain/system-sender.js';
 import type { User, UserRole } from '../domain/users.js';
 import type { CredentialCipher } from './credential-cipher.js';
 import type { GroupCommitter } from './group-commit.js';
+import { readRunner, writeRunner, type FastPath } from './fast-path.js';
+import { countableFromTable, countFromTable, countOrder } from './order-counts.js';
 import { outboxStore, webhookStore, type EventFormatter } from './webhook-store.js';
 import type { Database, MessagesTable, OrdersTable } from './schema.js';
 
@@ -187,7 +189,11 @@ function applyOrderFilters<QB extends SelectQueryBuilder<Database, 'orders', obj
 /** Sort columns that may hold NULL. */
 const NULLABLE_SORT_COLUMNS: ReadonlySet<string> = new Set(['completed_at', 'refunded_at']);
 
-function orderStore(db: Db, cipher: CredentialCipher, lockRows: boolean): OrderStore {
+function orderStore(db: Db, cipher: CredentialCipher, lockRows: boolean, fast: FastPath | null): OrderStore {
+  // An order write and its counter change commit together; inside a transaction already, they
+  // simply join it.
+  const inTransaction = <T>(fn: (tx: Db) => Promise<T>): Promise<T> =>
+    db.isTransaction ? fn(db) : (db as Kysely<Database>).transaction().execute(fn);
   const base = () =>
     db
       .selectFrom('orders')
@@ -198,14 +204,23 @@ function orderStore(db: Db, cipher: CredentialCipher, lockRows: boolean): OrderS
 
   const store: OrderStore = {
     async insert(fields) {
-      const { id } = await db
-        .insertInto('orders')
-        .values(toOrderColumns(fields, cipher) as Omit<OrdersTable, 'id'>)
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      return (await store.findById(fields.kind, id))!;
+      return inTransaction(async (tx) => {
+        const { id } = await tx
+          .insertInto('orders')
+          .values(toOrderColumns(fields, cipher) as Omit<OrdersTable, 'id'>)
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await countOrder(tx, fields, 1);
+        return (await orderStore(tx, cipher, lockRows, fast).findById(fields.kind, id))!;
+      });
     },
     async findById(kind, id) {
+      const runner = readRunner(db, fast);
+      if (runner && fast) {
+        const locked = lockRows && db.isTransaction ? fast.queries.findOrderLocked : null;
+        const row = await runner.first<OrderRow, { kind: string; id: number }>(locked ?? fast.queries.findOrder, { kind, id });
+        return row && toOrder(row, cipher);
+      }
       let query = withColumns(base()).where('orders.kind', '=', kind).where('orders.id', '=', id);
       // Inside a write transaction the order read is the one its checks rely on (status,
       // access): lock the row so that a concurrent send and status change run one after the
@@ -214,16 +229,41 @@ function orderStore(db: Db, cipher: CredentialCipher, lockRows: boolean): OrderS
       const row = await query.executeTakeFirst();
       return row && toOrder(row as OrderRow, cipher);
     },
+    async findAccess(kind, id) {
+      const runner = readRunner(db, fast);
+      const locked = lockRows && db.isTransaction;
+      let row: Pick<Selectable<OrdersTable>, 'kind' | 'id' | 'seller_id' | 'buyer_id' | 'status'> | undefined;
+      if (runner && fast) {
+        row = await runner.first(locked ? fast.queries.findAccessLocked! : fast.queries.findAccess, { kind, id });
+      } else {
+        let query = db.selectFrom('orders').select(['kind', 'id', 'seller_id', 'buyer_id', 'status']).where('kind', '=', kind).where('id', '=', id);
+        if (locked) query = query.forNoKeyUpdate();
+        row = await query.executeTakeFirst();
+      }
+      return row && { ...row, kind: row.kind as OrderKind, status: row.status as OrderStatus };
+    },
     async update(kind, id, patch) {
-      await db.updateTable('orders').set(toOrderColumns(patch, cipher)).where('kind', '=', kind).where('id', '=', id).execute();
-      return (await store.findById(kind, id))!;
+      if (patch.status === undefined && patch.seller_id === undefined) {
+        await db.updateTable('orders').set(toOrderColumns(patch, cipher)).where('kind', '=', kind).where('id', '=', id).execute();
+        return (await store.findById(kind, id))!;
+      }
+      // The order moves between counters: take it from the old one, add it to the new one.
+      return inTransaction(async (tx) => {
+        const before = await tx.selectFrom('orders').select(['kind', 'seller_id', 'status']).where('kind', '=', kind).where('id', '=', id).executeTakeFirst();
+        await tx.updateTable('orders').set(toOrderColumns(patch, cipher)).where('kind', '=', kind).where('id', '=', id).execute();
+        if (before) {
+          await countOrder(tx, before, -1);
+          await countOrder(tx, { kind, seller_id: patch.seller_id ?? before.seller_id, status: patch.status ?? before.status }, 1);
+        }
+        return (await orderStore(tx, cipher, lockRows, fast).findById(kind, id))!;
+      });
     },
     async list(query: OrderListQuery) {
       // The count needs no joins (they never drop a row: both are foreign keys), so it stays an
       // index scan; only the page itself joins the game and the buyer.
-      const { total } = await applyOrderFilters(db.selectFrom('orders'), query)
-        .select((eb) => eb.fn.countAll<number>().as('total'))
-        .executeTakeFirstOrThrow();
+      const total = countableFromTable(query)
+        ? await countFromTable(db, query)
+        : (await applyOrderFilters(db.selectFrom('orders'), query).select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total;
       let page = withColumns(applyOrderFilters(base(), query));
       for (const s of query.sort) {
         const column = `orders.${s.column}` as const;
@@ -257,7 +297,7 @@ function toMessage(row: MessageRow): MessageRecord {
   };
 }
 
-function messageStore(db: Db): MessageStore {
+function messageStore(db: Db, fast: FastPath | null): MessageStore {
   const base = () =>
     db
       .selectFrom('messages')
@@ -267,10 +307,10 @@ function messageStore(db: Db): MessageStore {
   return {
     async insert(message) {
       const { sender, ...columns } = message;
-      await db
-        .insertInto('messages')
-        .values({ ...columns, sender_id: sender?.id ?? null, attachment: message.attachment === null ? null : JSON.stringify(message.attachment) })
-        .execute();
+      const row = { ...columns, sender_id: sender?.id ?? null, attachment: message.attachment === null ? null : JSON.stringify(message.attachment) };
+      const runner = writeRunner(db, fast);
+      if (runner && fast) await runner.run(fast.queries.insertMessage, row);
+      else await db.insertInto('messages').values(row).execute();
       // Everything the record holds is known already: no read-back on the hot path.
       const { order_kind, order_id, id, type, text, attachment, sent_at } = message;
       return { id, order_kind, order_id, type, text, attachment, sender: messageSender(sender), sent_at };
@@ -298,20 +338,22 @@ export interface StoreOptions {
    * writer at a time and needs (and knows) no row locks.
    */
   lockRows?: boolean;
+  /** Precompiled hot queries (see hot-queries.ts). */
+  fast?: FastPath | null;
 }
 
 /** The domain's Store over Kysely. */
 export function createKyselyStore(db: Db, options: StoreOptions): Store {
-  const { cipher, formatEvent, committer = null, lockRows = false } = options;
-  const inner = { cipher, formatEvent, lockRows };
+  const { cipher, formatEvent, committer = null, lockRows = false, fast = null } = options;
+  const inner = { cipher, formatEvent, lockRows, fast };
   return {
     users: userStore(db),
     apiKeys: apiKeyStore(db),
     games: gameStore(db),
-    orders: orderStore(db, cipher, lockRows),
-    messages: messageStore(db),
+    orders: orderStore(db, cipher, lockRows, fast),
+    messages: messageStore(db, fast),
     webhooks: webhookStore(db, cipher),
-    outbox: outboxStore(db, formatEvent),
+    outbox: outboxStore(db, formatEvent, fast),
     async transaction(fn) {
       if (db.isTransaction) return fn(createKyselyStore(db, inner));
       if (committer) return committer.run((trx) => fn(createKyselyStore(trx, inner)));

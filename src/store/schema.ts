@@ -122,11 +122,20 @@ export interface WebhookAttemptsTable {
   error: string | null;
 }
 
+/** Orders per (kind, seller, status), kept with every write to `orders`. */
+export interface OrderCountsTable {
+  kind: string;
+  seller_id: number;
+  status: string;
+  n: number;
+}
+
 export interface Database {
   users: UsersTable;
   api_keys: ApiKeysTable;
   games: GamesTable;
   orders: OrdersTable;
+  order_counts: OrderCountsTable;
   messages: MessagesTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_events: WebhookEventsTable;

@@ -5,6 +5,7 @@ import { newMessageId } from '../domain/message-id.js';
 import type { OutboxStore, WebhookEndpointRecord, WebhookStore } from '../domain/ports.js';
 import type { CredentialCipher } from './credential-cipher.js';
 import type { Database, WebhookEndpointsTable } from './schema.js';
+import { readRunner, writeRunner, type FastPath } from './fast-path.js';
 import type { Db } from './kysely-store.js';
 
 /** How an event goes on the wire: its topic, whose endpoints get it, and the payload. */
@@ -85,7 +86,9 @@ export function webhookStore(db: Db, cipher: CredentialCipher): WebhookStore {
 }
 
 /** Pending deliveries for the endpoints of `userId` that take `topic` now. */
-async function enqueueDeliveries(db: Db, eventId: string, topic: string, userId: number, only: number | undefined, now: number): Promise<number> {
+async function liveEndpoints(db: Db, userId: number, only: number | undefined, fast: FastPath | null): Promise<{ id: number; events: string }[]> {
+  const runner = readRunner(db, fast);
+  if (runner && fast && only === undefined) return runner.all(fast.queries.liveEndpointsOfUser, { user_id: userId });
   let endpoints = db
     .selectFrom('webhook_endpoints')
     .select(['id', 'events'])
@@ -93,7 +96,11 @@ async function enqueueDeliveries(db: Db, eventId: string, topic: string, userId:
     .where('deleted_at', 'is', null)
     .where('disabled_at', 'is', null);
   if (only !== undefined) endpoints = endpoints.where('id', '=', only);
-  const targets = (await endpoints.execute()).filter((e) => only !== undefined || (JSON.parse(e.events) as string[]).includes(topic));
+  return endpoints.execute();
+}
+
+async function enqueueDeliveries(db: Db, eventId: string, topic: string, userId: number, only: number | undefined, now: number, fast: FastPath | null): Promise<number> {
+  const targets = (await liveEndpoints(db, userId, only, fast)).filter((e) => only !== undefined || (JSON.parse(e.events) as string[]).includes(topic));
   if (targets.length === 0) return 0;
   await db
     .insertInto('webhook_deliveries')
@@ -105,7 +112,7 @@ async function enqueueDeliveries(db: Db, eventId: string, topic: string, userId:
   return targets.length;
 }
 
-export function outboxStore(db: Db, formatEvent: EventFormatter): OutboxStore {
+export function outboxStore(db: Db, formatEvent: EventFormatter, fast: FastPath | null = null): OutboxStore {
   return {
     async publish(event) {
       const formatted = formatEvent(event);
@@ -113,8 +120,11 @@ export function outboxStore(db: Db, formatEvent: EventFormatter): OutboxStore {
       const now = unixNow();
       // Compact JSON with keys in the serializers' fixed order: the exact bytes that get signed.
       const body = JSON.stringify({ event: formatted.topic, payload: formatted.payload });
-      await db.insertInto('webhook_events').values({ id, topic: formatted.topic, user_id: formatted.userId, payload: body, created_at: now }).execute();
-      await enqueueDeliveries(db, id, formatted.topic, formatted.userId, formatted.endpointId, now);
+      const row = { id, topic: formatted.topic, user_id: formatted.userId, payload: body, created_at: now };
+      const runner = writeRunner(db, fast);
+      if (runner && fast) await runner.run(fast.queries.insertEvent, row);
+      else await db.insertInto('webhook_events').values(row).execute();
+      await enqueueDeliveries(db, id, formatted.topic, formatted.userId, formatted.endpointId, now, fast);
       return id;
     },
     async replay(eventId) {
@@ -122,7 +132,7 @@ export function outboxStore(db: Db, formatEvent: EventFormatter): OutboxStore {
       if (!event) return null;
       // A test event goes back to the one endpoint it was for, whatever that endpoint subscribes to.
       const only = event.topic === TEST_TOPIC ? Number((JSON.parse(event.payload) as { payload: { endpoint_id: number } }).payload.endpoint_id) : undefined;
-      return enqueueDeliveries(db, event.id, event.topic, event.user_id, only, unixNow());
+      return enqueueDeliveries(db, event.id, event.topic, event.user_id, only, unixNow(), fast);
     },
   };
 }

@@ -15,7 +15,7 @@ beforeEach(async () => {
   file = tempDbFile();
   opened = openDatabase({ dialect: 'sqlite', file });
   await migrateToLatest(opened.db, opened.dialect);
-  committer = new GroupCommitter(opened.db);
+  committer = new GroupCommitter(opened.db, opened.sqlite!.writer);
   // A second connection sees only what is committed (WAL readers never see uncommitted pages).
   observer = new BetterSqlite3(file, { readonly: true });
 });

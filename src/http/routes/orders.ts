@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { completeOrder, replaceOrderCredentials } from '../../domain/order-actions.js';
-import { authorizeOrder } from '../../domain/order-access.js';
+import { authorizeOrderAccess } from '../../domain/order-access.js';
 import { listOrderMessages, sendOrderMessage } from '../../domain/order-chat.js';
 import { getOrder, listOrders, parseResourceId } from '../../domain/orders.js';
 import type { OrderPage } from '../../domain/orders.js';
@@ -103,7 +103,7 @@ export function orderRoutes(api: OrderKindApi): FastifyPluginAsyncTypebox {
       const id = idOf(request);
       // A valid body needs no separate check: the send re-checks access in its transaction.
       // An invalid one must still answer 404/403 before 422.
-      if (request.validationError) await authorizeOrder(store, request.actor, api.kind, id, 'send');
+      if (request.validationError) await authorizeOrderAccess(store, request.actor, api.kind, id, 'send');
       await assertValidRequest(request);
       const message = await sendOrderMessage(store, request.actor, api.kind, id, (request.body as { message: string }).message);
       return { data: toMessageResource(message) };
@@ -135,7 +135,7 @@ export function orderRoutes(api: OrderKindApi): FastifyPluginAsyncTypebox {
         },
       }, async (request) => {
         const id = idOf(request);
-        await authorizeOrder(store, request.actor, api.kind, id, 'credentials');
+        await authorizeOrderAccess(store, request.actor, api.kind, id, 'credentials');
         await assertValidRequest(request);
         const order = await replaceOrderCredentials(store, request.actor, api.kind, id, (request.body as { credentials: string }).credentials);
         return {

@@ -6,7 +6,9 @@ import { expectErrorBody, writeDb } from '../get-account-orders/helpers.js';
 let parley: TestParley;
 let scenario: OrderScenario;
 beforeAll(async () => {
-  parley = await startTestParley();
+  // Expiry is moved in the database behind Parley's back: no auth cache, which would keep
+  // trusting the key for its TTL by design (test/http/get-account-order/401-auth-cache.test.ts).
+  parley = await startTestParley({ PARLEY_AUTH_CACHE_SECONDS: '0' });
   scenario = await parley.fixtures.scenario('pending');
 });
 afterAll(() => parley.close());

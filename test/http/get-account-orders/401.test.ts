@@ -4,7 +4,9 @@ import { expectErrorBody, idsOf, listPath, writeDb } from './helpers.js';
 
 let parley: TestParley;
 beforeAll(async () => {
-  parley = await startTestParley();
+  // Expiry is moved in the database behind Parley's back: no auth cache, which would keep
+  // trusting the key for its TTL by design (test/http/get-account-order/401-auth-cache.test.ts).
+  parley = await startTestParley({ PARLEY_AUTH_CACHE_SECONDS: '0' });
 });
 afterAll(() => parley.close());
 

@@ -51,7 +51,9 @@ export const adminApiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 204: Type.Null({ description: 'Revoked' }), ...errorResponses(401, 403, 404) },
     },
   }, async (request, reply) => {
-    await revokeApiKey(store, parseResourceId(request.params.key));
+    const id = parseResourceId(request.params.key);
+    await revokeApiKey(store, id);
+    app.parley.authenticator.forgetKey(id);
     return reply.code(204).send(null);
   });
 };

@@ -1,0 +1,51 @@
+import type { Kysely } from 'kysely';
+import { param, precompile } from './precompiled-query.js';
+import type { Database } from './schema.js';
+
+/** The queries every chat request runs, compiled once per database (see precompiled-query.ts). */
+export function hotQueries(db: Kysely<Database>, dialect: 'sqlite' | 'postgres') {
+  const order = db
+    .selectFrom('orders')
+    .innerJoin('games', 'games.id', 'orders.game_id')
+    .innerJoin('users as buyer', 'buyer.id', 'orders.buyer_id')
+    .selectAll('orders')
+    .select(['games.name as game_name', 'games.slug as game_slug', 'buyer.username as buyer_username'])
+    .where('orders.kind', '=', param('kind'))
+    .where('orders.id', '=', param('id'));
+  const access = db
+    .selectFrom('orders')
+    .select(['kind', 'id', 'seller_id', 'buyer_id', 'status'])
+    .where('kind', '=', param('kind'))
+    .where('id', '=', param('id'));
+  return {
+    findAccess: precompile<{ kind: string; id: number }>(access),
+    findAccessLocked: dialect === 'postgres' ? precompile<{ kind: string; id: number }>(access.forNoKeyUpdate()) : null,
+    findOrder: precompile<{ kind: string; id: number }>(order),
+    /** PostgreSQL, inside a write transaction: see orderStore.findById. */
+    findOrderLocked: dialect === 'postgres' ? precompile<{ kind: string; id: number }>(order.forNoKeyUpdate('orders')) : null,
+    insertMessage: precompile<{
+      id: string; order_kind: string; order_id: number; type: string; text: string;
+      attachment: string | null; sender_id: number | null; sent_at: number;
+    }>(
+      db.insertInto('messages').values({
+        id: param('id'), order_kind: param('order_kind'), order_id: param('order_id'), type: param('type'), text: param('text'),
+        attachment: param('attachment'), sender_id: param('sender_id'), sent_at: param('sent_at'),
+      }),
+    ),
+    insertEvent: precompile<{ id: string; topic: string; user_id: number; payload: string; created_at: number }>(
+      db.insertInto('webhook_events').values({
+        id: param('id'), topic: param('topic'), user_id: param('user_id'), payload: param('payload'), created_at: param('created_at'),
+      }),
+    ),
+    liveEndpointsOfUser: precompile<{ user_id: number }>(
+      db
+        .selectFrom('webhook_endpoints')
+        .select(['id', 'events'])
+        .where('user_id', '=', param('user_id'))
+        .where('deleted_at', 'is', null)
+        .where('disabled_at', 'is', null),
+    ),
+  };
+}
+
+export type HotQueries = ReturnType<typeof hotQueries>;
