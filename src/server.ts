@@ -2,12 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { CompiledQuery } from 'kysely';
 import pino from 'pino';
 import { ConfigError, type ParleyConfig } from './config.js';
 import { ApiKeyAuthenticator, issueApiKey } from './domain/api-keys.js';
 import { seedDemo, type DemoSeed } from './domain/demo-seed.js';
 import { ensureAdminUser } from './domain/user-accounts.js';
 import { buildApp } from './http/app.js';
+import { createChangeFeed } from './changes/create-change-feed.js';
+import { changeOf } from './changes/domain-changes.js';
 import { createRateLimitStore } from './rate-limit/create-rate-limit-store.js';
 import { openDatabase, withStartupLock } from './store/database.js';
 import { CredentialCipher, loadOrCreateKey } from './store/credential-cipher.js';
@@ -72,7 +75,27 @@ export async function startParley(config: ParleyConfig): Promise<RunningParley> 
     );
   }
   const cipher = new CredentialCipher(key);
+  const changes = await createChangeFeed({
+    redisUrl: config.redisUrl,
+    redisNamespace: config.redisNamespace,
+    // NOTIFY goes through the app's own pool; LISTEN holds one connection of the feed's own.
+    postgres: config.database.dialect === 'postgres'
+      ? { connectionString: config.database.url, query: (text, values) => db.executeQuery(CompiledQuery.raw(text, values)) }
+      : null,
+    onError: (error) => logger.error({ err: error }, 'change feed'),
+  }).catch(async (error: unknown) => {
+    await rateLimitStore.close();
+    await closeDb();
+    throw error;
+  });
   const store = createKyselyStore(db, {
+    // After the commit: other instances (and live views) hear of new messages and status moves.
+    onCommitted: (events) => {
+      for (const event of events) {
+        const change = changeOf(event);
+        if (change) changes.publish(change).catch((error: unknown) => logger.error({ err: error }, 'change feed: publish failed'));
+      }
+    },
     cipher,
     formatEvent: formatWebhookEvent,
     committer: sqlite ? new GroupCommitter(db, sqlite.writer) : null,
@@ -96,10 +119,19 @@ export async function startParley(config: ParleyConfig): Promise<RunningParley> 
     return { adminUser, firstStart };
   });
 
+  const authenticator = new ApiKeyAuthenticator(store, { admin: { token: config.adminToken, user: adminUser }, cacheSeconds: config.authCacheSeconds });
+  // A key revoked on any instance is forgotten by every instance's cache; after a lost
+  // connection (notifications may be missing), everything cached is read again.
+  changes.subscribe((change) => {
+    if (change.type === 'api_key.revoked') authenticator.forgetKey(change.keyHash);
+    else if (change.type === 'resync') authenticator.forgetAll();
+  });
+
   const app = await buildApp(
     {
       store,
-      authenticator: new ApiKeyAuthenticator(store, { admin: { token: config.adminToken, user: adminUser }, cacheSeconds: config.authCacheSeconds }),
+      authenticator,
+      changes,
       rateLimits: config.rateLimits,
       rateLimitStore,
       orderSettings,
@@ -121,6 +153,7 @@ export async function startParley(config: ParleyConfig): Promise<RunningParley> 
     async close() {
       await worker.stop();
       await app.close();
+      await changes.close();
       await rateLimitStore.close();
       await closeDb();
     },

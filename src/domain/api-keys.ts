@@ -48,10 +48,11 @@ export async function issueApiKey(
   return { key, token };
 }
 
-export async function revokeApiKey(store: Store, id: number, now = unixNow()): Promise<void> {
+/** Revokes a key; answers its token hash, by which every instance's auth cache forgets it. */
+export async function revokeApiKey(store: Store, id: number, now = unixNow()): Promise<string> {
   const key = await store.apiKeys.findById(id);
   if (!key || key.revoked_at !== null) throw new NotFoundError();
-  await store.apiKeys.revoke(id, now);
+  return store.apiKeys.revoke(id, now);
 }
 
 /** Writing last_used_at on every request would cost a durable write per read; once a minute is enough. */
@@ -82,7 +83,6 @@ export class ApiKeyAuthenticator {
   private readonly lastTouched = new Map<number, number>();
   /** token hash -> resolved key, in insertion order (oldest first) for eviction. */
   private readonly resolved = new Map<string, ResolvedKey>();
-  private readonly hashByKeyId = new Map<number, string>();
 
   constructor(
     private readonly store: Store,
@@ -110,17 +110,13 @@ export class ApiKeyAuthenticator {
   }
 
   /** Drops a key from the cache (it was revoked, here or on another instance). */
-  forgetKey(keyId: number): void {
-    const hash = this.hashByKeyId.get(keyId);
-    if (hash === undefined) return;
-    this.hashByKeyId.delete(keyId);
-    this.resolved.delete(hash);
+  forgetKey(tokenHash: string): void {
+    this.resolved.delete(tokenHash);
   }
 
   /** Drops every cached key (notifications may have been missed). */
   forgetAll(): void {
     this.resolved.clear();
-    this.hashByKeyId.clear();
   }
 
   private async resolve(tokenHash: string): Promise<{ key: ApiKeyRecord; user: User }> {
@@ -133,12 +129,9 @@ export class ApiKeyAuthenticator {
     if (this.options.cacheSeconds > 0 && found.key.revoked_at === null) {
       this.resolved.delete(tokenHash);
       if (this.resolved.size >= AUTH_CACHE_MAX_ENTRIES) {
-        const [oldestHash, oldest] = this.resolved.entries().next().value!;
-        this.resolved.delete(oldestHash);
-        this.hashByKeyId.delete(oldest.key.id);
+        this.resolved.delete(this.resolved.keys().next().value!);
       }
       this.resolved.set(tokenHash, { ...found, freshUntil: clock + this.options.cacheSeconds * 1000 });
-      this.hashByKeyId.set(found.key.id, tokenHash);
     }
     return found;
   }

@@ -1,3 +1,4 @@
+import type { ChangeFeed } from '../changes/change-feed.js';
 import type { ApiKeyAuthenticator } from '../domain/api-keys.js';
 import type { OrderSettings } from '../domain/orders.js';
 import type { WebhookSettings } from '../domain/webhook-endpoints.js';
@@ -10,6 +11,8 @@ import type { RateLimitStore } from '../rate-limit/rate-limit-store.js';
 export interface ParleyContext {
   store: Store;
   authenticator: ApiKeyAuthenticator;
+  /** Shared by every instance: revocations (and, later, live updates) travel on it. */
+  changes: ChangeFeed;
   rateLimits: RateLimitConfig;
   rateLimitStore: RateLimitStore;
   orderSettings: OrderSettings;

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable, type SelectQueryBuilder, type Transaction } from 'kysely';
 import { deliveryTimeSeconds, type DeliveryTimeUnit } from '../domain/delivery-time.js';
 import type { OrderStatus } from '../domain/order-status.js';
+import type { DomainEvent } from '../domain/events.js';
 import type {
   ApiKeyRecord,
   ApiKeyStore,
@@ -12,6 +13,7 @@ import type {
   OrderListQuery,
   OrderRecord,
   OrderStore,
+  OutboxStore,
   Store,
   UserStore,
 } from '../domain/ports.js';
@@ -78,7 +80,8 @@ function apiKeyStore(db: Db): ApiKeyStore {
       return db.selectFrom('api_keys').select(API_KEY_COLUMNS).where('id', '=', id).executeTakeFirst();
     },
     async revoke(id, at) {
-      await db.updateTable('api_keys').set({ revoked_at: at }).where('id', '=', id).execute();
+      const row = await db.updateTable('api_keys').set({ revoked_at: at }).where('id', '=', id).returning('token_hash').executeTakeFirstOrThrow();
+      return row.token_hash;
     },
     async touch(id, at) {
       await db.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', id).execute();
@@ -340,12 +343,40 @@ export interface StoreOptions {
   lockRows?: boolean;
   /** Precompiled hot queries (see hot-queries.ts). */
   fast?: FastPath | null;
+  /**
+   * Told of the events a transaction published once it has committed (never for one rolled
+   * back): the change feed's source. Runs after the commit, so it can be missed by a crash.
+   */
+  onCommitted?: ((events: DomainEvent[]) => void) | null;
+}
+
+/** The events the transaction under way has published, told to onCommitted after its commit. */
+type EventCollector = DomainEvent[];
+
+function observed(outbox: OutboxStore, sink: (event: DomainEvent) => void): OutboxStore {
+  return {
+    ...outbox,
+    async publish(event) {
+      const id = await outbox.publish(event);
+      sink(event);
+      return id;
+    },
+  };
 }
 
 /** The domain's Store over Kysely. */
-export function createKyselyStore(db: Db, options: StoreOptions): Store {
-  const { cipher, formatEvent, committer = null, lockRows = false, fast = null } = options;
-  const inner = { cipher, formatEvent, lockRows, fast };
+export function createKyselyStore(db: Db, options: StoreOptions, collector: EventCollector | null = null): Store {
+  const { cipher, formatEvent, committer = null, lockRows = false, fast = null, onCommitted = null } = options;
+  const inner: StoreOptions = { cipher, formatEvent, lockRows, fast, onCommitted };
+  let outbox = outboxStore(db, formatEvent, fast);
+  if (onCommitted) outbox = observed(outbox, collector ? (event) => collector.push(event) : (event) => onCommitted([event]));
+  // A top-level transaction collects its events and hands them over once it has committed.
+  const topLevel = async <T>(run: (collect: EventCollector) => Promise<T>): Promise<T> => {
+    const events: EventCollector = [];
+    const value = await run(events);
+    if (onCommitted && events.length > 0) onCommitted(events);
+    return value;
+  };
   return {
     users: userStore(db),
     apiKeys: apiKeyStore(db),
@@ -353,11 +384,11 @@ export function createKyselyStore(db: Db, options: StoreOptions): Store {
     orders: orderStore(db, cipher, lockRows, fast),
     messages: messageStore(db, fast),
     webhooks: webhookStore(db, cipher),
-    outbox: outboxStore(db, formatEvent, fast),
+    outbox,
     async transaction(fn) {
-      if (db.isTransaction) return fn(createKyselyStore(db, inner));
-      if (committer) return committer.run((trx) => fn(createKyselyStore(trx, inner)));
-      return (db as Kysely<Database>).transaction().execute((trx) => fn(createKyselyStore(trx, inner)));
+      if (db.isTransaction) return fn(createKyselyStore(db, inner, collector));
+      if (committer) return topLevel((events) => committer.run((trx) => fn(createKyselyStore(trx, inner, events))));
+      return topLevel((events) => (db as Kysely<Database>).transaction().execute((trx) => fn(createKyselyStore(trx, inner, events))));
     },
   };
 }

@@ -59,6 +59,8 @@ describe.skipIf(skip)(SUITE, () => {
       PARLEY_RATE_LIMIT_WRITES: '500',
       PARLEY_RATE_LIMIT_CHAT: String(LIMIT),
       PARLEY_WEBHOOK_POLL_MS: '20',
+      // Far longer than any test here: a revoked key refused by the other instance was told of it.
+      PARLEY_AUTH_CACHE_SECONDS: '300',
       // Each worker logs its attempts ('webhook attempt', with the event id) at debug.
       LOG_LEVEL: 'debug',
     };
@@ -140,6 +142,62 @@ describe.skipIf(skip)(SUITE, () => {
     const onA = await instances.A.get(messagesPath(scenario.order), { token: scenario.seller.token });
     expect(onA.status, onA.text).toBe(200);
     expect(onA.body.data.slice(-2)).toEqual([viaA.body.data, viaB.body.data]);
+  });
+
+  it('a key revoked through A is refused by B at once, though B had it cached', async () => {
+    const scenario = await new Fixtures(admin.A).scenario('pending');
+    const path = `/v2/account-orders/${scenario.order.id}`;
+    // B resolves the key and caches it (for 300 s).
+    expect((await instances.B.get(path, { token: scenario.seller.token })).status).toBe(200);
+    expect((await instances.B.get(path, { token: scenario.seller.token })).status).toBe(200);
+    const revoked = await admin.A.delete(`/admin/v1/api-keys/${scenario.seller.keyId}`);
+    expect(revoked.status, revoked.text).toBe(204);
+    // The notification crosses Redis asynchronously: B must refuse the key within moments, not
+    // after its cache TTL.
+    const started = Date.now();
+    let status = 200;
+    while (Date.now() - started < 3_000) {
+      status = (await instances.B.get(path, { token: scenario.seller.token })).status;
+      if (status === 401) break;
+      await sleep(20);
+    }
+    expect(status, 'B refuses the revoked key').toBe(401);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect((await instances.A.get(path, { token: scenario.seller.token })).status).toBe(401);
+  });
+
+  it('committed messages and status moves are announced on the shared change channel', async () => {
+    const subscriber = (await rawRedis()).duplicate();
+    await subscriber.connect();
+    const heard: Record<string, unknown>[] = [];
+    await subscriber.subscribe(`parley:${namespace}:changes`, (message) => heard.push(JSON.parse(message) as Record<string, unknown>));
+    try {
+      const scenario = await new Fixtures(admin.B).scenario('pending');
+      const viaA = await send('A', scenario, 'announced via A', 'seller');
+      const viaB = await send('B', scenario, 'announced via B', 'buyer');
+      expect([viaA.status, viaB.status]).toEqual([200, 200]);
+      const moved = await admin.A.patch(`/admin/v1/account-orders/${scenario.order.id}`, { status: 'delivered' });
+      expect(moved.status, moved.text).toBe(200);
+      // A refused send (the order is closed now) announces nothing.
+      expect((await send('B', scenario, 'too late', 'seller')).status).toBe(403);
+
+      const about = () => heard.filter((c) => c.orderId === scenario.order.id);
+      // The move also appends a system message to the thread, in the same transaction.
+      const thread = await instances.B.get(messagesPath(scenario.order), { token: scenario.buyer.token });
+      const systemMessage = (thread.body.data as Array<{ id: string; type: string }>).at(-1)!;
+      expect(systemMessage.type).not.toBe('user_message');
+      await waitFor(() => about().length >= 4, 5_000);
+      await sleep(200);
+      expect(about()).toEqual([
+        { type: 'order.message.created', orderId: scenario.order.id, kind: 'account', messageId: viaA.body.data.id },
+        { type: 'order.message.created', orderId: scenario.order.id, kind: 'account', messageId: viaB.body.data.id },
+        { type: 'order.status.updated', orderId: scenario.order.id, kind: 'account', status: 'delivered' },
+        { type: 'order.message.created', orderId: scenario.order.id, kind: 'account', messageId: systemMessage.id },
+      ]);
+    } finally {
+      await subscriber.unsubscribe();
+      subscriber.destroy();
+    }
   });
 
   it(`${WEBHOOK_MESSAGES} messages sent through both instances reach the receiver once each while both workers poll the outbox`, async () => {

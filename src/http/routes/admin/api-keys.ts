@@ -51,9 +51,13 @@ export const adminApiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 204: Type.Null({ description: 'Revoked' }), ...errorResponses(401, 403, 404) },
     },
   }, async (request, reply) => {
-    const id = parseResourceId(request.params.key);
-    await revokeApiKey(store, id);
-    app.parley.authenticator.forgetKey(id);
+    const tokenHash = await revokeApiKey(store, parseResourceId(request.params.key));
+    // This instance forgets the key before answering; the feed tells every other one (and this
+    // one again, harmlessly). The revocation is committed either way: if the feed is down, the
+    // other instances stop trusting their cached copy when its TTL runs out.
+    app.parley.authenticator.forgetKey(tokenHash);
+    await app.parley.changes.publish({ type: 'api_key.revoked', keyHash: tokenHash })
+      .catch((error: unknown) => request.log.error({ err: error }, 'change feed: revocation not published'));
     return reply.code(204).send(null);
   });
 };
