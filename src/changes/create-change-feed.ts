@@ -1,7 +1,6 @@
-import { DEFAULT_REDIS_CHANGE_NAMESPACE, RedisChangeFeed } from './redis-change-feed.js';
 import type { ChangeFeed, ChangeFeedErrorHandler } from './change-feed.js';
 import { InProcessChangeFeed } from './in-process-change-feed.js';
-import { PostgresChangeFeed, type NotifyQuery } from './postgres-change-feed.js';
+import type { NotifyQuery } from './postgres-change-feed.js';
 
 export interface CreateChangeFeedOptions {
   /** `REDIS_URL`; null: no Redis. */
@@ -21,11 +20,16 @@ export interface CreateChangeFeedOptions {
  */
 export async function createChangeFeed(options: CreateChangeFeedOptions): Promise<ChangeFeed> {
   const { redisUrl, redisNamespace, postgres, onError } = options;
+  // The Redis and PostgreSQL clients are loaded only when used (a SQLite instance needs neither).
   if (redisUrl !== null) {
+    const { DEFAULT_REDIS_CHANGE_NAMESPACE, RedisChangeFeed } = await import('./redis-change-feed.js');
     // Beside the rate-limit keys (`parley:rl:<namespace>:`): deployments sharing a Redis stay apart.
     const namespace = redisNamespace ? `${DEFAULT_REDIS_CHANGE_NAMESPACE}:${redisNamespace}` : DEFAULT_REDIS_CHANGE_NAMESPACE;
     return RedisChangeFeed.connect(redisUrl, { namespace, onError });
   }
-  if (postgres !== null) return PostgresChangeFeed.start({ ...postgres, onError });
+  if (postgres !== null) {
+    const { PostgresChangeFeed } = await import('./postgres-change-feed.js');
+    return PostgresChangeFeed.start({ ...postgres, onError });
+  }
   return new InProcessChangeFeed({ onError });
 }

@@ -1,6 +1,6 @@
 import { MemoryRateLimitStore } from './memory-rate-limit-store.js';
 import type { RateLimitStore } from './rate-limit-store.js';
-import { RedisRateLimitStore, type ConnectOptions } from './redis-rate-limit-store.js';
+import type { ConnectOptions } from './redis-rate-limit-store.js';
 
 /**
  * No Redis URL: counters live in this process (one instance). With one: counters live in Redis
@@ -9,5 +9,7 @@ import { RedisRateLimitStore, type ConnectOptions } from './redis-rate-limit-sto
  */
 export async function createRateLimitStore(redisUrl: string | null, options: ConnectOptions = {}): Promise<RateLimitStore> {
   if (redisUrl === null) return new MemoryRateLimitStore();
+  // Loaded only when used: the Redis client holds ~20 MB that a SQLite instance never needs.
+  const { RedisRateLimitStore } = await import('./redis-rate-limit-store.js');
   return RedisRateLimitStore.connect(redisUrl, options);
 }

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import type { Database } from './schema.js';
 
@@ -86,19 +87,27 @@ const NUMERIC_OID = 1700;
  * seconds and milliseconds, cents) stay far below 2^53, so they are read as numbers, exactly as
  * better-sqlite3 returns them. Set on this pool only, not on the global `pg.types`.
  */
-const pgTypes: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-    if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => Number(value);
-    return pg.types.getTypeParser(oid, format as 'text');
-  }) as pg.CustomTypesConfig['getTypeParser'],
-};
+function pgTypes(types: typeof pg.types): pg.CustomTypesConfig {
+  return {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+      if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => Number(value);
+      return types.getTypeParser(oid, format as 'text');
+    }) as pg.CustomTypesConfig['getTypeParser'],
+  };
+}
+
+/** node-postgres, loaded (synchronously, it is CommonJS) only when the database is PostgreSQL. */
+function loadPg(): typeof pg {
+  return createRequire(import.meta.url)('pg') as typeof pg;
+}
 
 /**
  * PostgreSQL through a small pool. Durability is the server's (fsync on COMMIT with the default
  * synchronous_commit=on), so a reply sent after a commit survives a crash here too.
  */
 function openPostgres(url: string): OpenDatabase {
-  const pool = new pg.Pool({ connectionString: url, max: 10, types: pgTypes });
+  const pgModule = loadPg();
+  const pool = new pgModule.Pool({ connectionString: url, max: 10, types: pgTypes(pgModule.types) });
   // An idle client losing its connection (server restart) must not crash the process; the pool
   // drops it and the next query opens a fresh one.
   pool.on('error', () => undefined);
