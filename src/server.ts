@@ -144,6 +144,12 @@ export async function startParley(config: ParleyConfig): Promise<RunningParley> 
     { ...config.webhooks, env: config.env, maxResponseBytes: 64 * 1024, maxInFlight: 32, maxInFlightPerEndpoint: 2 },
     app.log,
   );
+  if (config.webhooks.leaseMs <= config.webhooks.timeoutMs) {
+    logger.warn(
+      { leaseMs: config.webhooks.leaseMs, timeoutMs: config.webhooks.timeoutMs },
+      'PARLEY_WEBHOOK_LEASE_MS is not above the webhook timeout: with several instances a slow attempt can be sent twice',
+    );
+  }
   const address = await app.listen({ host: config.host, port: config.port });
   worker.start();
   return {

@@ -37,6 +37,7 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
       const candidates = await this.dueQuery(trx, nowMs, limit).forUpdate('d').skipLocked().execute();
       const chosen = candidates.map((row) => this.toDelivery(row, nowMs)).filter((delivery) => accept(delivery));
       if (chosen.length === 0) return [];
+      for (const delivery of chosen) delivery.leaseUntilMs = leaseUntilMs;
       await trx
         .updateTable('webhook_deliveries')
         .set({ lease_until_ms: leaseUntilMs })
@@ -58,7 +59,7 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
         .where('state', '=', 'pending')
         .where((eb) => eb.or([eb('lease_until_ms', 'is', null), eb('lease_until_ms', '<', nowMs)]))
         .executeTakeFirst();
-      if (Number(result.numUpdatedRows) === 1) claimed.push(delivery);
+      if (Number(result.numUpdatedRows) === 1) claimed.push({ ...delivery, leaseUntilMs });
     }
     return claimed;
   }
@@ -93,12 +94,12 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
     const now = Math.floor(nowMs / 1000);
     const secrets = [this.cipher.decrypt(r.secret)];
     if (r.previous_secret !== null && (r.previous_secret_expires_at ?? 0) > now) secrets.push(this.cipher.decrypt(r.previous_secret));
-    return { id: r.id, eventId: r.event_id, topic: r.topic, body: r.payload, endpointId: r.endpoint_id, url: r.url, secrets, attempts: r.attempts };
+    return { id: r.id, eventId: r.event_id, topic: r.topic, body: r.payload, endpointId: r.endpoint_id, url: r.url, secrets, attempts: r.attempts, leaseUntilMs: 0 };
   }
 
-  async settle(delivery: DueDelivery, attempt: AttemptLog, outcome: DeliveryOutcome): Promise<void> {
+  async settle(delivery: DueDelivery, attempt: AttemptLog, outcome: DeliveryOutcome): Promise<boolean> {
     const finishedAt = Math.floor(attempt.attemptedAtMs / 1000);
-    await this.db.transaction().execute(async (trx) => {
+    return this.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('webhook_attempts')
         .values({
@@ -106,17 +107,19 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
           attempted_at_ms: attempt.attemptedAtMs, status_code: attempt.statusCode, duration_ms: attempt.durationMs, error: attempt.error,
         })
         .execute();
-      const update = trx.updateTable('webhook_deliveries').where('id', '=', delivery.id);
+      // Fenced by the lease: if it ran out and another worker claimed the delivery, that worker's
+      // outcome counts, not this late one (a late "succeeded" must not overwrite its "failed").
+      const update = trx.updateTable('webhook_deliveries').where('id', '=', delivery.id).where('lease_until_ms', '=', delivery.leaseUntilMs);
+      const applied = async (query: { execute(): Promise<{ numUpdatedRows: bigint }[]> }) =>
+        Number((await query.execute())[0]?.numUpdatedRows ?? 0) === 1;
       switch (outcome.kind) {
         case 'succeeded':
-          await update.set({ state: 'succeeded', attempts: attempt.attempt, lease_until_ms: null, finished_at: finishedAt }).execute();
-          break;
+          return applied(update.set({ state: 'succeeded', attempts: attempt.attempt, lease_until_ms: null, finished_at: finishedAt }));
         case 'retry':
-          await update.set({ attempts: attempt.attempt, lease_until_ms: null, next_attempt_at_ms: outcome.nextAttemptAtMs }).execute();
-          break;
+          return applied(update.set({ attempts: attempt.attempt, lease_until_ms: null, next_attempt_at_ms: outcome.nextAttemptAtMs }));
         case 'failed':
-        case 'gone':
-          await update.set({ state: 'failed', attempts: attempt.attempt, lease_until_ms: null, finished_at: finishedAt }).execute();
+        case 'gone': {
+          if (!(await applied(update.set({ state: 'failed', attempts: attempt.attempt, lease_until_ms: null, finished_at: finishedAt })))) return false;
           if (outcome.kind === 'gone') {
             await trx
               .updateTable('webhook_endpoints')
@@ -124,7 +127,8 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
               .where('id', '=', delivery.endpointId)
               .execute();
           }
-          break;
+          return true;
+        }
       }
     });
   }

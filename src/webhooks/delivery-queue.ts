@@ -10,6 +10,12 @@ export interface DueDelivery {
   secrets: string[];
   /** Attempts made so far. */
   attempts: number;
+  /**
+   * The lease this claim set (0 before the claim). Settling checks it is still the row's lease:
+   * a worker whose lease ran out while its attempt was under way (another worker may have taken
+   * the delivery since) logs its attempt but leaves the delivery's state to the new holder.
+   */
+  leaseUntilMs: number;
 }
 
 export type DeliveryOutcome =
@@ -44,6 +50,9 @@ export interface DeliveryQueue {
    * there first).
    */
   claim(nowMs: number, leaseUntilMs: number, limit: number, accept: ClaimFilter): Promise<DueDelivery[]>;
-  /** Logs the attempt and applies its outcome in one transaction. */
-  settle(delivery: DueDelivery, attempt: AttemptLog, outcome: DeliveryOutcome): Promise<void>;
+  /**
+   * Logs the attempt and, while the claim's lease is still the delivery's, applies its outcome,
+   * in one transaction. Answers whether the outcome was applied (false: the lease was lost).
+   */
+  settle(delivery: DueDelivery, attempt: AttemptLog, outcome: DeliveryOutcome): Promise<boolean>;
 }

@@ -120,7 +120,13 @@ export class WebhookDeliveryWorker {
     const result = await postWebhook(delivery.url, headers, delivery.body, this.options);
     const attempt = delivery.attempts + 1;
     const outcome = outcomeFor(result.statusCode, attempt, this.options.retrySchedule, Date.now());
-    await this.queue.settle(delivery, { attempt, attemptedAtMs, ...result }, outcome);
+    const applied = await this.queue.settle(delivery, { attempt, attemptedAtMs, ...result }, outcome);
+    if (!applied) {
+      this.log.warn(
+        { delivery: delivery.id, event: delivery.eventId, status: result.statusCode },
+        'webhook attempt outlived its lease: logged, outcome left to the worker that holds the delivery now (raise PARLEY_WEBHOOK_LEASE_MS)',
+      );
+    }
     this.log.debug({ delivery: delivery.id, event: delivery.eventId, status: result.statusCode, outcome: outcome.kind }, 'webhook attempt');
   }
 }

@@ -162,8 +162,35 @@ describe.each([
     const [delivery] = await queues[0]!.claim(base, base + LEASE_MS, 10, all());
     expect(delivery).toEqual({
       id, eventId: eventIds[0], topic: 'order.message.created', body: JSON.stringify({ event: 'order.message.created', payload: { n: 0 } }),
-      endpointId: endpointIds[0], url: 'http://127.0.0.1:9/hook-0', secrets: [SECRET], attempts: 0,
+      endpointId: endpointIds[0], url: 'http://127.0.0.1:9/hook-0', secrets: [SECRET], attempts: 0, leaseUntilMs: base + LEASE_MS,
     });
+  });
+
+  it.skipIf(skip)('an attempt that outlived its lease is logged, but the outcome of the worker holding the delivery now stands', async () => {
+    const [id] = await enqueue(1);
+    const [a, b] = queues as [KyselyDeliveryQueue, KyselyDeliveryQueue];
+    const [late] = await a.claim(base, base + 1000, 10, all());
+    // A's attempt is slow; its lease runs out and B takes the delivery.
+    const [current] = await b.claim(base + 1001, base + 2001, 10, all());
+    expect(current!.id).toBe(id);
+    const log = (attempt: number, at: number, statusCode: number) => ({ attempt, attemptedAtMs: at, statusCode, durationMs: 5, error: null });
+
+    // B's attempt fails for good first; A's late success must not overwrite that.
+    expect(await b.settle(current!, log(1, base + 1001, 500), { kind: 'failed' })).toBe(true);
+    expect(await a.settle(late!, log(1, base + 10, 200), { kind: 'succeeded' })).toBe(false);
+    const row = await setup.db.selectFrom('webhook_deliveries').select(['state', 'lease_until_ms']).where('id', '=', id!).executeTakeFirstOrThrow();
+    expect(row).toEqual({ state: 'failed', lease_until_ms: null });
+    // Both attempts are in the log: they did reach the receiver.
+    const attempts = await setup.db.selectFrom('webhook_attempts').select('status_code').where('delivery_id', '=', id!).orderBy('id').execute();
+    expect(attempts.map((r) => r.status_code)).toEqual([500, 200]);
+
+    // A late "gone" does not disable the endpoint either.
+    const [again] = await enqueue(1);
+    const [stale] = await a.claim(base, base + 1000, 10, (d) => d.id === again);
+    await b.claim(base + 1001, base + 2001, 10, (d) => d.id === again);
+    expect(await a.settle(stale!, log(1, base + 10, 410), { kind: 'gone' })).toBe(false);
+    const endpoint = await setup.db.selectFrom('webhook_endpoints').select('disabled_at').where('id', '=', stale!.endpointId).executeTakeFirstOrThrow();
+    expect(endpoint.disabled_at).toBeNull();
   });
 
   it.skipIf(skip)('a lease holds until it has passed; then another worker claims the delivery (a crashed worker\'s, say)', async () => {
