@@ -12,7 +12,7 @@ import { buildApp } from './http/app.js';
 import { createChangeFeed } from './changes/create-change-feed.js';
 import { changeOf } from './changes/domain-changes.js';
 import { createRateLimitStore } from './rate-limit/create-rate-limit-store.js';
-import { openDatabase, withStartupLock } from './store/database.js';
+import { openDatabase, SqliteStartupLock, withStartupLock } from './store/database.js';
 import { CredentialCipher, loadOrCreateKey } from './store/credential-cipher.js';
 import { KyselyDeliveryQueue } from './store/delivery-queue.js';
 import { GroupCommitter } from './store/group-commit.js';
@@ -48,6 +48,17 @@ export interface RunningParley {
 
 /** Opens and migrates the database, seeds a fresh one, and listens. */
 export async function startParley(config: ParleyConfig): Promise<RunningParley> {
+  // SQLite: processes starting together on one file migrate, key and bootstrap it one at a time
+  // (PostgreSQL has advisory locks for that, below).
+  const lock = config.database.dialect === 'sqlite' ? SqliteStartupLock.acquire(config.database.file) : null;
+  try {
+    return await startParleyLocked(config, () => lock?.release());
+  } finally {
+    lock?.release();
+  }
+}
+
+async function startParleyLocked(config: ParleyConfig, releaseStartLock: () => void): Promise<RunningParley> {
   if (config.database.dialect === 'postgres' && config.encryptionKey === null) {
     throw new ConfigError('PARLEY_ENCRYPTION_KEY is required with PostgreSQL: every instance must seal credentials with the same key');
   }
@@ -118,6 +129,7 @@ export async function startParley(config: ParleyConfig): Promise<RunningParley> 
     }
     return { adminUser, firstStart };
   });
+  releaseStartLock();
 
   const authenticator = new ApiKeyAuthenticator(store, { admin: { token: config.adminToken, user: adminUser }, cacheSeconds: config.authCacheSeconds });
   // A key revoked on any instance is forgotten by every instance's cache; after a lost

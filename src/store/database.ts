@@ -140,3 +140,36 @@ export async function withStartupLock<T>(db: Kysely<Database>, dialect: DialectN
     }
   });
 }
+
+/**
+ * A lock that Parley processes starting on one SQLite file take around migrating and
+ * bootstrapping it (Kysely's SQLite migrator takes none, so two processes starting together
+ * would both run the first migration). It is an IMMEDIATE transaction on a small side file,
+ * `<database>.startup-lock`: SQLite's own file locks, which the OS drops if the holder dies.
+ * Waiting blocks the thread, which has nothing else to do before it listens. None for `:memory:`.
+ */
+export class SqliteStartupLock {
+  private constructor(private handle: BetterSqlite3.Database | null) {}
+
+  static acquire(file: string, timeoutMs = 60_000): SqliteStartupLock {
+    if (file === ':memory:') return new SqliteStartupLock(null);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const handle = new BetterSqlite3(`${file}.startup-lock`);
+    try {
+      handle.pragma(`busy_timeout = ${timeoutMs}`);
+      handle.exec('BEGIN IMMEDIATE');
+    } catch (error) {
+      handle.close();
+      throw new Error(`another Parley process held the start-up lock of ${file} for over ${timeoutMs / 1000} s`, { cause: error });
+    }
+    return new SqliteStartupLock(handle);
+  }
+
+  /** Idempotent. */
+  release(): void {
+    if (!this.handle) return;
+    this.handle.exec('ROLLBACK');
+    this.handle.close();
+    this.handle = null;
+  }
+}

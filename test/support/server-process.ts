@@ -15,8 +15,8 @@ export interface ServerProcess {
 }
 
 /** Starts `parley serve` as its own OS process (the CLI entry point, through tsx) and waits for its banner. */
-export async function spawnParley(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'serve'], {
+export async function spawnParley(env: Record<string, string>, entry = 'src/cli/main.ts'): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry), 'serve'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

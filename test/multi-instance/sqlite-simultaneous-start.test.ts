@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDbFile } from '../support/parley.js';
+import { clientFor, spawnParley, type ServerProcess } from '../support/server-process.js';
+
+/**
+ * Three `parley serve` processes started at the same moment on one new SQLite file: they take
+ * the start-up lock in turn, so the file is migrated, keyed and bootstrapped once.
+ */
+describe('three Parley processes started together on one new SQLite file', () => {
+  const file = tempDbFile();
+  const processes: ServerProcess[] = [];
+
+  beforeAll(async () => {
+    // All three open the file at one moment, 3 s from now, whenever each has loaded its modules.
+    const env = {
+      DATABASE_URL: file, PARLEY_ADMIN_TOKEN: '', PARLEY_SEED_DEMO: 'true', PARLEY_ENCRYPTION_KEY: '',
+      PARLEY_TEST_SERVE_AT: String(Date.now() + 3_000),
+    };
+    const serveAt = 'test/multi-instance/fixtures/serve-at.ts';
+    const started = await Promise.allSettled([spawnParley(env, serveAt), spawnParley(env, serveAt), spawnParley(env, serveAt)]);
+    for (const result of started) if (result.status === 'fulfilled') processes.push(result.value);
+    for (const result of started) if (result.status === 'rejected') throw result.reason;
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(processes.map((p) => p.kill()));
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  });
+
+  it('all listen; one bootstrapped the file and printed the keys, the others found it bootstrapped', async () => {
+    expect(processes).toHaveLength(3);
+    const outputs = processes.map((p) => p.output());
+    expect(outputs.filter((o) => o.includes('Admin key (shown once, keep it):'))).toHaveLength(1);
+    expect(outputs.filter((o) => o.includes('Existing database: keys were printed on its first start.'))).toHaveLength(2);
+
+    const db = new BetterSqlite3(file, { readonly: true });
+    try {
+      expect(db.prepare('select role, count(*) as n from users group by role order by role').all()).toEqual([
+        { role: 'admin', n: 1 }, { role: 'buyer', n: 1 }, { role: 'seller', n: 1 },
+      ]);
+      expect(db.prepare('select count(*) as n from api_keys').get()).toEqual({ n: 3 });
+      expect(db.prepare("select count(*) as n from orders where kind = 'account'").get()).toEqual({ n: 4 });
+      expect((db.prepare('select name from kysely_migration order by name').all() as { name: string }[]).map((r) => r.name))
+        .toEqual(['0001_core', '0002_webhooks', '0003_order_counts']);
+    } finally {
+      db.close();
+    }
+    // One credentials key file, made once.
+    expect(fs.existsSync(`${file}.key`)).toBe(true);
+  });
+
+  it('every instance serves the one database with the printed keys', async () => {
+    const bootstrap = processes.map((p) => p.output()).find((o) => o.includes('Admin key (shown once, keep it):'))!;
+    const sellerKey = /Demo seller key \(shown once\): (\S+)/.exec(bootstrap)![1]!;
+    for (const server of processes) {
+      const client = await clientFor(server.url);
+      const res = await client.get('/v2/account-orders', { token: sellerKey });
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.data).toHaveLength(4);
+    }
+  });
+});
