@@ -212,8 +212,11 @@ export interface WebhookStore {
 
 /** The transactional outbox: call inside the transaction of the change the event describes. */
 export interface OutboxStore {
-  /** Stores the event and one pending delivery per subscribed, enabled endpoint; returns the event id. */
-  publish(event: DomainEvent): Promise<string>;
+  /**
+   * Stores the event and one pending delivery per subscribed, enabled endpoint; returns the
+   * event id, or null when no endpoint takes it (then nothing is stored).
+   */
+  publish(event: DomainEvent): Promise<string | null>;
   /** New pending deliveries of a stored event; null when there is no such event. */
   replay(eventId: string): Promise<number | null>;
 }

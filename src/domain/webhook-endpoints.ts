@@ -114,7 +114,10 @@ export async function rotateWebhookSecret(
 /** Queues a `webhook.test` event for one endpoint. */
 export async function sendTestEvent(store: Store, id: number): Promise<string> {
   const endpoint = await getWebhookEndpoint(store, id);
-  return store.transaction((tx) => tx.outbox.publish({ type: 'webhook.test', userId: endpoint.user_id, endpointId: endpoint.id }));
+  const eventId = await store.transaction((tx) => tx.outbox.publish({ type: 'webhook.test', userId: endpoint.user_id, endpointId: endpoint.id }));
+  // A test event names its endpoint, so the outbox always stores it.
+  if (eventId === null) throw new Error('the outbox stored no test event');
+  return eventId;
 }
 
 /** Delivers an event again to every endpoint of its seller that subscribes to it now. */

@@ -99,13 +99,18 @@ async function liveEndpoints(db: Db, userId: number, only: number | undefined, f
   return endpoints.execute();
 }
 
-async function enqueueDeliveries(db: Db, eventId: string, topic: string, userId: number, only: number | undefined, now: number, fast: FastPath | null): Promise<number> {
-  const targets = (await liveEndpoints(db, userId, only, fast)).filter((e) => only !== undefined || (JSON.parse(e.events) as string[]).includes(topic));
+/** The live endpoints of `userId` that take `topic` now (or just `only`, whatever it takes). */
+async function targetsOf(db: Db, topic: string, userId: number, only: number | undefined, fast: FastPath | null): Promise<number[]> {
+  const endpoints = await liveEndpoints(db, userId, only, fast);
+  return endpoints.filter((e) => only !== undefined || (JSON.parse(e.events) as string[]).includes(topic)).map((e) => e.id);
+}
+
+async function insertDeliveries(db: Db, eventId: string, targets: number[], now: number): Promise<number> {
   if (targets.length === 0) return 0;
   await db
     .insertInto('webhook_deliveries')
-    .values(targets.map((e) => ({
-      event_id: eventId, endpoint_id: e.id, state: 'pending', attempts: 0,
+    .values(targets.map((endpointId) => ({
+      event_id: eventId, endpoint_id: endpointId, state: 'pending', attempts: 0,
       next_attempt_at_ms: now * 1000, lease_until_ms: null, created_at: now, finished_at: null,
     })))
     .execute();
@@ -116,6 +121,10 @@ export function outboxStore(db: Db, formatEvent: EventFormatter, fast: FastPath 
   return {
     async publish(event) {
       const formatted = formatEvent(event);
+      const targets = await targetsOf(db, formatted.topic, formatted.userId, formatted.endpointId, fast);
+      // An event no endpoint takes is not stored: nothing would deliver or replay it. (A test
+      // event names its endpoint and is always stored, for the delivery log.)
+      if (targets.length === 0 && formatted.endpointId === undefined) return null;
       const id = `evt_${newMessageId()}`;
       const now = unixNow();
       // Compact JSON with keys in the serializers' fixed order: the exact bytes that get signed.
@@ -124,7 +133,7 @@ export function outboxStore(db: Db, formatEvent: EventFormatter, fast: FastPath 
       const runner = writeRunner(db, fast);
       if (runner && fast) await runner.run(fast.queries.insertEvent, row);
       else await db.insertInto('webhook_events').values(row).execute();
-      await enqueueDeliveries(db, id, formatted.topic, formatted.userId, formatted.endpointId, now, fast);
+      await insertDeliveries(db, id, targets, now);
       return id;
     },
     async replay(eventId) {
@@ -132,7 +141,7 @@ export function outboxStore(db: Db, formatEvent: EventFormatter, fast: FastPath 
       if (!event) return null;
       // A test event goes back to the one endpoint it was for, whatever that endpoint subscribes to.
       const only = event.topic === TEST_TOPIC ? Number((JSON.parse(event.payload) as { payload: { endpoint_id: number } }).payload.endpoint_id) : undefined;
-      return enqueueDeliveries(db, event.id, event.topic, event.user_id, only, unixNow(), fast);
+      return insertDeliveries(db, event.id, await targetsOf(db, event.topic, event.user_id, only, fast), unixNow());
     },
   };
 }
