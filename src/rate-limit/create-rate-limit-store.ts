@@ -1,15 +1,19 @@
 import { MemoryRateLimitStore } from './memory-rate-limit-store.js';
 import type { RateLimitStore } from './rate-limit-store.js';
+import { FallbackRateLimitStore } from './fallback-rate-limit-store.js';
 import type { ConnectOptions } from './redis-rate-limit-store.js';
 
 /**
  * No Redis URL: counters live in this process (one instance). With one: counters live in Redis
- * and every process pointed at it shares them. Throws when Redis does not answer, so a
- * misconfigured instance fails at start rather than limiting nothing or everything.
+ * and every process pointed at it shares them. Throws when Redis does not answer at start, so a
+ * misconfigured instance fails at once; once started, a Redis outage falls back to counting in
+ * the process (FallbackRateLimitStore) instead of failing requests.
  */
 export async function createRateLimitStore(redisUrl: string | null, options: ConnectOptions = {}): Promise<RateLimitStore> {
   if (redisUrl === null) return new MemoryRateLimitStore();
   // Loaded only when used: the Redis client holds ~20 MB that a SQLite instance never needs.
   const { RedisRateLimitStore } = await import('./redis-rate-limit-store.js');
-  return RedisRateLimitStore.connect(redisUrl, options);
+  const shared = await RedisRateLimitStore.connect(redisUrl, options);
+  const onError = options.onError ?? ((error: Error) => process.stderr.write(`parley: ${error.message}\n`));
+  return new FallbackRateLimitStore(shared, (message, cause) => onError(new Error(message, { cause })));
 }

@@ -40,7 +40,7 @@ return {1, limit - count, reset}
 const HIT_SCRIPT_SHA1 = createHash('sha1').update(HIT_SCRIPT).digest('hex');
 
 /** The few client calls the store makes (a node-redis v5 client has them). */
-export type RedisRateLimitClient = Pick<RedisClientType, 'evalSha' | 'eval' | 'close' | 'destroy'>;
+export type RedisRateLimitClient = Pick<RedisClientType, 'evalSha' | 'eval' | 'close' | 'destroy' | 'isReady'>;
 
 export interface RedisRateLimitStoreOptions {
   /**
@@ -95,8 +95,8 @@ export class RedisRateLimitStore implements RateLimitStore {
   /**
    * Connects to `url` and answers only once Redis does: a refused, timed-out or rejected
    * (auth, TLS) first connection throws at once instead of retrying. After that, a lost
-   * connection is retried with back-off; hits issued meanwhile wait up to a second in the
-   * client's queue, then fail (the request answers 500) rather than hang.
+   * connection is retried with back-off; hits issued meanwhile fail at once (create-rate-limit-store
+   * falls back to counting in the process until Redis is back).
    */
   static async connect(url: string, options: ConnectOptions = {}): Promise<RedisRateLimitStore> {
     let ready = false;
@@ -128,6 +128,8 @@ export class RedisRateLimitStore implements RateLimitStore {
   }
 
   async hit(key: string, limit: number, windowSeconds: number, nowMs: number): Promise<RateLimitDecision> {
+    // While the connection is down, fail now rather than after the command timeout.
+    if (!this.client.isReady) throw new Error('Redis (rate limits) is not connected');
     const now = Math.floor(nowMs);
     const windowMs = Math.max(1, Math.round(windowSeconds * 1000));
     const script = {
