@@ -5,7 +5,7 @@ import type { ApiClient } from '../support/api-client.js';
 import { Fixtures, type OrderScenario } from '../support/fixtures.js';
 import { createTestPgDatabase } from '../support/test-db.js';
 import { clientFor, spawnParley, type ServerProcess } from '../support/server-process.js';
-import { deleteNamespace, rawRedis, skipWithoutRedis, TEST_REDIS_URL, uniqueNamespace } from '../rate-limit/redis-test-support.js';
+import { forgetNamespace, rawRedis, skipWithoutRedis, TEST_REDIS_URL, uniqueNamespace } from '../rate-limit/redis-test-support.js';
 import { skipWithoutPostgres } from '../store/postgres-test-support.js';
 import { expectSharedChatLimit, messagesPath, type Instance } from './shared-chat-limit.js';
 import { expectSignedDelivery, Receiver, sleep, waitFor, type ReceivedRequest } from '../webhooks/receiver.js';
@@ -83,11 +83,7 @@ describe.skipIf(skip)(SUITE, () => {
     await Promise.all(Object.values(processes).map((p) => p.kill()));
     await receiver?.close();
     await database?.drop();
-    const raw = await rawRedis().catch(() => null);
-    if (raw) {
-      await deleteNamespace(raw, namespace);
-      raw.destroy();
-    }
+    await forgetNamespace(namespace);
   });
 
   it('both started together on the empty database: it was migrated and bootstrapped once, by one of them', async () => {
@@ -167,7 +163,8 @@ describe.skipIf(skip)(SUITE, () => {
   });
 
   it('committed messages and status moves are announced on the shared change channel', async () => {
-    const subscriber = (await rawRedis()).duplicate();
+    const raw = await rawRedis();
+    const subscriber = raw.duplicate();
     await subscriber.connect();
     const heard: Record<string, unknown>[] = [];
     await subscriber.subscribe(`parley:${namespace}:changes`, (message) => heard.push(JSON.parse(message) as Record<string, unknown>));
@@ -197,6 +194,7 @@ describe.skipIf(skip)(SUITE, () => {
     } finally {
       await subscriber.unsubscribe();
       subscriber.destroy();
+      raw.destroy();
     }
   });
 

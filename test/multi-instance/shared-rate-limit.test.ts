@@ -6,7 +6,7 @@ import type { ApiClient } from '../support/api-client.js';
 import { Fixtures } from '../support/fixtures.js';
 import { tempDbFile } from '../support/parley.js';
 import { clientFor, spawnParley, type ServerProcess } from '../support/server-process.js';
-import { deleteNamespace, rawRedis, skipWithoutRedis, TEST_REDIS_URL, uniqueNamespace } from '../rate-limit/redis-test-support.js';
+import { forgetNamespace, skipWithoutRedis, TEST_REDIS_URL, uniqueNamespace } from '../rate-limit/redis-test-support.js';
 import { expectSharedChatLimit } from './shared-chat-limit.js';
 
 const SUITE = 'two Parley processes share one rate limit through Redis';
@@ -47,11 +47,7 @@ describe.skipIf(skip)(SUITE, () => {
   afterAll(async () => {
     await Promise.all(processes.map((p) => p.kill()));
     fs.rmSync(path.dirname(dbFile), { recursive: true, force: true });
-    const raw = await rawRedis().catch(() => null);
-    if (raw) {
-      await deleteNamespace(raw, namespace);
-      raw.destroy();
-    }
+    await forgetNamespace(namespace);
   });
 
   describe.each([

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestParley, type TestParley } from '../support/parley.js';
 import { TcpRelay } from '../support/tcp-relay.js';
-import { deleteNamespace, rawRedis, skipWithoutRedis, TEST_REDIS_URL, uniqueNamespace } from './redis-test-support.js';
+import { forgetNamespace, skipWithoutRedis, TEST_REDIS_URL, uniqueNamespace } from './redis-test-support.js';
 
 /**
  * Redis goes away after Parley has started (through a relay the test cuts): requests go on being
@@ -30,11 +30,7 @@ describe.skipIf(skip)(SUITE, () => {
   afterAll(async () => {
     await parley?.close();
     await relay?.close();
-    const raw = await rawRedis().catch(() => null);
-    if (raw) {
-      await deleteNamespace(raw, namespace);
-      raw.destroy();
-    }
+    await forgetNamespace(namespace);
   });
 
   it('limits with local counters while Redis is away, without errors or waiting, then with Redis again', async () => {

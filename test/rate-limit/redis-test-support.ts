@@ -52,3 +52,14 @@ export async function deleteNamespace(client: RawRedis, namespace: string): Prom
   }
   return deleted;
 }
+
+/** After a suite: deletes its namespace's keys, if Redis answers at all. */
+export async function forgetNamespace(namespace: string): Promise<void> {
+  const raw = await rawRedis().catch(() => null);
+  if (!raw) return;
+  try {
+    await deleteNamespace(raw, namespace);
+  } finally {
+    raw.destroy();
+  }
+}
