@@ -15,6 +15,8 @@ export interface WebhookConfig {
   pollMs: number;
   timeoutMs: number;
   leaseMs: number;
+  /** Finished events (and their deliveries and attempts) older than this many days are deleted; 0 keeps them. */
+  retentionDays: number;
 }
 
 /** SQLite file (`:memory:` allowed) or a PostgreSQL connection URL. */
@@ -121,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
       pollMs: intFrom(env, 'PARLEY_WEBHOOK_POLL_MS', 250),
       timeoutMs: 10_000,
       leaseMs: intFrom(env, 'PARLEY_WEBHOOK_LEASE_MS', 20_000),
+      retentionDays: intFrom(env, 'PARLEY_WEBHOOK_RETENTION_DAYS', 30),
     },
     eurUsdRate,
   };

@@ -153,7 +153,8 @@ async function startParleyLocked(config: ParleyConfig, releaseStartLock: () => v
   );
   const worker = new WebhookDeliveryWorker(
     new KyselyDeliveryQueue(db, cipher, dialect),
-    { ...config.webhooks, env: config.env, maxResponseBytes: 64 * 1024, maxInFlight: 32, maxInFlightPerEndpoint: 2 },
+    { ...config.webhooks, env: config.env, maxResponseBytes: 64 * 1024, maxInFlight: 32, maxInFlightPerEndpoint: 2,
+      retentionSeconds: config.webhooks.retentionDays * 86_400, pruneEveryMs: 10 * 60_000 },
     app.log,
   );
   if (config.webhooks.leaseMs <= config.webhooks.timeoutMs) {

@@ -132,4 +132,30 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
       }
     });
   }
+
+  /**
+   * Deletes up to `limit` events created before `cutoffSeconds` that have no pending delivery,
+   * with their deliveries and attempts, in one transaction; answers how many events went.
+   */
+  async prune(cutoffSeconds: number, limit: number): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const events = await trx
+        .selectFrom('webhook_events as ev')
+        .select('ev.id')
+        .where('ev.created_at', '<', cutoffSeconds)
+        .where(({ not, exists, selectFrom }) =>
+          not(exists(selectFrom('webhook_deliveries as d').select('d.id').whereRef('d.event_id', '=', 'ev.id').where('d.state', '=', 'pending'))))
+        .orderBy('ev.created_at')
+        .orderBy('ev.id')
+        .limit(limit)
+        .execute();
+      if (events.length === 0) return 0;
+      const ids = events.map((e) => e.id);
+      const deliveries = trx.selectFrom('webhook_deliveries').select('id').where('event_id', 'in', ids);
+      await trx.deleteFrom('webhook_attempts').where('delivery_id', 'in', deliveries).execute();
+      await trx.deleteFrom('webhook_deliveries').where('event_id', 'in', ids).execute();
+      await trx.deleteFrom('webhook_events').where('id', 'in', ids).execute();
+      return ids.length;
+    });
+  }
 }

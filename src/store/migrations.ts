@@ -193,6 +193,14 @@ const migrations = (t: ColumnTypes): Record<string, Migration> => ({
         select kind, seller_id, status, count(*) from orders group by kind, seller_id, status`.execute(db);
     },
   },
+  '0004_webhook_retention': {
+    // Pruning finds old events by creation time and their deliveries and attempts by event.
+    async up(db: Kysely<any>) {
+      await db.schema.createIndex('webhook_events_created').on('webhook_events').columns(['created_at', 'id']).execute();
+      await db.schema.createIndex('webhook_deliveries_event').on('webhook_deliveries').columns(['event_id', 'state']).execute();
+      await db.schema.createIndex('webhook_attempts_delivery').on('webhook_attempts').columns(['delivery_id']).execute();
+    },
+  },
 });
 
 /** The migrations for one dialect: the same names and steps, the dialect's column types. */

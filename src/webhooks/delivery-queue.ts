@@ -55,4 +55,9 @@ export interface DeliveryQueue {
    * in one transaction. Answers whether the outcome was applied (false: the lease was lost).
    */
   settle(delivery: DueDelivery, attempt: AttemptLog, outcome: DeliveryOutcome): Promise<boolean>;
+  /**
+   * Deletes up to `limit` events created before `cutoffSeconds` whose deliveries are all
+   * finished, with their deliveries and attempt log; answers how many events it deleted.
+   */
+  prune(cutoffSeconds: number, limit: number): Promise<number>;
 }

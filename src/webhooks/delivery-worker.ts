@@ -12,7 +12,14 @@ export interface WorkerOptions extends SenderOptions {
   maxInFlight: number;
   /** A slow receiver holds at most this many slots, so it never starves the others. */
   maxInFlightPerEndpoint: number;
+  /** Finished events older than this are deleted with their deliveries and attempts; 0 keeps them. */
+  retentionSeconds: number;
+  /** How often to look for such events (the first look is one interval after start). */
+  pruneEveryMs: number;
 }
+
+/** Events deleted per transaction while pruning: short transactions, never a long lock. */
+const PRUNE_BATCH = 500;
 
 /** About a day over 10 attempts: 10 s, 1 min, 5 min, 15 min, 30 min, 1 h, 2 h, 6 h, 12 h. */
 export const DEFAULT_RETRY_SCHEDULE = [10, 60, 300, 900, 1800, 3600, 7200, 21600, 43200];
@@ -37,6 +44,8 @@ export function outcomeFor(statusCode: number | null, attempt: number, schedule:
  */
 export class WebhookDeliveryWorker {
   private timer: NodeJS.Timeout | null = null;
+  private pruneTimer: NodeJS.Timeout | null = null;
+  private pruning: Promise<number> | null = null;
   private stopped = false;
   private polling = false;
   private readonly inFlight = new Set<Promise<void>>();
@@ -51,13 +60,37 @@ export class WebhookDeliveryWorker {
   start(): void {
     this.stopped = false;
     this.schedule(0);
+    if (this.options.retentionSeconds > 0) {
+      this.pruneTimer = setInterval(() => {
+        this.pruning ??= this.prune().finally(() => (this.pruning = null));
+      }, this.options.pruneEveryMs);
+      this.pruneTimer.unref();
+    }
   }
 
   /** Stops polling and waits for the attempts under way. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await Promise.allSettled([...this.inFlight]);
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    await Promise.allSettled([...this.inFlight, this.pruning]);
+  }
+
+  /** Deletes the finished events older than the retention, a batch at a time. */
+  async prune(): Promise<number> {
+    const cutoff = Math.floor(Date.now() / 1000) - this.options.retentionSeconds;
+    let deleted = 0;
+    try {
+      for (;;) {
+        const batch = await this.queue.prune(cutoff, PRUNE_BATCH);
+        deleted += batch;
+        if (batch < PRUNE_BATCH || this.stopped) break;
+      }
+    } catch (error) {
+      this.log.error({ err: error }, 'webhook history pruning failed');
+    }
+    if (deleted > 0) this.log.info({ events: deleted, olderThan: cutoff }, 'pruned finished webhook events');
+    return deleted;
   }
 
   private schedule(ms: number): void {

@@ -240,4 +240,46 @@ describe.each([
       await holder.end();
     }
   });
+
+  it.skipIf(skip)('prunes old events whose deliveries are all finished, with their deliveries and attempts, in batches', async () => {
+    const [a] = queues as [KyselyDeliveryQueue];
+    const nowS = Math.floor(base / 1000);
+    const day = 86_400;
+    const userId = (await setup.db.selectFrom('users').select('id').executeTakeFirstOrThrow()).id;
+    // Old (40 days) events: finished (succeeded / failed), still pending (retrying), with no delivery; one new finished one.
+    const cases = [
+      { id: 'evt_old_succeeded', age: 40 * day, state: 'succeeded' as const },
+      { id: 'evt_old_failed', age: 40 * day, state: 'failed' as const },
+      { id: 'evt_old_pending', age: 40 * day, state: 'pending' as const },
+      { id: 'evt_old_test_no_delivery', age: 40 * day, state: null },
+      { id: 'evt_new_succeeded', age: day, state: 'succeeded' as const },
+    ];
+    for (const c of cases) {
+      await setup.db.insertInto('webhook_events').values({ id: c.id, topic: 'order.message.created', user_id: userId, payload: '{}', created_at: nowS - c.age }).execute();
+      if (c.state === null) continue;
+      const delivery = await setup.db
+        .insertInto('webhook_deliveries')
+        .values({
+          event_id: c.id, endpoint_id: endpointIds[0]!, state: c.state, attempts: 1, next_attempt_at_ms: base, lease_until_ms: null,
+          created_at: nowS - c.age, finished_at: c.state === 'pending' ? null : nowS - c.age,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await setup.db
+        .insertInto('webhook_attempts')
+        .values({ delivery_id: delivery.id, endpoint_id: endpointIds[0]!, event_id: c.id, attempt: 1, attempted_at_ms: base, status_code: 500, duration_ms: 1, error: null })
+        .execute();
+    }
+    const cutoff = nowS - 30 * day;
+    expect(await a.prune(cutoff, 2), 'a batch is at most `limit` events').toBe(2);
+    expect(await a.prune(cutoff, 2)).toBe(1);
+    expect(await a.prune(cutoff, 2), 'nothing left to prune').toBe(0);
+
+    const left = (await setup.db.selectFrom('webhook_events').select('id').where('id', 'in', cases.map((c) => c.id)).orderBy('id').execute()).map((r) => r.id);
+    expect(left).toEqual(['evt_new_succeeded', 'evt_old_pending']);
+    const deliveries = await setup.db.selectFrom('webhook_deliveries').select('event_id').where('event_id', 'in', cases.map((c) => c.id)).orderBy('event_id').execute();
+    expect(deliveries.map((d) => d.event_id)).toEqual(['evt_new_succeeded', 'evt_old_pending']);
+    const attempts = await setup.db.selectFrom('webhook_attempts').select('event_id').where('event_id', 'in', cases.map((c) => c.id)).orderBy('event_id').execute();
+    expect(attempts.map((r) => r.event_id)).toEqual(['evt_new_succeeded', 'evt_old_pending']);
+  });
 });
