@@ -203,6 +203,11 @@ const migrations = (t: ColumnTypes): Record<string, Migration> => ({
   },
 });
 
+/** Every migration's name, in the order they apply. */
+export function migrationNames(): string[] {
+  return Object.keys(migrations(columnTypes('sqlite'))).sort();
+}
+
 /** The migrations for one dialect: the same names and steps, the dialect's column types. */
 class InCodeMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: DialectName) {}

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrationNames } from '../../src/store/migrations.js';
 import { tempDbFile } from '../support/parley.js';
 import { clientFor, spawnParley, type ServerProcess } from '../support/server-process.js';
 
@@ -44,7 +45,7 @@ describe('three Parley processes started together on one new SQLite file', () =>
       expect(db.prepare('select count(*) as n from api_keys').get()).toEqual({ n: 3 });
       expect(db.prepare("select count(*) as n from orders where kind = 'account'").get()).toEqual({ n: 4 });
       expect((db.prepare('select name from kysely_migration order by name').all() as { name: string }[]).map((r) => r.name))
-        .toEqual(['0001_core', '0002_webhooks', '0003_order_counts']);
+        .toEqual(migrationNames());
     } finally {
       db.close();
     }
