@@ -27,7 +27,7 @@ const TIMEOUT_SECONDS = 30;
 const CACHE_DIR = process.env.BENCH_CACHE_DIR?.trim() || os.tmpdir();
 const REBUILD = ['1', 'true', 'yes'].includes((process.env.BENCH_REBUILD ?? '').trim().toLowerCase());
 /** `BENCH_SCENARIOS=ceiling,send` runs a subset (for profiling); the ratios and targets need all of them. */
-const ALL_SCENARIOS = ['ceiling', 'send', 'get-1k', 'list-1k', 'get-1M', 'list-1M'] as const;
+const ALL_SCENARIOS = ['ceiling', 'send', 'send-webhook', 'get-1k', 'list-1k', 'get-1M', 'list-1M'] as const;
 const SELECTED = new Set((process.env.BENCH_SCENARIOS?.trim() || ALL_SCENARIOS.join(',')).split(',').map((s) => s.trim()));
 for (const name of SELECTED) {
   if (!(ALL_SCENARIOS as readonly string[]).includes(name)) throw new Error(`BENCH_SCENARIOS: unknown scenario "${name}" (known: ${ALL_SCENARIOS.join(', ')})`);
@@ -256,9 +256,15 @@ async function withServer<T>(start: () => Promise<ServerProcess>, use: (server: 
   }
 }
 
-async function sendScenario(dir: string): Promise<ScenarioResult> {
-  const file = path.join(dir, 'send.sqlite');
-  const result = await withServer(() => startParley('parley (send)', file), async (parley) => {
+/**
+ * The send route on a durable write. With `webhookSink` the seller has a webhook endpoint taking
+ * order.message.created there, so each send also writes an outbox event and a delivery, and
+ * Parley's worker delivers them during the measurement (the sink runs as its own process).
+ */
+async function sendScenario(dir: string, webhookSink: string | null = null): Promise<ScenarioResult> {
+  const key = webhookSink ? 'send-webhook' : 'send';
+  const file = path.join(dir, `${key}.sqlite`);
+  const result = await withServer(() => startParley(`parley (${key})`, file), async (parley) => {
     const seller = await adminPost<{ id: number }>(parley.url, '/admin/v1/users', { username: 'bench-seller', role: 'seller' });
     const buyer = await adminPost<{ id: number }>(parley.url, '/admin/v1/users', { username: 'bench-buyer', role: 'buyer' });
     const game = await adminPost<{ id: number }>(parley.url, '/admin/v1/games', { name: 'Bench Game', slug: 'bench-game' });
@@ -271,7 +277,11 @@ async function sendScenario(dir: string): Promise<ScenarioResult> {
       status: 'pending',
     });
     const token = await mintKey(parley.url, seller.id, 'bench send');
-    return measure('send', 'Parley POST /v2/account-orders/{id}/messages', parley, {
+    if (webhookSink) {
+      await adminPost(parley.url, `/admin/v1/users/${seller.id}/webhook-endpoints`, { url: webhookSink, events: ['order.message.created'] });
+    }
+    const label = webhookSink ? 'Parley POST /v2/account-orders/{id}/messages, with a webhook endpoint' : 'Parley POST /v2/account-orders/{id}/messages';
+    return measure(key, label, parley, {
       method: 'POST',
       paths: [`/v2/account-orders/${order.id}/messages`],
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -284,6 +294,11 @@ async function sendScenario(dir: string): Promise<ScenarioResult> {
     const { n } = db.prepare(`SELECT count(*) AS n FROM messages WHERE type = 'user_message'`).get() as { n: number };
     result.extra = { messagesStored: n };
     log(`  messages on disk after the run (warm-up, check and measurement): ${n.toLocaleString('en')}`);
+    if (webhookSink) {
+      const states = db.prepare('SELECT state, count(*) AS n FROM webhook_deliveries GROUP BY state ORDER BY state').all() as { state: string; n: number }[];
+      result.extra.deliveries = Object.fromEntries(states.map((r) => [r.state, r.n]));
+      log(`  webhook deliveries when the server stopped: ${states.map((r) => `${r.n.toLocaleString('en')} ${r.state}`).join(', ')}`);
+    }
   } finally {
     db.close();
   }
@@ -373,6 +388,12 @@ async function main(): Promise<void> {
       }),
     ));
     if (SELECTED.has('send')) scenarios.push(await sendScenario(tmp));
+    if (SELECTED.has('send-webhook')) {
+      scenarios.push(await withServer(
+        () => spawnServer('webhook sink', 'bench/ceiling-server.ts', [], {}),
+        (sink) => sendScenario(tmp, `${sink.url}/webhook-sink`),
+      ));
+    }
     scenarios.push(...(await readScenarios(small, '1k')));
     if (large) scenarios.push(...(await readScenarios(large, '1M')));
     if (SELECTED.size < ALL_SCENARIOS.length) {
@@ -383,6 +404,7 @@ async function main(): Promise<void> {
     const by = (key: string) => scenarios.find((s) => s.key === key)!;
     const ratios = {
       sendVsCeilingReqPerSec: ratio(by('send').reqPerSec, by('ceiling').reqPerSec),
+      sendWithWebhookVsCeilingReqPerSec: ratio(by('send-webhook').reqPerSec, by('ceiling').reqPerSec),
       getById1MVs1k: {
         p50: ratio(by('get-1M').latencyMs.p50, by('get-1k').latencyMs.p50),
         reqPerSec: ratio(by('get-1M').reqPerSec, by('get-1k').reqPerSec),
@@ -412,6 +434,7 @@ async function main(): Promise<void> {
       '| Ratio | req/s | p50 | alone p50 |',
       '| --- | ---: | ---: | ---: |',
       `| Parley send / ceiling | ${fmt(ratios.sendVsCeilingReqPerSec, 3)} | | |`,
+      `| Parley send with a webhook endpoint / ceiling | ${fmt(ratios.sendWithWebhookVsCeilingReqPerSec, 3)} | | |`,
       `| GET by id, 1M / 1k | ${fmt(ratios.getById1MVs1k.reqPerSec, 3)} | ${fmt(ratios.getById1MVs1k.p50, 3)} | ${fmt(ratios.getById1MVs1k.aloneP50, 3)} |`,
       `| Filtered list, 1M / 1k | ${fmt(ratios.list1MVs1k.reqPerSec, 3)} | ${fmt(ratios.list1MVs1k.p50, 3)} | ${fmt(ratios.list1MVs1k.aloneP50, 3)} |`,
     ].join('\n');

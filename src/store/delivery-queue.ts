@@ -24,17 +24,17 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
     private readonly dialect: DialectName,
   ) {}
 
-  async claim(nowMs: number, leaseUntilMs: number, limit: number, accept: ClaimFilter): Promise<DueDelivery[]> {
+  async claim(nowMs: number, leaseUntilMs: number, limit: number, accept: ClaimFilter, skipEndpoints: readonly number[] = []): Promise<DueDelivery[]> {
     if (limit <= 0) return [];
     return this.dialect === 'postgres'
-      ? this.claimLocked(nowMs, leaseUntilMs, limit, accept)
-      : this.claimEach(nowMs, leaseUntilMs, limit, accept);
+      ? this.claimLocked(nowMs, leaseUntilMs, limit, accept, skipEndpoints)
+      : this.claimEach(nowMs, leaseUntilMs, limit, accept, skipEndpoints);
   }
 
-  private async claimLocked(nowMs: number, leaseUntilMs: number, limit: number, accept: ClaimFilter): Promise<DueDelivery[]> {
+  private async claimLocked(nowMs: number, leaseUntilMs: number, limit: number, accept: ClaimFilter, skip: readonly number[]): Promise<DueDelivery[]> {
     return this.db.transaction().execute(async (trx) => {
       // Only the delivery rows are locked: endpoints and events are read, never held.
-      const candidates = await this.dueQuery(trx, nowMs, limit).forUpdate('d').skipLocked().execute();
+      const candidates = await this.dueQuery(trx, nowMs, limit, skip).forUpdate('d').skipLocked().execute();
       const chosen = candidates.map((row) => this.toDelivery(row, nowMs)).filter((delivery) => accept(delivery));
       if (chosen.length === 0) return [];
       for (const delivery of chosen) delivery.leaseUntilMs = leaseUntilMs;
@@ -47,9 +47,9 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
     });
   }
 
-  private async claimEach(nowMs: number, leaseUntilMs: number, limit: number, accept: ClaimFilter): Promise<DueDelivery[]> {
+  private async claimEach(nowMs: number, leaseUntilMs: number, limit: number, accept: ClaimFilter, skip: readonly number[]): Promise<DueDelivery[]> {
     const claimed: DueDelivery[] = [];
-    for (const row of await this.dueQuery(this.db, nowMs, limit).execute()) {
+    for (const row of await this.dueQuery(this.db, nowMs, limit, skip).execute()) {
       const delivery = this.toDelivery(row, nowMs);
       if (!accept(delivery)) continue;
       const result = await this.db
@@ -65,8 +65,8 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
   }
 
   /** Due pending deliveries of live endpoints, unleased or with a lease that has passed, oldest first. */
-  private dueQuery(db: Kysely<Database> | Transaction<Database>, nowMs: number, limit: number) {
-    return db
+  private dueQuery(db: Kysely<Database> | Transaction<Database>, nowMs: number, limit: number, skip: readonly number[]) {
+    const query = db
       .selectFrom('webhook_deliveries as d')
       .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
       .innerJoin('webhook_events as ev', 'ev.id', 'd.event_id')
@@ -82,6 +82,7 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
       .orderBy('d.next_attempt_at_ms')
       .orderBy('d.id')
       .limit(limit);
+    return skip.length > 0 ? query.where('d.endpoint_id', 'not in', [...skip]) : query;
   }
 
   private toDelivery(

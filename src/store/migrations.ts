@@ -199,6 +199,10 @@ const migrations = (t: ColumnTypes): Record<string, Migration> => ({
       await db.schema.createIndex('webhook_events_created').on('webhook_events').columns(['created_at', 'id']).execute();
       await db.schema.createIndex('webhook_deliveries_event').on('webhook_deliveries').columns(['event_id', 'state']).execute();
       await db.schema.createIndex('webhook_attempts_delivery').on('webhook_attempts').columns(['delivery_id']).execute();
+      // Claims pass over the deliveries of endpoints the worker has no room for: with the endpoint
+      // in the index, a backlog is skipped without reading its rows.
+      await db.schema.createIndex('webhook_deliveries_due_endpoint').on('webhook_deliveries').columns(['state', 'next_attempt_at_ms', 'endpoint_id']).execute();
+      await db.schema.dropIndex('webhook_deliveries_due').execute();
     },
   },
 });

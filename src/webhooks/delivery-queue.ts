@@ -47,9 +47,10 @@ export interface DeliveryQueue {
    * candidates are considered, and only those `accept` takes are leased. A delivery is returned
    * to one worker at a time; once its lease has passed (a crashed worker's) it is due again.
    * Every returned delivery was accepted, but an accepted one may be missing (another worker got
-   * there first).
+   * there first). Deliveries to `skipEndpoints` (those the worker has no room for) are not even
+   * candidates, so a backlog for one endpoint cannot crowd the others out of the `limit`.
    */
-  claim(nowMs: number, leaseUntilMs: number, limit: number, accept: ClaimFilter): Promise<DueDelivery[]>;
+  claim(nowMs: number, leaseUntilMs: number, limit: number, accept: ClaimFilter, skipEndpoints?: readonly number[]): Promise<DueDelivery[]>;
   /**
    * Logs the attempt and, while the claim's lease is still the delivery's, applies its outcome,
    * in one transaction. Answers whether the outcome was applied (false: the lease was lost).

@@ -48,6 +48,8 @@ export class WebhookDeliveryWorker {
   private pruning: Promise<number> | null = null;
   private stopped = false;
   private polling = false;
+  /** Asked for a poll while one ran: run another as soon as it ends. */
+  private pollAgain = false;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly perEndpoint = new Map<number, number>();
 
@@ -109,6 +111,7 @@ export class WebhookDeliveryWorker {
         // The caps are applied while claiming, so that nothing is leased that is not launched:
         // a delivery leased here but left waiting would be held from every other worker.
         const slots = new Map(this.perEndpoint);
+        const full = [...slots].filter(([, used]) => used >= this.options.maxInFlightPerEndpoint).map(([endpointId]) => endpointId);
         let taken = 0;
         const claimed = await this.queue.claim(now, now + this.options.leaseMs, free * 4, (delivery) => {
           if (taken >= free) return false;
@@ -117,15 +120,31 @@ export class WebhookDeliveryWorker {
           slots.set(delivery.endpointId, used + 1);
           taken++;
           return true;
-        });
+        }, full);
         for (const delivery of claimed) this.launch(delivery);
       }
     } catch (error) {
       this.log.error({ err: error }, 'webhook poll failed');
     } finally {
       this.polling = false;
-      this.schedule(this.options.pollMs);
+      const again = this.pollAgain;
+      this.pollAgain = false;
+      this.schedule(again ? 0 : this.options.pollMs);
     }
+  }
+
+  /**
+   * A slot has come free: look for more work now rather than at the next poll, so that a backlog
+   * drains at the receivers' pace, not at the poll interval's.
+   */
+  private kick(): void {
+    if (this.stopped) return;
+    if (this.polling) {
+      this.pollAgain = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.schedule(0);
   }
 
   private launch(delivery: DueDelivery): void {
@@ -137,6 +156,7 @@ export class WebhookDeliveryWorker {
         const left = (this.perEndpoint.get(delivery.endpointId) ?? 1) - 1;
         if (left > 0) this.perEndpoint.set(delivery.endpointId, left);
         else this.perEndpoint.delete(delivery.endpointId);
+        this.kick();
       });
     this.inFlight.add(task);
   }

@@ -1,5 +1,6 @@
-import { expect } from 'vitest';
-import type { TestParley } from '../support/parley.js';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { startTestParley, type TestParley } from '../support/parley.js';
+import { Receiver } from './receiver.js';
 
 /** Every topic an endpoint can subscribe to (GameBoost's, then Parley's extensions). */
 export const ALL_TOPICS = [
@@ -47,4 +48,29 @@ export async function deliveryLog(parley: TestParley, endpointId: number, query 
 /** The order as webhooks carry it: the API resource with `credentials` blanked out when the kind has them. */
 export function withoutCredentials(resource: Record<string, unknown>): Record<string, unknown> {
   return 'credentials' in resource ? { ...resource, credentials: null } : resource;
+}
+
+/**
+ * A receiver and a Parley for the enclosing suite (started before its tests, stopped after them;
+ * the receiver first, so that hanging requests do not hold up the worker's shutdown).
+ */
+export function receiverAndParley(env: Record<string, string>): { readonly parley: TestParley; readonly receiver: Receiver } {
+  let parley: TestParley | undefined;
+  let receiver: Receiver | undefined;
+  beforeAll(async () => {
+    receiver = await Receiver.start();
+    parley = await startTestParley(env);
+  });
+  afterAll(async () => {
+    await receiver?.close();
+    await parley?.close();
+  });
+  return {
+    get parley() {
+      return parley!;
+    },
+    get receiver() {
+      return receiver!;
+    },
+  };
 }

@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestParley, type TestParley } from '../support/parley.js';
-import { createEndpoint, sendMessage } from './helpers.js';
-import { expectSignedDelivery, Receiver, waitFor } from './receiver.js';
+import { describe, expect, it } from 'vitest';
+import { createEndpoint, receiverAndParley, sendMessage } from './helpers.js';
+import { expectSignedDelivery, waitFor } from './receiver.js';
 
-let parley: TestParley;
-let receiver: Receiver;
-beforeAll(async () => {
-  receiver = await Receiver.start();
-  parley = await startTestParley({ PARLEY_WEBHOOK_POLL_MS: '25' });
-});
-afterAll(async () => {
-  // Cut the hanging requests first, so the worker's 10 s per-attempt timeout does not hold up the shutdown.
-  await receiver?.close();
-  await parley?.close();
-});
+const suite = receiverAndParley({ PARLEY_WEBHOOK_POLL_MS: '25' });
 
 describe('a slow receiver does not hold up the others', () => {
   it('delivers every event to endpoint B within ~2 s while endpoint A never answers', async () => {
+    const { parley, receiver } = suite;
     const { seller, order } = await parley.fixtures.scenario('pending');
     const slow = receiver.newPath('slow');
     const fast = receiver.newPath('fast');
