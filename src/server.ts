@@ -99,6 +99,8 @@ async function startParleyLocked(config: ParleyConfig, releaseStartLock: () => v
     await closeDb();
     throw error;
   });
+  // One group commit per SQLite connection: requests and the webhook worker share its batches.
+  const committer = sqlite ? new GroupCommitter(db, sqlite.writer) : null;
   const store = createKyselyStore(db, {
     // After the commit: other instances (and live views) hear of new messages and status moves.
     onCommitted: (events) => {
@@ -109,7 +111,7 @@ async function startParleyLocked(config: ParleyConfig, releaseStartLock: () => v
     },
     cipher,
     formatEvent: formatWebhookEvent,
-    committer: sqlite ? new GroupCommitter(db, sqlite.writer) : null,
+    committer,
     fast: { runners: sqlite ? sqliteRunners(sqlite.writer, sqlite.reader) : postgresRunners(db), queries: hotQueries(db, dialect) },
     lockRows: dialect === 'postgres',
   });
@@ -152,7 +154,7 @@ async function startParleyLocked(config: ParleyConfig, releaseStartLock: () => v
     { logger, version: VERSION },
   );
   const worker = new WebhookDeliveryWorker(
-    new KyselyDeliveryQueue(db, cipher, dialect),
+    new KyselyDeliveryQueue(db, cipher, dialect, committer),
     { ...config.webhooks, env: config.env, maxResponseBytes: 64 * 1024, maxInFlight: 32, maxInFlightPerEndpoint: 2,
       retentionSeconds: config.webhooks.retentionDays * 86_400, pruneEveryMs: 10 * 60_000 },
     app.log,

@@ -38,7 +38,7 @@ export interface AttemptLog {
  * Returning true reserves a slot in the worker: the delivery is leased and will be launched.
  * Returning false leaves it unleased for the next poll or another worker.
  */
-export type ClaimFilter = (candidate: DueDelivery) => boolean;
+export type ClaimFilter = (candidate: { id: number; endpointId: number }) => boolean;
 
 /** What the delivery worker needs from storage; several workers (instances) may share one queue. */
 export interface DeliveryQueue {
