@@ -25,6 +25,7 @@ export class GroupCommitter {
   private queue: PendingWork[] = [];
   private running = false;
   private readonly savepoint: { open: BetterSqlite3.Statement; release: BetterSqlite3.Statement; rollback: BetterSqlite3.Statement };
+  private readonly takeWriteLock: BetterSqlite3.Statement;
 
   /**
    * `sqlite` is the connection under `db`: savepoints go to it directly (a unit runs while the
@@ -39,6 +40,11 @@ export class GroupCommitter {
       release: sqlite.prepare('RELEASE parley_unit'),
       rollback: sqlite.prepare('ROLLBACK TO parley_unit'),
     };
+    // Kysely opens a deferred transaction. A statement that writes (even no row) takes the
+    // database's write lock at once, waiting busy_timeout for another process's commit, as
+    // BEGIN IMMEDIATE would. Without it, a batch that read first and then wrote while another
+    // process on the same file had committed would fail ("database is locked") instead of waiting.
+    this.takeWriteLock = sqlite.prepare('UPDATE users SET id = id WHERE 0');
   }
 
   run<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
@@ -61,6 +67,7 @@ export class GroupCommitter {
     let trx: ControlledTransaction<Database> | null = null;
     try {
       trx = await this.db.startTransaction().execute();
+      this.takeWriteLock.run();
       // Units run one after another, so one savepoint name serves them all.
       for (const item of batch) {
         this.savepoint.open.run();

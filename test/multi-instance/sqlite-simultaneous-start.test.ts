@@ -19,6 +19,7 @@ describe('three Parley processes started together on one new SQLite file', () =>
     const env = {
       DATABASE_URL: file, PARLEY_ADMIN_TOKEN: '', PARLEY_SEED_DEMO: 'true', PARLEY_ENCRYPTION_KEY: '',
       PARLEY_TEST_SERVE_AT: String(Date.now() + 3_000),
+      PARLEY_RATE_LIMIT_CHAT: '0', PARLEY_RATE_LIMIT_WRITES: '0', PARLEY_RATE_LIMIT_READS: '0',
     };
     const serveAt = 'test/multi-instance/fixtures/serve-at.ts';
     const started = await Promise.allSettled([spawnParley(env, serveAt), spawnParley(env, serveAt), spawnParley(env, serveAt)]);
@@ -62,5 +63,20 @@ describe('three Parley processes started together on one new SQLite file', () =>
       expect(res.status, res.text).toBe(200);
       expect(res.body.data).toHaveLength(4);
     }
+  });
+
+  it('takes 300 concurrent sends spread over the three, each answered 200 and stored (writers wait for the file\'s lock)', async () => {
+    const bootstrap = processes.map((p) => p.output()).find((o) => o.includes('Admin key (shown once, keep it):'))!;
+    const sellerKey = /Demo seller key \(shown once\): (\S+)/.exec(bootstrap)![1]!;
+    const clients = await Promise.all(processes.map((p) => clientFor(p.url)));
+    const pending = await clients[0]!.get('/v2/account-orders?filter[status]=pending', { token: sellerKey });
+    const orderId = (pending.body.data as Array<{ id: number }>)[0]!.id;
+    const path = `/v2/account-orders/${orderId}/messages`;
+    const statuses = await Promise.all(Array.from({ length: 300 }, (_, i) =>
+      clients[i % 3]!.post(path, { message: `concurrent ${i}` }, { token: sellerKey }).then((res) => res.status)));
+    expect(statuses.filter((status) => status !== 200), 'no send failed').toEqual([]);
+    const thread = await clients[1]!.get(path, { token: sellerKey });
+    const texts = new Set((thread.body.data as Array<{ text: string }>).map((m) => m.text));
+    for (let i = 0; i < 300; i++) expect(texts.has(`concurrent ${i}`), `concurrent ${i}`).toBe(true);
   });
 });
