@@ -112,7 +112,7 @@ async function startParleyLocked(config: ParleyConfig, releaseStartLock: () => v
     cipher,
     formatEvent: formatWebhookEvent,
     committer,
-    fast: { runners: sqlite ? sqliteRunners(sqlite.writer, sqlite.reader) : postgresRunners(db), queries: hotQueries(db, dialect) },
+    fast: { runners: sqlite ? sqliteRunners(db, sqlite.writer, sqlite.reader) : postgresRunners(db), queries: hotQueries(db, dialect) },
     lockRows: dialect === 'postgres',
   });
   const orderSettings = { eurUsdRate: config.eurUsdRate };

@@ -17,7 +17,16 @@ export interface OpenDatabase {
    * SQLite's own handles, for precompiled hot queries: the writer Kysely also uses, and a
    * read-only connection (null for `:memory:`) that sees committed data only.
    */
-  sqlite: { writer: BetterSqlite3.Database; reader: BetterSqlite3.Database | null } | null;
+  sqlite: { writer: SqliteHandle; reader: SqliteHandle | null } | null;
+}
+
+/** Prepares a statement, or hands back the one prepared earlier for the same SQL. */
+export type PrepareStatement = (sql: string) => BetterSqlite3.Statement;
+
+/** A better-sqlite3 connection and its statement cache (shared by everything that uses it). */
+export interface SqliteHandle {
+  connection: BetterSqlite3.Database;
+  prepare: PrepareStatement;
 }
 
 const STATEMENT_CACHE_SIZE = 500;
@@ -28,23 +37,27 @@ const STATEMENT_CACHE_SIZE = 500;
  * keyed by SQL text serves nearly every query. Safe because better-sqlite3 runs one statement
  * at a time on this thread.
  */
-function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDatabase {
+function cachedStatements(sqlite: BetterSqlite3.Database): SqliteHandle {
   const cache = new Map<string, BetterSqlite3.Statement>();
+  const prepare = (sql: string) => {
+    let statement = cache.get(sql);
+    if (statement) {
+      cache.delete(sql); // re-insert: Map order is the LRU order
+    } else {
+      statement = sqlite.prepare(sql);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(sql, statement);
+    return statement;
+  };
+  return { connection: sqlite, prepare };
+}
+
+/** Kysely's view of a connection whose statements come from the cache. */
+function kyselySqliteDatabase(handle: SqliteHandle): SqliteDatabase {
   return {
-    prepare(sql: string) {
-      let statement = cache.get(sql);
-      if (statement) {
-        cache.delete(sql); // re-insert: Map order is the LRU order
-      } else {
-        statement = sqlite.prepare(sql);
-        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-      }
-      cache.set(sql, statement);
-      return statement as unknown as SqliteStatement;
-    },
-    close() {
-      sqlite.close();
-    },
+    prepare: (sql: string) => handle.prepare(sql) as unknown as SqliteStatement,
+    close: () => handle.connection.close(),
   };
 }
 
@@ -59,20 +72,22 @@ function openSqlite(file: string): OpenDatabase {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const writer = cachedStatements(sqlite);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: kyselySqliteDatabase(writer) }) });
   // WAL lets this second connection read while the writer's group commit holds a transaction
   // open, and it never sees that transaction's writes before they are committed.
-  let reader: BetterSqlite3.Database | null = null;
+  let reader: SqliteHandle | null = null;
   if (file !== ':memory:') {
-    reader = new BetterSqlite3(file, { readonly: true });
-    reader.pragma('busy_timeout = 5000');
+    const connection = new BetterSqlite3(file, { readonly: true });
+    connection.pragma('busy_timeout = 5000');
+    reader = cachedStatements(connection);
   }
   return {
     db,
     dialect: 'sqlite',
-    sqlite: { writer: sqlite, reader },
+    sqlite: { writer, reader },
     async close() {
-      reader?.close();
+      reader?.connection.close();
       await db.destroy();
     },
   };

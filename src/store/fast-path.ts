@@ -5,20 +5,18 @@ import type { Database } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** Precompiled hot queries and the runners for them; null: everything through Kysely's builder. */
+/** Precompiled hot queries and the runners for them. */
 export interface FastPath {
   runners: QueryRunners;
   queries: HotQueries;
 }
 
 /** The runner for reads on `db`: the transaction's inside one, the read runner outside. */
-export function readRunner(db: Db, fast: FastPath | null): QueryRunner | null {
-  if (!fast) return null;
+export function readRunner(db: Db, fast: FastPath): QueryRunner {
   return db.isTransaction ? fast.runners.inTransaction(db as Transaction<Database>) : fast.runners.read;
 }
 
-/** Writes take the fast path inside a transaction only (outside one, SQLite's writer belongs to Kysely). */
-export function writeRunner(db: Db, fast: FastPath | null): QueryRunner | null {
-  return fast && db.isTransaction ? fast.runners.inTransaction(db as Transaction<Database>) : null;
+/** The runner for writes on `db`: the transaction's inside one, Kysely's executor outside. */
+export function writeRunner(db: Db, fast: FastPath): QueryRunner {
+  return db.isTransaction ? fast.runners.inTransaction(db as Transaction<Database>) : fast.runners.write;
 }
-

@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import type { SqliteHandle } from './database.js';
 import type { ControlledTransaction, Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.js';
 
@@ -33,7 +34,7 @@ export class GroupCommitter {
    */
   constructor(
     private readonly db: Kysely<Database>,
-    sqlite: BetterSqlite3.Database,
+    sqlite: SqliteHandle,
   ) {
     this.savepoint = {
       open: sqlite.prepare('SAVEPOINT parley_unit'),

@@ -192,7 +192,7 @@ function applyOrderFilters<QB extends SelectQueryBuilder<Database, 'orders', obj
 /** Sort columns that may hold NULL. */
 const NULLABLE_SORT_COLUMNS: ReadonlySet<string> = new Set(['completed_at', 'refunded_at']);
 
-function orderStore(db: Db, cipher: CredentialCipher, lockRows: boolean, fast: FastPath | null): OrderStore {
+function orderStore(db: Db, cipher: CredentialCipher, lockRows: boolean, fast: FastPath): OrderStore {
   // An order write and its counter change commit together; inside a transaction already, they
   // simply join it.
   const inTransaction = <T>(fn: (tx: Db) => Promise<T>): Promise<T> =>
@@ -218,31 +218,17 @@ function orderStore(db: Db, cipher: CredentialCipher, lockRows: boolean, fast: F
       });
     },
     async findById(kind, id) {
-      const runner = readRunner(db, fast);
-      if (runner && fast) {
-        const locked = lockRows && db.isTransaction ? fast.queries.findOrderLocked : null;
-        const row = await runner.first<OrderRow, { kind: string; id: number }>(locked ?? fast.queries.findOrder, { kind, id });
-        return row && toOrder(row, cipher);
-      }
-      let query = withColumns(base()).where('orders.kind', '=', kind).where('orders.id', '=', id);
       // Inside a write transaction the order read is the one its checks rely on (status,
-      // access): lock the row so that a concurrent send and status change run one after the
-      // other, as SQLite's single writer makes them, and the later one sees the earlier one's status.
-      if (lockRows && db.isTransaction) query = query.forNoKeyUpdate('orders');
-      const row = await query.executeTakeFirst();
-      return row && toOrder(row as OrderRow, cipher);
+      // access): on PostgreSQL the row is locked so that a concurrent send and status change run
+      // one after the other, as SQLite's single writer makes them.
+      const query = lockRows && db.isTransaction ? fast.queries.findOrderLocked! : fast.queries.findOrder;
+      const row = await readRunner(db, fast).first<OrderRow, { kind: string; id: number }>(query, { kind, id });
+      return row && toOrder(row, cipher);
     },
     async findAccess(kind, id) {
-      const runner = readRunner(db, fast);
-      const locked = lockRows && db.isTransaction;
-      let row: Pick<Selectable<OrdersTable>, 'kind' | 'id' | 'seller_id' | 'buyer_id' | 'status'> | undefined;
-      if (runner && fast) {
-        row = await runner.first(locked ? fast.queries.findAccessLocked! : fast.queries.findAccess, { kind, id });
-      } else {
-        let query = db.selectFrom('orders').select(['kind', 'id', 'seller_id', 'buyer_id', 'status']).where('kind', '=', kind).where('id', '=', id);
-        if (locked) query = query.forNoKeyUpdate();
-        row = await query.executeTakeFirst();
-      }
+      const query = lockRows && db.isTransaction ? fast.queries.findAccessLocked! : fast.queries.findAccess;
+      const row = await readRunner(db, fast).first<Pick<Selectable<OrdersTable>, 'kind' | 'id' | 'seller_id' | 'buyer_id' | 'status'>, { kind: string; id: number }>(
+        query, { kind, id });
       return row && { ...row, kind: row.kind as OrderKind, status: row.status as OrderStatus };
     },
     async update(kind, id, patch) {
@@ -300,7 +286,7 @@ function toMessage(row: MessageRow): MessageRecord {
   };
 }
 
-function messageStore(db: Db, fast: FastPath | null): MessageStore {
+function messageStore(db: Db, fast: FastPath): MessageStore {
   const base = () =>
     db
       .selectFrom('messages')
@@ -311,9 +297,7 @@ function messageStore(db: Db, fast: FastPath | null): MessageStore {
     async insert(message) {
       const { sender, ...columns } = message;
       const row = { ...columns, sender_id: sender?.id ?? null, attachment: message.attachment === null ? null : JSON.stringify(message.attachment) };
-      const runner = writeRunner(db, fast);
-      if (runner && fast) await runner.run(fast.queries.insertMessage, row);
-      else await db.insertInto('messages').values(row).execute();
+      await writeRunner(db, fast).run(fast.queries.insertMessage, row);
       // Everything the record holds is known already: no read-back on the hot path.
       const { order_kind, order_id, id, type, text, attachment, sent_at } = message;
       return { id, order_kind, order_id, type, text, attachment, sender: messageSender(sender), sent_at };
@@ -341,8 +325,8 @@ export interface StoreOptions {
    * writer at a time and needs (and knows) no row locks.
    */
   lockRows?: boolean;
-  /** Precompiled hot queries (see hot-queries.ts). */
-  fast?: FastPath | null;
+  /** Precompiled hot queries and the runners for them (see hot-queries.ts). */
+  fast: FastPath;
   /**
    * Told of the events a transaction published once it has committed (never for one rolled
    * back): the change feed's source. Runs after the commit, so it can be missed by a crash.
@@ -366,7 +350,7 @@ function observed(outbox: OutboxStore, sink: (event: DomainEvent) => void): Outb
 
 /** The domain's Store over Kysely. */
 export function createKyselyStore(db: Db, options: StoreOptions, collector: EventCollector | null = null): Store {
-  const { cipher, formatEvent, committer = null, lockRows = false, fast = null, onCommitted = null } = options;
+  const { cipher, formatEvent, committer = null, lockRows = false, fast, onCommitted = null } = options;
   const inner: StoreOptions = { cipher, formatEvent, lockRows, fast, onCommitted };
   let outbox = outboxStore(db, formatEvent, fast);
   if (onCommitted) outbox = observed(outbox, collector ? (event) => collector.push(event) : (event) => onCommitted([event]));

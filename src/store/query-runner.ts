@@ -1,5 +1,5 @@
-import type BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import type { SqliteHandle } from './database.js';
 import type { PrecompiledQuery } from './precompiled-query.js';
 import type { Database } from './schema.js';
 
@@ -11,29 +11,20 @@ export interface QueryRunner {
 }
 
 /**
- * Straight to better-sqlite3's prepared statements: no executor, no connection hand-off. Only
- * for a connection nothing else uses concurrently: the read-only one, or the writer while a
- * transaction holds it.
+ * Straight to better-sqlite3's prepared statements (from the connection's statement cache): no
+ * executor, no connection hand-off. Only for a connection nothing else uses concurrently: the
+ * read-only one, or the writer while a transaction holds it.
  */
-export function sqliteRunner(sqlite: BetterSqlite3.Database): QueryRunner {
-  const statements = new Map<string, BetterSqlite3.Statement>();
-  const prepare = (sql: string) => {
-    let statement = statements.get(sql);
-    if (!statement) {
-      statement = sqlite.prepare(sql);
-      statements.set(sql, statement);
-    }
-    return statement;
-  };
+export function sqliteRunner(handle: SqliteHandle): QueryRunner {
   return {
     async all(query, args) {
-      return prepare(query.sql).all(query.bind(args)) as never;
+      return handle.prepare(query.sql).all(query.bind(args)) as never;
     },
     async first(query, args) {
-      return prepare(query.sql).get(query.bind(args)) as never;
+      return handle.prepare(query.sql).get(query.bind(args)) as never;
     },
     async run(query, args) {
-      prepare(query.sql).run(query.bind(args));
+      handle.prepare(query.sql).run(query.bind(args));
     },
   };
 }
@@ -55,20 +46,24 @@ export function kyselyRunner(db: Kysely<Database> | Transaction<Database>): Quer
   };
 }
 
-/**
- * Which runner a store uses: `read` outside a transaction (reads only; on SQLite a second,
- * read-only connection, which sees committed data only), `inTransaction` inside one.
- */
+/** Which runner a store uses for a precompiled query. */
 export interface QueryRunners {
-  read: QueryRunner | null;
+  /** Reads outside a transaction. SQLite: the read-only connection, which sees committed data only. */
+  read: QueryRunner;
+  /** Writes outside a transaction: through Kysely, which hands out the connection (SQLite's writer is shared). */
+  write: QueryRunner;
+  /** Anything inside a transaction, on its connection. */
   inTransaction(trx: Transaction<Database>): QueryRunner;
 }
 
-export function sqliteRunners(writer: BetterSqlite3.Database, reader: BetterSqlite3.Database | null): QueryRunners {
-  const write = sqliteRunner(writer);
-  return { read: reader ? sqliteRunner(reader) : null, inTransaction: () => write };
+export function sqliteRunners(db: Kysely<Database>, writer: SqliteHandle, reader: SqliteHandle | null): QueryRunners {
+  const inTransaction = sqliteRunner(writer);
+  const viaKysely = kyselyRunner(db);
+  // `:memory:` has no second connection: its reads queue for the writer like any Kysely query.
+  return { read: reader ? sqliteRunner(reader) : viaKysely, write: viaKysely, inTransaction: () => inTransaction };
 }
 
 export function postgresRunners(db: Kysely<Database>): QueryRunners {
-  return { read: kyselyRunner(db), inTransaction: (trx) => kyselyRunner(trx) };
+  const pool = kyselyRunner(db);
+  return { read: pool, write: pool, inTransaction: (trx) => kyselyRunner(trx) };
 }

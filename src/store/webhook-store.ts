@@ -86,9 +86,8 @@ export function webhookStore(db: Db, cipher: CredentialCipher): WebhookStore {
 }
 
 /** Pending deliveries for the endpoints of `userId` that take `topic` now. */
-async function liveEndpoints(db: Db, userId: number, only: number | undefined, fast: FastPath | null): Promise<{ id: number; events: string }[]> {
-  const runner = readRunner(db, fast);
-  if (runner && fast && only === undefined) return runner.all(fast.queries.liveEndpointsOfUser, { user_id: userId });
+async function liveEndpoints(db: Db, userId: number, only: number | undefined, fast: FastPath): Promise<{ id: number; events: string }[]> {
+  if (only === undefined) return readRunner(db, fast).all(fast.queries.liveEndpointsOfUser, { user_id: userId });
   let endpoints = db
     .selectFrom('webhook_endpoints')
     .select(['id', 'events'])
@@ -100,7 +99,7 @@ async function liveEndpoints(db: Db, userId: number, only: number | undefined, f
 }
 
 /** The live endpoints of `userId` that take `topic` now (or just `only`, whatever it takes). */
-async function targetsOf(db: Db, topic: string, userId: number, only: number | undefined, fast: FastPath | null): Promise<number[]> {
+async function targetsOf(db: Db, topic: string, userId: number, only: number | undefined, fast: FastPath): Promise<number[]> {
   const endpoints = await liveEndpoints(db, userId, only, fast);
   return endpoints.filter((e) => only !== undefined || (JSON.parse(e.events) as string[]).includes(topic)).map((e) => e.id);
 }
@@ -117,7 +116,7 @@ async function insertDeliveries(db: Db, eventId: string, targets: number[], now:
   return targets.length;
 }
 
-export function outboxStore(db: Db, formatEvent: EventFormatter, fast: FastPath | null = null): OutboxStore {
+export function outboxStore(db: Db, formatEvent: EventFormatter, fast: FastPath): OutboxStore {
   return {
     async publish(event) {
       const formatted = formatEvent(event);
@@ -130,9 +129,7 @@ export function outboxStore(db: Db, formatEvent: EventFormatter, fast: FastPath 
       // Compact JSON with keys in the serializers' fixed order: the exact bytes that get signed.
       const body = JSON.stringify({ event: formatted.topic, payload: formatted.payload });
       const row = { id, topic: formatted.topic, user_id: formatted.userId, payload: body, created_at: now };
-      const runner = writeRunner(db, fast);
-      if (runner && fast) await runner.run(fast.queries.insertEvent, row);
-      else await db.insertInto('webhook_events').values(row).execute();
+      await writeRunner(db, fast).run(fast.queries.insertEvent, row);
       await insertDeliveries(db, id, targets, now);
       return id;
     },
