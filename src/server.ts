@@ -11,6 +11,7 @@ import { ensureAdminUser } from './domain/user-accounts.js';
 import { buildApp } from './http/app.js';
 import { createChangeFeed } from './changes/create-change-feed.js';
 import { changeOf } from './changes/domain-changes.js';
+import type { DomainEvent } from './domain/events.js';
 import { createRateLimitStore } from './rate-limit/create-rate-limit-store.js';
 import { openDatabase, SqliteStartupLock, withStartupLock } from './store/database.js';
 import { CredentialCipher, loadOrCreateKey } from './store/credential-cipher.js';
@@ -23,6 +24,8 @@ import { createKyselyStore } from './store/kysely-store.js';
 import { postgresRunners, sqliteRunners } from './store/query-runner.js';
 import { hotQueries } from './store/hot-queries.js';
 import { migrateToLatest } from './store/migrations.js';
+import { SqliteWriterThread } from './store/sqlite-writer-thread.js';
+import { storeMessageSender } from './domain/order-chat.js';
 
 /** package.json sits above src/ when run from source and above dist/src/ when compiled. */
 function readVersion(): string {
@@ -101,14 +104,15 @@ async function startParleyLocked(config: ParleyConfig, releaseStartLock: () => v
   });
   // One group commit per SQLite connection: requests and the webhook worker share its batches.
   const committer = sqlite ? new GroupCommitter(db, sqlite.writer) : null;
+  // After the commit: other instances (and live views) hear of new messages and status moves.
+  const onCommitted = (events: DomainEvent[]) => {
+    for (const event of events) {
+      const change = changeOf(event);
+      if (change) changes.publish(change).catch((error: unknown) => logger.error({ err: error }, 'change feed: publish failed'));
+    }
+  };
   const store = createKyselyStore(db, {
-    // After the commit: other instances (and live views) hear of new messages and status moves.
-    onCommitted: (events) => {
-      for (const event of events) {
-        const change = changeOf(event);
-        if (change) changes.publish(change).catch((error: unknown) => logger.error({ err: error }, 'change feed: publish failed'));
-      }
-    },
+    onCommitted,
     cipher,
     formatEvent: formatWebhookEvent,
     committer,
@@ -133,6 +137,23 @@ async function startParleyLocked(config: ParleyConfig, releaseStartLock: () => v
   });
   releaseStartLock();
 
+  // A SQLite file (not `:memory:`, which one connection alone can see): the chat's sends commit
+  // on a writer thread with its own connection.
+  const writerThread = sqlite?.reader && config.sqliteWriterThread
+    ? await SqliteWriterThread.start({
+      file: sqlite.file,
+      writeLock: sqlite.writeLock,
+      encryptionKey: key,
+      onCommitted,
+      onRestart: (error) => logger.error({ err: error }, 'SQLite writer thread died; its uncommitted sends failed; started a new one'),
+    }).catch(async (error: unknown) => {
+      await changes.close();
+      await rateLimitStore.close();
+      await closeDb();
+      throw error;
+    })
+    : null;
+
   const authenticator = new ApiKeyAuthenticator(store, { admin: { token: config.adminToken, user: adminUser }, cacheSeconds: config.authCacheSeconds });
   // A key revoked on any instance is forgotten by every instance's cache; after a lost
   // connection (notifications may be missing), everything cached is read again.
@@ -144,6 +165,7 @@ async function startParleyLocked(config: ParleyConfig, releaseStartLock: () => v
   const app = await buildApp(
     {
       store,
+      chat: writerThread ?? storeMessageSender(store),
       authenticator,
       changes,
       rateLimits: config.rateLimits,
@@ -174,6 +196,7 @@ async function startParleyLocked(config: ParleyConfig, releaseStartLock: () => v
     async close() {
       await worker.stop();
       await app.close();
+      await writerThread?.close();
       await changes.close();
       await rateLimitStore.close();
       await closeDb();

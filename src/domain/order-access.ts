@@ -26,7 +26,7 @@ export function assertSeller(actor: Actor, order: { seller_id: number }): void {
  * Checks, in the order GameBoost answers them: 404 for no such order of this kind, 403 for
  * someone else's, then the intent's own 403 (closed chat, completing a closed order, ...).
  */
-function checkAccess<O extends OrderAccess>(actor: Actor, order: O | undefined, intent: OrderIntent): O {
+export function checkAccess<O extends OrderAccess>(actor: Actor, order: O | undefined, intent: OrderIntent): O {
   if (!order) throw new NotFoundError();
   assertParticipant(actor, order);
   switch (intent) {

@@ -1,7 +1,8 @@
 import { unixNow } from './clock.js';
 import { newMessageId } from './message-id.js';
-import { authorizeOrderAccess } from './order-access.js';
-import type { MessageRecord, OrderKind, Store } from './ports.js';
+import type { DomainEvent } from './events.js';
+import { authorizeOrderAccess, checkAccess } from './order-access.js';
+import type { MessageRecord, OrderAccess, OrderKind, Store } from './ports.js';
 import type { Actor } from './users.js';
 
 export async function listOrderMessages(store: Store, actor: Actor, kind: OrderKind, id: number): Promise<MessageRecord[]> {
@@ -15,19 +16,92 @@ export async function listOrderMessages(store: Store, actor: Actor, kind: OrderK
  * after the commit, so a 200 built from it is always durable.
  */
 export async function sendOrderMessage(store: Store, actor: Actor, kind: OrderKind, id: number, text: string, now = unixNow()): Promise<MessageRecord> {
+  const [outcome] = await sendOrderMessages(store, [{ actor, kind, id, text, now }]);
+  if (!outcome!.ok) throw outcome!.error;
+  return outcome!.message;
+}
+
+/** One send of a batch. */
+export interface MessageSend {
+  actor: Actor;
+  kind: OrderKind;
+  id: number;
+  text: string;
+  /** Unix seconds. */
+  now: number;
+}
+
+export type MessageSendOutcome = { ok: true; message: MessageRecord } | { ok: false; error: unknown };
+
+/**
+ * Many sends in one transaction, each with its own outcome: the same checks and writes as
+ * sendOrderMessage, but each order is read once and each seller's endpoints looked up once.
+ *
+ * A send the checks refuse gets its error and writes nothing. Nothing after the checks is
+ * expected to fail; if a write does, the whole transaction rolls back and this rejects, and the
+ * caller sends each one alone (sendOrderMessage) so that the failure reaches only its own.
+ */
+export async function sendOrderMessages(store: Store, sends: MessageSend[]): Promise<MessageSendOutcome[]> {
   return store.transaction(async (tx) => {
-    const order = await authorizeOrderAccess(tx, actor, kind, id, 'send');
-    const message = await tx.messages.insert({
-      id: newMessageId(),
-      order_kind: kind,
-      order_id: id,
-      type: 'user_message',
-      text,
-      attachment: null,
-      sender: actor.user,
-      sent_at: now,
-    });
-    await tx.outbox.publish({ type: 'order.message.created', order: { kind, id, seller_id: order.seller_id }, message });
-    return message;
+    // Within the transaction no one else writes: an order read once holds for every send to it.
+    const orders = new Map<string, Promise<OrderAccess | undefined>>();
+    const outcomes: MessageSendOutcome[] = [];
+    const events: DomainEvent[] = [];
+    for (const send of sends) {
+      const key = `${send.kind}:${send.id}`;
+      let order = orders.get(key);
+      if (!order) orders.set(key, (order = tx.orders.findAccess(send.kind, send.id)));
+      let access: OrderAccess;
+      try {
+        access = checkAccess(send.actor, await order, 'send');
+      } catch (error) {
+        outcomes.push({ ok: false, error });
+        continue;
+      }
+      const message = await tx.messages.insert({
+        id: newMessageId(),
+        order_kind: send.kind,
+        order_id: send.id,
+        type: 'user_message',
+        text: send.text,
+        attachment: null,
+        sender: send.actor.user,
+        sent_at: send.now,
+      });
+      outcomes.push({ ok: true, message });
+      events.push({ type: 'order.message.created', order: { kind: send.kind, id: send.id, seller_id: access.seller_id }, message });
+    }
+    await tx.outbox.publishAll(events);
+    return outcomes;
   });
 }
+
+/**
+ * sendOrderMessages, falling back to one transaction per send if the batch failed as a whole
+ * (a write error): every send gets the outcome it would have had alone.
+ */
+export async function sendOrderMessagesOrEachAlone(store: Store, sends: MessageSend[]): Promise<MessageSendOutcome[]> {
+  try {
+    return await sendOrderMessages(store, sends);
+  } catch {
+    return Promise.all(sends.map((send) =>
+      sendOrderMessage(store, send.actor, send.kind, send.id, send.text, send.now).then(
+        (message): MessageSendOutcome => ({ ok: true, message }),
+        (error: unknown): MessageSendOutcome => ({ ok: false, error }),
+      )));
+  }
+}
+
+/**
+ * Where a send's transaction runs: in this thread on the store (PostgreSQL, `:memory:`), or on
+ * SQLite's writer thread, which runs the same sendOrderMessage on its own connection so that
+ * the commit's fsync does not hold up the requests behind it.
+ */
+export interface OrderMessageSender {
+  send(actor: Actor, kind: OrderKind, id: number, text: string): Promise<MessageRecord>;
+}
+
+export function storeMessageSender(store: Store): OrderMessageSender {
+  return { send: (actor, kind, id, text) => sendOrderMessage(store, actor, kind, id, text) };
+}
+

@@ -217,6 +217,8 @@ export interface OutboxStore {
    * event id, or null when no endpoint takes it (then nothing is stored).
    */
   publish(event: DomainEvent): Promise<string | null>;
+  /** publish() for each event in turn, looking each user's endpoints up once. */
+  publishAll(events: DomainEvent[]): Promise<(string | null)[]>;
   /** New pending deliveries of a stored event; null when there is no such event. */
   replay(eventId: string): Promise<number | null>;
 }

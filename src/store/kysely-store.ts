@@ -345,6 +345,11 @@ function observed(outbox: OutboxStore, sink: (event: DomainEvent) => void): Outb
       sink(event);
       return id;
     },
+    async publishAll(events) {
+      const ids = await outbox.publishAll(events);
+      for (const event of events) sink(event);
+      return ids;
+    },
   };
 }
 

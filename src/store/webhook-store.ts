@@ -117,21 +117,38 @@ async function insertDeliveries(db: Db, eventId: string, targets: number[], now:
 }
 
 export function outboxStore(db: Db, formatEvent: EventFormatter, fast: FastPath): OutboxStore {
+  const publish = async (event: DomainEvent, targetsCache: Map<string, Promise<number[]>> | null): Promise<string | null> => {
+    const formatted = formatEvent(event);
+    let targets: Promise<number[]>;
+    const cacheKey = `${formatted.userId}:${formatted.topic}:${formatted.endpointId ?? ''}`;
+    const cached = targetsCache?.get(cacheKey);
+    if (cached) {
+      targets = cached;
+    } else {
+      targets = targetsOf(db, formatted.topic, formatted.userId, formatted.endpointId, fast);
+      targetsCache?.set(cacheKey, targets);
+    }
+    const endpoints = await targets;
+    // An event no endpoint takes is not stored: nothing would deliver or replay it. (A test
+    // event names its endpoint and is always stored, for the delivery log.)
+    if (endpoints.length === 0 && formatted.endpointId === undefined) return null;
+    const id = `evt_${newMessageId()}`;
+    const now = unixNow();
+    // Compact JSON with keys in the serializers' fixed order: the exact bytes that get signed.
+    const body = JSON.stringify({ event: formatted.topic, payload: formatted.payload });
+    const row = { id, topic: formatted.topic, user_id: formatted.userId, payload: body, created_at: now };
+    await writeRunner(db, fast).run(fast.queries.insertEvent, row);
+    await insertDeliveries(db, id, endpoints, now);
+    return id;
+  };
   return {
-    async publish(event) {
-      const formatted = formatEvent(event);
-      const targets = await targetsOf(db, formatted.topic, formatted.userId, formatted.endpointId, fast);
-      // An event no endpoint takes is not stored: nothing would deliver or replay it. (A test
-      // event names its endpoint and is always stored, for the delivery log.)
-      if (targets.length === 0 && formatted.endpointId === undefined) return null;
-      const id = `evt_${newMessageId()}`;
-      const now = unixNow();
-      // Compact JSON with keys in the serializers' fixed order: the exact bytes that get signed.
-      const body = JSON.stringify({ event: formatted.topic, payload: formatted.payload });
-      const row = { id, topic: formatted.topic, user_id: formatted.userId, payload: body, created_at: now };
-      await writeRunner(db, fast).run(fast.queries.insertEvent, row);
-      await insertDeliveries(db, id, targets, now);
-      return id;
+    publish: (event) => publish(event, null),
+    async publishAll(events) {
+      // Publishing writes events and deliveries only, never endpoints: one lookup per user serves all.
+      const targetsCache = new Map<string, Promise<number[]>>();
+      const ids: (string | null)[] = [];
+      for (const event of events) ids.push(await publish(event, targetsCache));
+      return ids;
     },
     async replay(eventId) {
       const event = await db.selectFrom('webhook_events').selectAll().where('id', '=', eventId).executeTakeFirst();

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { completeOrder, replaceOrderCredentials } from '../../domain/order-actions.js';
 import { authorizeOrderAccess } from '../../domain/order-access.js';
-import { listOrderMessages, sendOrderMessage } from '../../domain/order-chat.js';
+import { listOrderMessages } from '../../domain/order-chat.js';
 import { getOrder, listOrders, parseResourceId } from '../../domain/orders.js';
 import type { OrderPage } from '../../domain/orders.js';
 import type { OrderKindApi } from '../order-kinds/index.js';
@@ -28,7 +28,7 @@ const CredentialsBody = Type.Object({
  */
 export function orderRoutes(api: OrderKindApi): FastifyPluginAsyncTypebox {
   return async (app) => {
-    const { store } = app.parley;
+    const { store, chat } = app.parley;
     const tags = [api.tag];
     const base = `/${api.collection}/:${api.param}`;
     const params = IdParam(api.param, `The ID of the ${api.label}.`);
@@ -105,7 +105,7 @@ export function orderRoutes(api: OrderKindApi): FastifyPluginAsyncTypebox {
       // An invalid one must still answer 404/403 before 422.
       if (request.validationError) await authorizeOrderAccess(store, request.actor, api.kind, id, 'send');
       await assertValidRequest(request);
-      const message = await sendOrderMessage(store, request.actor, api.kind, id, (request.body as { message: string }).message);
+      const message = await chat.send(request.actor, api.kind, id, (request.body as { message: string }).message);
       return { data: toMessageResource(message) };
     });
 
