@@ -83,6 +83,11 @@ export class ApiKeyAuthenticator {
   private readonly lastTouched = new Map<number, number>();
   /** token hash -> resolved key, in insertion order (oldest first) for eviction. */
   private readonly resolved = new Map<string, ResolvedKey>();
+  /**
+   * token -> its SHA-256, for tokens that resolved to a key (a guessed token never gets in):
+   * hashing cost more than the rest of a cached authentication. Pure, so never stale.
+   */
+  private readonly hashes = new Map<string, string>();
 
   constructor(
     private readonly store: Store,
@@ -97,7 +102,12 @@ export class ApiKeyAuthenticator {
     const admin = this.options.admin;
     if (admin.token !== null && safeEqual(token, admin.token)) return actorFor(admin.user, null);
 
-    const { key, user } = await this.resolve(hashToken(token));
+    const tokenHash = this.hashes.get(token) ?? hashToken(token);
+    const { key, user } = await this.resolve(tokenHash);
+    if (this.options.cacheSeconds > 0 && !this.hashes.has(token)) {
+      if (this.hashes.size >= AUTH_CACHE_MAX_ENTRIES) this.hashes.clear();
+      this.hashes.set(token, tokenHash);
+    }
     if (key.revoked_at !== null) throw new UnauthenticatedError();
     if (key.expires_at !== null && key.expires_at <= now) throw new UnauthenticatedError();
 
