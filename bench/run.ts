@@ -27,7 +27,7 @@ const TIMEOUT_SECONDS = 30;
 const CACHE_DIR = process.env.BENCH_CACHE_DIR?.trim() || os.tmpdir();
 const REBUILD = ['1', 'true', 'yes'].includes((process.env.BENCH_REBUILD ?? '').trim().toLowerCase());
 /** `BENCH_SCENARIOS=ceiling,send` runs a subset (for profiling); the ratios and targets need all of them. */
-const ALL_SCENARIOS = ['ceiling', 'send', 'send-webhook', 'get-1k', 'list-1k', 'get-1M', 'list-1M'] as const;
+const ALL_SCENARIOS = ['ceiling', 'send', 'send-writer-thread', 'send-webhook', 'get-1k', 'list-1k', 'get-1M', 'list-1M'] as const;
 const SELECTED = new Set((process.env.BENCH_SCENARIOS?.trim() || ALL_SCENARIOS.join(',')).split(',').map((s) => s.trim()));
 for (const name of SELECTED) {
   if (!(ALL_SCENARIOS as readonly string[]).includes(name)) throw new Error(`BENCH_SCENARIOS: unknown scenario "${name}" (known: ${ALL_SCENARIOS.join(', ')})`);
@@ -260,11 +260,14 @@ async function withServer<T>(start: () => Promise<ServerProcess>, use: (server: 
  * The send route on a durable write. With `webhookSink` the seller has a webhook endpoint taking
  * order.message.created there, so each send also writes an outbox event and a delivery, and
  * Parley's worker delivers them during the measurement (the sink runs as its own process).
+ * With `writerThread` the sends commit on the SQLite writer thread (PARLEY_SQLITE_WRITER_THREAD).
  */
-async function sendScenario(dir: string, webhookSink: string | null = null): Promise<ScenarioResult> {
-  const key = webhookSink ? 'send-webhook' : 'send';
+async function sendScenario(dir: string, options: { webhookSink?: string; writerThread?: boolean } = {}): Promise<ScenarioResult> {
+  const webhookSink = options.webhookSink ?? null;
+  const key = webhookSink ? 'send-webhook' : options.writerThread ? 'send-writer-thread' : 'send';
   const file = path.join(dir, `${key}.sqlite`);
-  const result = await withServer(() => startParley(`parley (${key})`, file), async (parley) => {
+  const env: Record<string, string> = options.writerThread ? { PARLEY_SQLITE_WRITER_THREAD: 'true' } : {};
+  const result = await withServer(() => startParley(`parley (${key})`, file, env), async (parley) => {
     const seller = await adminPost<{ id: number }>(parley.url, '/admin/v1/users', { username: 'bench-seller', role: 'seller' });
     const buyer = await adminPost<{ id: number }>(parley.url, '/admin/v1/users', { username: 'bench-buyer', role: 'buyer' });
     const game = await adminPost<{ id: number }>(parley.url, '/admin/v1/games', { name: 'Bench Game', slug: 'bench-game' });
@@ -280,7 +283,9 @@ async function sendScenario(dir: string, webhookSink: string | null = null): Pro
     if (webhookSink) {
       await adminPost(parley.url, `/admin/v1/users/${seller.id}/webhook-endpoints`, { url: webhookSink, events: ['order.message.created'] });
     }
-    const label = webhookSink ? 'Parley POST /v2/account-orders/{id}/messages, with a webhook endpoint' : 'Parley POST /v2/account-orders/{id}/messages';
+    const label = webhookSink
+      ? 'Parley POST /v2/account-orders/{id}/messages, with a webhook endpoint'
+      : `Parley POST /v2/account-orders/{id}/messages${options.writerThread ? ', SQLite writer thread' : ''}`;
     return measure(key, label, parley, {
       method: 'POST',
       paths: [`/v2/account-orders/${order.id}/messages`],
@@ -388,10 +393,11 @@ async function main(): Promise<void> {
       }),
     ));
     if (SELECTED.has('send')) scenarios.push(await sendScenario(tmp));
+    if (SELECTED.has('send-writer-thread')) scenarios.push(await sendScenario(tmp, { writerThread: true }));
     if (SELECTED.has('send-webhook')) {
       scenarios.push(await withServer(
         () => spawnServer('webhook sink', 'bench/ceiling-server.ts', [], {}),
-        (sink) => sendScenario(tmp, `${sink.url}/webhook-sink`),
+        (sink) => sendScenario(tmp, { webhookSink: `${sink.url}/webhook-sink` }),
       ));
     }
     scenarios.push(...(await readScenarios(small, '1k')));
@@ -405,6 +411,7 @@ async function main(): Promise<void> {
     const ratios = {
       sendVsCeilingReqPerSec: ratio(by('send').reqPerSec, by('ceiling').reqPerSec),
       sendWithWebhookVsCeilingReqPerSec: ratio(by('send-webhook').reqPerSec, by('ceiling').reqPerSec),
+      sendWriterThreadVsCeilingReqPerSec: ratio(by('send-writer-thread').reqPerSec, by('ceiling').reqPerSec),
       getById1MVs1k: {
         p50: ratio(by('get-1M').latencyMs.p50, by('get-1k').latencyMs.p50),
         reqPerSec: ratio(by('get-1M').reqPerSec, by('get-1k').reqPerSec),
@@ -435,6 +442,7 @@ async function main(): Promise<void> {
       '| --- | ---: | ---: | ---: |',
       `| Parley send / ceiling | ${fmt(ratios.sendVsCeilingReqPerSec, 3)} | | |`,
       `| Parley send with a webhook endpoint / ceiling | ${fmt(ratios.sendWithWebhookVsCeilingReqPerSec, 3)} | | |`,
+      `| Parley send on the SQLite writer thread / ceiling | ${fmt(ratios.sendWriterThreadVsCeilingReqPerSec, 3)} | | |`,
       `| GET by id, 1M / 1k | ${fmt(ratios.getById1MVs1k.reqPerSec, 3)} | ${fmt(ratios.getById1MVs1k.p50, 3)} | ${fmt(ratios.getById1MVs1k.aloneP50, 3)} |`,
       `| Filtered list, 1M / 1k | ${fmt(ratios.list1MVs1k.reqPerSec, 3)} | ${fmt(ratios.list1MVs1k.p50, 3)} | ${fmt(ratios.list1MVs1k.aloneP50, 3)} |`,
     ].join('\n');
