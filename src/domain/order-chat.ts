@@ -2,7 +2,7 @@ import { unixNow } from './clock.js';
 import { newMessageId } from './message-id.js';
 import type { DomainEvent } from './events.js';
 import { authorizeOrderAccess, checkAccess } from './order-access.js';
-import type { MessageRecord, OrderAccess, OrderKind, Store } from './ports.js';
+import type { MessageRecord, OrderAccess, OrderKind, SharedWork, Store, WorkOutcome } from './ports.js';
 import type { Actor } from './users.js';
 
 export async function listOrderMessages(store: Store, actor: Actor, kind: OrderKind, id: number): Promise<MessageRecord[]> {
@@ -13,15 +13,14 @@ export async function listOrderMessages(store: Store, actor: Actor, kind: OrderK
 /**
  * Appends a user message. The checks run again inside the transaction so a status change
  * racing with the send cannot let a message into a closed order. The promise resolves only
- * after the commit, so a 200 built from it is always durable.
+ * after the commit, so a 200 built from it is always durable. Sends arriving together share
+ * one transaction where the store batches commits (SQLite), each with its own outcome.
  */
-export async function sendOrderMessage(store: Store, actor: Actor, kind: OrderKind, id: number, text: string, now = unixNow()): Promise<MessageRecord> {
-  const [outcome] = await sendOrderMessages(store, [{ actor, kind, id, text, now }]);
-  if (!outcome!.ok) throw outcome!.error;
-  return outcome!.message;
+export function sendOrderMessage(store: Store, actor: Actor, kind: OrderKind, id: number, text: string, now = unixNow()): Promise<MessageRecord> {
+  return store.shareTransaction(APPEND_MESSAGES, { actor, kind, id, text, now });
 }
 
-/** One send of a batch. */
+/** One send. */
 export interface MessageSend {
   actor: Actor;
   kind: OrderKind;
@@ -31,21 +30,17 @@ export interface MessageSend {
   now: number;
 }
 
-export type MessageSendOutcome = { ok: true; message: MessageRecord } | { ok: false; error: unknown };
-
 /**
- * Many sends in one transaction, each with its own outcome: the same checks and writes as
- * sendOrderMessage, but each order is read once and each seller's endpoints looked up once.
- *
- * A send the checks refuse gets its error and writes nothing. Nothing after the checks is
- * expected to fail; if a write does, the whole transaction rolls back and this rejects, and the
- * caller sends each one alone (sendOrderMessage) so that the failure reaches only its own.
+ * The sends that share a transaction: the same checks and writes as one send alone, but each
+ * order is read once and each seller's endpoints looked up once. A send the checks refuse gets
+ * its error and writes nothing; nothing after the checks is expected to fail (if a write does,
+ * the store runs each send again alone).
  */
-export async function sendOrderMessages(store: Store, sends: MessageSend[]): Promise<MessageSendOutcome[]> {
-  return store.transaction(async (tx) => {
+const APPEND_MESSAGES: SharedWork<MessageSend, MessageRecord> = {
+  async run(tx, sends) {
     // Within the transaction no one else writes: an order read once holds for every send to it.
     const orders = new Map<string, Promise<OrderAccess | undefined>>();
-    const outcomes: MessageSendOutcome[] = [];
+    const outcomes: WorkOutcome<MessageRecord>[] = [];
     const events: DomainEvent[] = [];
     for (const send of sends) {
       const key = `${send.kind}:${send.id}`;
@@ -68,29 +63,13 @@ export async function sendOrderMessages(store: Store, sends: MessageSend[]): Pro
         sender: send.actor.user,
         sent_at: send.now,
       });
-      outcomes.push({ ok: true, message });
+      outcomes.push({ ok: true, value: message });
       events.push({ type: 'order.message.created', order: { kind: send.kind, id: send.id, seller_id: access.seller_id }, message });
     }
     await tx.outbox.publishAll(events);
     return outcomes;
-  });
-}
-
-/**
- * sendOrderMessages, falling back to one transaction per send if the batch failed as a whole
- * (a write error): every send gets the outcome it would have had alone.
- */
-export async function sendOrderMessagesOrEachAlone(store: Store, sends: MessageSend[]): Promise<MessageSendOutcome[]> {
-  try {
-    return await sendOrderMessages(store, sends);
-  } catch {
-    return Promise.all(sends.map((send) =>
-      sendOrderMessage(store, send.actor, send.kind, send.id, send.text, send.now).then(
-        (message): MessageSendOutcome => ({ ok: true, message }),
-        (error: unknown): MessageSendOutcome => ({ ok: false, error }),
-      )));
-  }
-}
+  },
+};
 
 /**
  * Where a send's transaction runs: in this thread on the store (PostgreSQL, `:memory:`), or on

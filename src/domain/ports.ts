@@ -233,4 +233,18 @@ export interface Store {
   outbox: OutboxStore;
   /** Runs fn atomically; everything fn writes through the given store commits or rolls back together. */
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` for `item` in a transaction that the items given for the same `work` at about the
+   * same moment may share (one run over all of them, where the store batches commits). Resolves
+   * or rejects with the item's own outcome, after the commit. If the shared run fails as a
+   * whole, each item is run again alone, so a failure reaches only the items it belongs to.
+   */
+  shareTransaction<I, R>(work: SharedWork<I, R>, item: I): Promise<R>;
+}
+
+export type WorkOutcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
+
+/** Transactional work over several items at once, with one outcome per item (in order). */
+export interface SharedWork<I, R> {
+  run(store: Store, items: I[]): Promise<WorkOutcome<R>[]>;
 }

@@ -2,11 +2,31 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { SqliteHandle } from './database.js';
 import type { ControlledTransaction, Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.js';
+import type { WorkOutcome } from '../domain/ports.js';
 
 interface PendingWork<T = unknown> {
   work: (trx: Transaction<Database>) => Promise<T>;
   resolve: (value: T) => void;
   reject: (error: unknown) => void;
+}
+
+interface SharedMember {
+  item: unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface SharedUnitResult<R> {
+  outcomes: WorkOutcome<R>[];
+  /** Runs after the COMMIT, before the outcomes are handed out. */
+  committed?: () => void;
+}
+
+/** A shared unit's work threw: nothing of it was stored, and each item may be tried alone. */
+export class SharedUnitFailed extends Error {
+  constructor(cause: unknown) {
+    super(`a shared unit of the group commit failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
 }
 
 /** Upper bound on one batch, so a burst cannot stretch one commit's latency without limit. */
@@ -46,6 +66,42 @@ export class GroupCommitter {
     // BEGIN IMMEDIATE would. Without it, a batch that read first and then wrote while another
     // process on the same file had committed would fail ("database is locked") instead of waiting.
     this.takeWriteLock = sqlite.prepare('UPDATE users SET id = id WHERE 0');
+  }
+
+  /** Items waiting for the unit that will run them together, per key (see runShared). */
+  private readonly openGroups = new Map<unknown, SharedMember[]>();
+
+  /**
+   * Joins `item` to the one unit of this batch that runs every item given with the same `key`:
+   * `work` gets them all and answers one outcome each, plus what to do once they are committed.
+   * Items given once that unit has started go to a unit of the next batch. If `work` throws, the
+   * unit's writes roll back (its savepoint) and every item of it is rejected with a
+   * SharedUnitFailed; if the COMMIT fails, with the commit's error.
+   */
+  runShared<I, R>(key: unknown, item: I, work: (trx: Transaction<Database>, items: I[]) => Promise<SharedUnitResult<R>>): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      let members = this.openGroups.get(key);
+      if (!members) {
+        const group: SharedMember[] = [];
+        members = group;
+        this.openGroups.set(key, group);
+        this.run(async (trx) => {
+          this.openGroups.delete(key);
+          try {
+            return await work(trx, group.map((m) => m.item as I));
+          } catch (error) {
+            throw new SharedUnitFailed(error);
+          }
+        }).then(
+          ({ outcomes, committed }) => {
+            committed?.();
+            outcomes.forEach((outcome, i) => (outcome.ok ? group[i]!.resolve(outcome.value) : group[i]!.reject(outcome.error)));
+          },
+          (error: unknown) => group.forEach((m) => m.reject(error)),
+        );
+      }
+      members.push({ item, resolve: resolve as (value: unknown) => void, reject });
+    });
   }
 
   run<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {

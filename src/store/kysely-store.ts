@@ -16,11 +16,12 @@ import type {
   OutboxStore,
   Store,
   UserStore,
+  WorkOutcome,
 } from '../domain/ports.js';
 import { messageSender } from '../domain/system-sender.js';
 import type { User, UserRole } from '../domain/users.js';
 import type { CredentialCipher } from './credential-cipher.js';
-import type { GroupCommitter } from './group-commit.js';
+import { SharedUnitFailed, type GroupCommitter } from './group-commit.js';
 import { readRunner, writeRunner, type FastPath } from './fast-path.js';
 import { countableFromTable, countFromTable, countOrder } from './order-counts.js';
 import { outboxStore, webhookStore, type EventFormatter } from './webhook-store.js';
@@ -366,6 +367,11 @@ export function createKyselyStore(db: Db, options: StoreOptions, collector: Even
     if (onCommitted && events.length > 0) onCommitted(events);
     return value;
   };
+  const transaction: Store['transaction'] = async (fn) => {
+    if (db.isTransaction) return fn(createKyselyStore(db, inner, collector));
+    if (committer) return topLevel((events) => committer.run((trx) => fn(createKyselyStore(trx, inner, events))));
+    return topLevel((events) => (db as Kysely<Database>).transaction().execute((trx) => fn(createKyselyStore(trx, inner, events))));
+  };
   return {
     users: userStore(db),
     apiKeys: apiKeyStore(db),
@@ -374,10 +380,25 @@ export function createKyselyStore(db: Db, options: StoreOptions, collector: Even
     messages: messageStore(db, fast),
     webhooks: webhookStore(db, cipher),
     outbox,
-    async transaction(fn) {
-      if (db.isTransaction) return fn(createKyselyStore(db, inner, collector));
-      if (committer) return topLevel((events) => committer.run((trx) => fn(createKyselyStore(trx, inner, events))));
-      return topLevel((events) => (db as Kysely<Database>).transaction().execute((trx) => fn(createKyselyStore(trx, inner, events))));
+    transaction,
+    async shareTransaction(work, item) {
+      if (!committer || db.isTransaction) return outcomeValue((await transaction((tx) => work.run(tx, [item])))[0]!);
+      try {
+        return await committer.runShared(work, item, async (trx, items) => {
+          const events: EventCollector = [];
+          const outcomes = await work.run(createKyselyStore(trx, inner, events), items);
+          return { outcomes, committed: onCommitted && events.length > 0 ? () => onCommitted(events) : undefined };
+        });
+      } catch (error) {
+        // The shared run failed as a whole (a write error), and stored nothing: this item alone.
+        if (!(error instanceof SharedUnitFailed)) throw error;
+        return outcomeValue((await transaction((tx) => work.run(tx, [item])))[0]!);
+      }
     },
   };
+}
+
+function outcomeValue<R>(outcome: WorkOutcome<R>): R {
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
 }

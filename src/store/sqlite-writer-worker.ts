@@ -5,7 +5,7 @@
  * instead of the event loop that serves requests.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { sendOrderMessagesOrEachAlone } from '../domain/order-chat.js';
+import { sendOrderMessage } from '../domain/order-chat.js';
 import type { DomainEvent } from '../domain/events.js';
 import { formatWebhookEvent } from '../webhooks/event-format.js';
 import { CredentialCipher } from './credential-cipher.js';
@@ -45,19 +45,20 @@ function post(outcome: SendOutcome): void {
   }
 }
 
-/** A store whose committed events join the next post (before the outcomes they belong to). */
-function storeTellingEvents() {
-  return createKyselyStore(db, { ...options, onCommitted: (events) => committedEvents.push(...events) });
+// Committed events join the next post, ahead of the outcomes they belong to.
+const store = createKyselyStore(db, { ...options, onCommitted: (events) => committedEvents.push(...events) });
+
+/** One send; the sends of one post reach the group commit together and share its transaction. */
+async function send(request: SendRequest): Promise<void> {
+  try {
+    const message = await sendOrderMessage(store, request.actor, request.kind, request.id, request.text, request.now);
+    post({ seq: request.seq, ok: true, message });
+  } catch (error) {
+    post({ seq: request.seq, ok: false, error: serializeError(error) });
+  }
 }
 
-/** The sends of one post (the main thread's sends of one event-loop turn) as one unit of the group commit. */
-async function sendBatch(requests: SendRequest[]): Promise<void> {
-  const outcomes = await sendOrderMessagesOrEachAlone(storeTellingEvents(), requests);
-  outcomes.forEach((outcome, i) => {
-    const seq = requests[i]!.seq;
-    post(outcome.ok ? { seq, ok: true, message: outcome.message } : { seq, ok: false, error: serializeError(outcome.error) });
-  });
-}
-
-port.on('message', (requests: SendRequest[]) => void sendBatch(requests));
+port.on('message', (requests: SendRequest[]) => {
+  for (const request of requests) void send(request);
+});
 port.postMessage({ type: 'ready' } satisfies WriterThreadMessage);

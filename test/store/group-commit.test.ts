@@ -2,8 +2,14 @@ import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type OpenDatabase } from '../../src/store/database.js';
-import { GroupCommitter } from '../../src/store/group-commit.js';
+import { GroupCommitter, SharedUnitFailed } from '../../src/store/group-commit.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
+import { createKyselyStore } from '../../src/store/kysely-store.js';
+import { CredentialCipher } from '../../src/store/credential-cipher.js';
+import { hotQueries } from '../../src/store/hot-queries.js';
+import { sqliteRunners } from '../../src/store/query-runner.js';
+import { formatWebhookEvent } from '../../src/webhooks/event-format.js';
+import type { SharedWork } from '../../src/domain/ports.js';
 import { tempDbFile } from '../support/parley.js';
 
 let file: string;
@@ -32,6 +38,16 @@ const insertGame = (slug: string) =>
   committer.run(async (trx) => {
     await trx.insertInto('games').values({ name: slug, slug }).execute();
     return slug;
+  });
+
+/** A deferred foreign-key violation passes every statement and fails the COMMIT itself. */
+const unitFailingAtCommit = () =>
+  committer.run(async (trx) => {
+    await sql`pragma defer_foreign_keys = on`.execute(trx);
+    await trx
+      .insertInto('messages')
+      .values({ id: 'X', order_kind: 'account', order_id: 1, type: 'user_message', text: 'x', attachment: null, sender_id: 999_999, sent_at: 0 })
+      .execute();
   });
 
 describe('GroupCommitter', () => {
@@ -64,14 +80,7 @@ describe('GroupCommitter', () => {
   it('fails exactly the units of a batch whose COMMIT fails, stores none of them, and recovers', async () => {
     const results = await Promise.allSettled([
       insertGame('a'),
-      committer.run(async (trx) => {
-        // A deferred foreign-key violation passes every statement and fails the COMMIT itself.
-        await sql`pragma defer_foreign_keys = on`.execute(trx);
-        await trx
-          .insertInto('messages')
-          .values({ id: 'X', order_kind: 'account', order_id: 1, type: 'user_message', text: 'x', attachment: null, sender_id: 999_999, sent_at: 0 })
-          .execute();
-      }),
+      unitFailingAtCommit(),
       insertGame('b'),
     ]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
@@ -81,5 +90,111 @@ describe('GroupCommitter', () => {
     // The next batch starts clean.
     await expect(insertGame('c')).resolves.toBe('c');
     expect(committedSlugs()).toEqual(['c']);
+  });
+});
+
+/** Inserts every slug given with the same key in one shared unit; a slug starting with "no-" is refused. */
+const insertShared = (slug: string, calls: string[][], key: unknown = 'games') =>
+  committer.runShared(key, slug, async (trx, slugs: string[]) => {
+    calls.push(slugs);
+    const outcomes = [];
+    for (const s of slugs) {
+      if (s.startsWith('no-')) { outcomes.push({ ok: false as const, error: new Error(`refused ${s}`) }); continue; }
+      await trx.insertInto('games').values({ name: s, slug: s }).execute();
+      outcomes.push({ ok: true as const, value: s.toUpperCase() });
+    }
+    return { outcomes };
+  });
+
+describe('GroupCommitter.runShared', () => {
+  it('runs the items of one key together, once, and hands each its own outcome after the one commit', async () => {
+    const calls: string[][] = [];
+    const before = dataVersion();
+    const results = await Promise.allSettled(
+      ['a', 'no-b', 'c'].map((slug) => insertShared(slug, calls).then((v) => ({ v, seen: committedSlugs() }))),
+    );
+    expect(calls).toEqual([['a', 'no-b', 'c']]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[0] as PromiseFulfilledResult<{ v: string; seen: string[] }>).value).toEqual({ v: 'A', seen: ['a', 'c'] });
+    expect((results[1] as PromiseRejectedResult).reason.message).toBe('refused no-b');
+    expect(dataVersion() - before).toBe(1);
+  });
+
+  it('keeps different keys in different units, and items given after a unit began in a later one', async () => {
+    const calls: string[][] = [];
+    const first = Promise.all([insertShared('x1', calls, 'x'), insertShared('y1', calls, 'y')]);
+    await first;
+    await insertShared('x2', calls, 'x');
+    expect(calls).toEqual([['x1'], ['y1'], ['x2']]);
+    expect(committedSlugs()).toEqual(['x1', 'x2', 'y1']);
+  });
+
+  it('rolls back a unit whose work throws, rejects each of its items with SharedUnitFailed, and commits the rest of the batch', async () => {
+    const results = await Promise.allSettled([
+      insertGame('other'),
+      ...['p', 'q'].map((slug) => committer.runShared('broken', slug, async (trx, slugs: string[]) => {
+        for (const s of slugs) await trx.insertInto('games').values({ name: s, slug: s }).execute();
+        throw new Error('disk said no');
+      })),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+    for (const r of results.slice(1)) {
+      const reason = (r as PromiseRejectedResult).reason;
+      expect(reason).toBeInstanceOf(SharedUnitFailed);
+      expect(reason.cause.message).toBe('disk said no');
+    }
+    expect(committedSlugs()).toEqual(['other']);
+  });
+
+  it('fails every item of a shared unit whose COMMIT fails, with the commit error, and stores none', async () => {
+    const calls: string[][] = [];
+    const results = await Promise.allSettled([
+      insertShared('s1', calls),
+      insertShared('s2', calls),
+      unitFailingAtCommit(),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    for (const r of results) expect(String((r as PromiseRejectedResult).reason)).toMatch(/FOREIGN KEY/);
+    expect(committedSlugs()).toEqual([]);
+  });
+});
+
+describe('Store.shareTransaction on the group commit', () => {
+  const storeOnCommitter = () => createKyselyStore(opened.db, {
+    cipher: new CredentialCipher(Buffer.alloc(32, 7)),
+    formatEvent: formatWebhookEvent,
+    committer,
+    fast: { runners: sqliteRunners(opened.db, opened.sqlite!.writer, opened.sqlite!.reader), queries: hotQueries(opened.db, 'sqlite') },
+  });
+  const runs: string[][] = [];
+  const createGames: SharedWork<string, string> = {
+    async run(tx, slugs) {
+      runs.push(slugs);
+      const outcomes = [];
+      // A duplicate slug is a write error (UNIQUE), not a refusal: it fails the whole shared run.
+      for (const slug of slugs) outcomes.push({ ok: true as const, value: (await tx.games.create({ name: slug, slug })).slug });
+      return outcomes;
+    },
+  };
+
+  it('runs each item again alone when the shared run fails as a whole, so the failure reaches only its own item', async () => {
+    runs.length = 0;
+    const store = storeOnCommitter();
+    await store.games.create({ name: 'taken', slug: 'taken' });
+    const results = await Promise.allSettled(['one', 'taken', 'two'].map((slug) => store.shareTransaction(createGames, slug)));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/UNIQUE/);
+    expect(runs[0]).toEqual(['one', 'taken', 'two']);
+    expect(runs.slice(1).sort()).toEqual([['one'], ['taken'], ['two']]);
+    expect(committedSlugs()).toEqual(['one', 'taken', 'two']);
+  });
+
+  it('shares one run and one commit when nothing fails', async () => {
+    runs.length = 0;
+    const before = dataVersion();
+    const values = await Promise.all(['m', 'n'].map((slug) => storeOnCommitter().shareTransaction(createGames, slug)));
+    expect(values).toEqual(['m', 'n']);
+    expect(runs).toEqual([['m', 'n']]);
+    expect(dataVersion() - before).toBe(1);
   });
 });
