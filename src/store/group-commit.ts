@@ -80,27 +80,27 @@ export class GroupCommitter {
    */
   runShared<I, R>(key: unknown, item: I, work: (trx: Transaction<Database>, items: I[]) => Promise<SharedUnitResult<R>>): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      let members = this.openGroups.get(key);
-      if (!members) {
-        const group: SharedMember[] = [];
-        members = group;
-        this.openGroups.set(key, group);
+      let group = this.openGroups.get(key);
+      if (!group) {
+        const members: SharedMember[] = [];
+        group = members;
+        this.openGroups.set(key, members);
         this.run(async (trx) => {
           this.openGroups.delete(key);
           try {
-            return await work(trx, group.map((m) => m.item as I));
+            return await work(trx, members.map((m) => m.item as I));
           } catch (error) {
             throw new SharedUnitFailed(error);
           }
         }).then(
           ({ outcomes, committed }) => {
             committed?.();
-            outcomes.forEach((outcome, i) => (outcome.ok ? group[i]!.resolve(outcome.value) : group[i]!.reject(outcome.error)));
+            outcomes.forEach((outcome, i) => (outcome.ok ? members[i]!.resolve(outcome.value) : members[i]!.reject(outcome.error)));
           },
-          (error: unknown) => group.forEach((m) => m.reject(error)),
+          (error: unknown) => members.forEach((m) => m.reject(error)),
         );
       }
-      members.push({ item, resolve: resolve as (value: unknown) => void, reject });
+      group.push({ item, resolve: resolve as (value: unknown) => void, reject });
     });
   }
 

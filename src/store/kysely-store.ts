@@ -382,7 +382,8 @@ export function createKyselyStore(db: Db, options: StoreOptions, collector: Even
     outbox,
     transaction,
     async shareTransaction(work, item) {
-      if (!committer || db.isTransaction) return outcomeValue((await transaction((tx) => work.run(tx, [item])))[0]!);
+      const runAlone = async () => outcomeValue((await transaction((tx) => work.run(tx, [item])))[0]!);
+      if (!committer || db.isTransaction) return runAlone();
       try {
         return await committer.runShared(work, item, async (trx, items) => {
           const events: EventCollector = [];
@@ -392,7 +393,7 @@ export function createKyselyStore(db: Db, options: StoreOptions, collector: Even
       } catch (error) {
         // The shared run failed as a whole (a write error), and stored nothing: this item alone.
         if (!(error instanceof SharedUnitFailed)) throw error;
-        return outcomeValue((await transaction((tx) => work.run(tx, [item])))[0]!);
+        return runAlone();
       }
     },
   };
