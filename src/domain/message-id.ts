@@ -1,9 +1,18 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // Crockford base32, as ULID
+const RANDOM_DIGITS = 16; // 80 bits
+
+/**
+ * Random bytes are drawn 4 KB at a time: one call into the CSPRNG per 256 fresh ids instead of
+ * one per id (it had been over 1% of a send's CPU).
+ */
+const pool = new Uint8Array(4096);
+let poolOffset = pool.length;
 
 let lastTime = -1;
-let lastRandom: number[] = [];
+let timePrefix = '';
+const digits = new Uint8Array(RANDOM_DIGITS);
 
 function encodeTime(ms: number): string {
   let out = '';
@@ -14,21 +23,27 @@ function encodeTime(ms: number): string {
   return out;
 }
 
-function freshRandom(): number[] {
-  return Array.from(randomBytes(16), (b) => b % 32);
+function freshRandom(): void {
+  if (poolOffset + RANDOM_DIGITS > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  // 256 is a multiple of 32: each digit stays uniform.
+  for (let i = 0; i < RANDOM_DIGITS; i++) digits[i] = pool[poolOffset + i]! % 32;
+  // Used bytes are never handed out twice.
+  poolOffset += RANDOM_DIGITS;
 }
 
 /** Increment the 80-bit random part so ids minted in the same millisecond still sort in order. */
-function increment(digits: number[]): number[] {
-  const next = digits.slice();
-  for (let i = next.length - 1; i >= 0; i--) {
-    if (next[i]! < 31) {
-      next[i]!++;
-      return next;
+function increment(): void {
+  for (let i = RANDOM_DIGITS - 1; i >= 0; i--) {
+    if (digits[i]! < 31) {
+      digits[i]!++;
+      return;
     }
-    next[i] = 0;
+    digits[i] = 0;
   }
-  return freshRandom(); // overflow after 2^80 ids in one ms: cannot happen in practice
+  freshRandom(); // overflow after 2^80 ids in one ms: cannot happen in practice
 }
 
 /**
@@ -37,10 +52,13 @@ function increment(digits: number[]): number[] {
  */
 export function newMessageId(nowMs = Date.now()): string {
   if (nowMs <= lastTime) {
-    lastRandom = increment(lastRandom);
+    increment();
   } else {
     lastTime = nowMs;
-    lastRandom = freshRandom();
+    timePrefix = encodeTime(nowMs);
+    freshRandom();
   }
-  return encodeTime(lastTime) + lastRandom.map((d) => ALPHABET[d]).join('');
+  let id = timePrefix;
+  for (let i = 0; i < RANDOM_DIGITS; i++) id += ALPHABET[digits[i]!];
+  return id;
 }

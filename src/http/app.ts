@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type HookHandlerDoneFunction } from 'fastify';
 import { Type } from 'typebox';
 import type { Actor } from '../domain/users.js';
 import { authenticationHook } from './authentication.js';
@@ -42,6 +42,13 @@ function registerBodyParsers(app: FastifyInstance): void {
   });
 }
 
+/** preValidation: Laravel reads input only from a JSON object: no body, `null`, `[]` or `"text"` is empty input. */
+function normalizeBodyHook(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
+  const body = request.body;
+  request.body = body !== null && typeof body === 'object' && !Array.isArray(body) ? normalizeInput(body) : {};
+  done();
+}
+
 function jsonResponse(description: string, schema: object) {
   return { description, content: { 'application/json': { schema: schema as Record<string, unknown> } } };
 }
@@ -61,14 +68,14 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
   registerErrorHandling(app);
   registerBodyParsers(app);
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Hooks in callback style: an async hook costs a promise per request, and these never wait.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('X-GameBoost-Request-Id', request.id);
+    done();
   });
-  app.addHook('preValidation', async (request) => {
-    if (!request.routeOptions.schema?.body) return;
-    // Laravel reads input only from a JSON object: no body, `null`, `[]` or `"text"` is empty input.
-    const body = request.body;
-    request.body = body !== null && typeof body === 'object' && !Array.isArray(body) ? normalizeInput(body) : {};
+  // Only routes that take a body get the input normalization (decided once, per route).
+  app.addHook('onRoute', (route) => {
+    if (route.schema?.body) route.preValidation = [normalizeBodyHook, ...[route.preValidation ?? []].flat()];
   });
 
   await app.register(swagger, {
@@ -111,7 +118,8 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
 
   await app.register(async (v2) => {
     v2.addHook('onRequest', authenticationHook(app, { adminOnly: false }));
-    v2.addHook('onRequest', rateLimitHook(app));
+    // With every limit off (PARLEY_RATE_LIMIT_*=0) there is nothing to count or to announce.
+    if (Object.values(context.rateLimits).some((limit) => limit > 0)) v2.addHook('onRequest', rateLimitHook(app));
     for (const api of ORDER_KIND_APIS) await v2.register(orderRoutes(api));
   }, { prefix: '/v2' });
 

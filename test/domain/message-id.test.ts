@@ -16,3 +16,25 @@ describe('newMessageId', () => {
     expect(early.slice(0, 10) < late.slice(0, 10)).toBe(true);
   });
 });
+
+describe('newMessageId randomness', () => {
+  it('draws new random bits every millisecond, across refills of its random pool', () => {
+    const start = Date.UTC(2031, 0, 1);
+    // 600 fresh draws of 16 bytes go through the 4 KB pool more than twice.
+    const randomParts = Array.from({ length: 600 }, (_, i) => newMessageId(start + i).slice(10));
+    expect(new Set(randomParts).size).toBe(randomParts.length);
+    const digitsSeen = new Set(randomParts.join(''));
+    expect(digitsSeen.size).toBe(32); // every Crockford digit turns up in 9,600 random digits
+  });
+
+  it('carries when a digit overflows within one millisecond', () => {
+    const ms = Date.UTC(2032, 0, 1);
+    let previous = newMessageId(ms);
+    for (let i = 0; i < 100; i++) {
+      const next = newMessageId(ms);
+      expect(next > previous).toBe(true);
+      expect(next.slice(0, 10)).toBe(previous.slice(0, 10));
+      previous = next;
+    }
+  });
+});

@@ -14,4 +14,10 @@ describe('normalizeInput (Laravel TrimStrings + ConvertEmptyStringsToNull)', () 
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
   });
+
+  it('trims Unicode spaces at either edge, and leaves strings with printable ASCII edges as they are', () => {
+    expect(normalizeInput({ a: 'x\u00A0', b: '\u3000y', c: '\u2028', d: 'hi there', e: 'é ', f: '~' })).toEqual({
+      a: 'x', b: 'y', c: null, d: 'hi there', e: 'é', f: '~',
+    });
+  });
 });

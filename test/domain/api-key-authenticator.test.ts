@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashToken } from '../../src/domain/api-keys.js';
+import { unixNow } from '../../src/domain/clock.js';
+import { startTestParley, type TestParley } from '../support/parley.js';
+
+/**
+ * The authenticator's synchronous path (`authenticateCached`) answers only what the asynchronous
+ * one would, for keys fresh in the cache; everything else is left to `authenticate`.
+ */
+describe('ApiKeyAuthenticator.authenticateCached', () => {
+  let parley: TestParley;
+  beforeAll(async () => {
+    parley = await startTestParley({ PARLEY_AUTH_CACHE_SECONDS: '600' });
+  });
+  afterAll(() => parley.close());
+  const authenticator = () => parley.running.app.parley.authenticator;
+
+  it('answers nothing for a key not resolved yet, then the very actor authenticate gives', async () => {
+    const seller = await parley.fixtures.user('seller');
+    const header = `Bearer ${seller.token}`;
+    expect(authenticator().authenticateCached(header)).toBeUndefined();
+    const actor = await authenticator().authenticate(header);
+    expect(actor).toMatchObject({ apiKeyId: seller.keyId, isAdmin: false, user: { id: seller.id } });
+    expect(authenticator().authenticateCached(header)).toBe(actor);
+    expect(authenticator().authenticateCached(`bearer   ${seller.token}  `)).toBe(actor);
+    expect(await authenticator().authenticate(header)).toBe(actor);
+  });
+
+  it('leaves to authenticate: a forgotten (revoked) key, an expired one, a due last-used time, the admin token, no or a malformed header', async () => {
+    const seller = await parley.fixtures.user('seller');
+    const header = `Bearer ${seller.token}`;
+    await authenticator().authenticate(header);
+    expect(authenticator().authenticateCached(header)).toBeDefined();
+    // last_used_at is written at most once a minute: a send a minute later must go the slow way.
+    expect(authenticator().authenticateCached(header, unixNow() + 61)).toBeUndefined();
+    expect(authenticator().authenticateCached(undefined)).toBeUndefined();
+    expect(authenticator().authenticateCached(`Basic ${seller.token}`)).toBeUndefined();
+    expect(authenticator().authenticateCached(`Bearer ${parley.adminToken}`)).toBeUndefined();
+    expect((await authenticator().authenticate(`Bearer ${parley.adminToken}`)).isAdmin).toBe(true);
+    authenticator().forgetKey(hashToken(seller.token));
+    expect(authenticator().authenticateCached(header)).toBeUndefined();
+
+    const expiresAt = unixNow() + 30;
+    const key = await parley.admin.post(`/admin/v1/users/${seller.id}/api-keys`, { name: 'short-lived', expires_at: expiresAt });
+    const shortLived = `Bearer ${key.body.data.token as string}`;
+    await authenticator().authenticate(shortLived);
+    expect(authenticator().authenticateCached(shortLived, expiresAt - 1)).toBeDefined();
+    expect(authenticator().authenticateCached(shortLived, expiresAt)).toBeUndefined();
+    await expect(authenticator().authenticate(shortLived, expiresAt)).rejects.toThrow();
+  });
+});
+
+describe('ApiKeyAuthenticator.authenticateCached with the auth cache off', () => {
+  let parley: TestParley;
+  beforeAll(async () => {
+    parley = await startTestParley({ PARLEY_AUTH_CACHE_SECONDS: '0' });
+  });
+  afterAll(() => parley.close());
+
+  it('never answers: every request reads the key', async () => {
+    const seller = await parley.fixtures.user('seller');
+    const header = `Bearer ${seller.token}`;
+    await parley.running.app.parley.authenticator.authenticate(header);
+    expect(parley.running.app.parley.authenticator.authenticateCached(header)).toBeUndefined();
+  });
+});
