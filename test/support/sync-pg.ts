@@ -30,15 +30,15 @@ function answer(message) {
 port.on('message', async (request) => {
   if (request.close) {
     await client.end().catch(() => undefined);
-    answer({ closed: true });
+    answer({ id: request.id, closed: true });
     return;
   }
   try {
     await connected;
     const result = await client.query(request.sql);
-    answer({ rows: result.rows, rowCount: result.rowCount ?? 0 });
+    answer({ id: request.id, rows: result.rows, rowCount: result.rowCount ?? 0 });
   } catch (error) {
-    answer({ error: String(error && error.message || error) });
+    answer({ id: request.id, error: String(error && error.message || error) });
   }
 });
 `;
@@ -50,6 +50,7 @@ export class SyncPg {
   private readonly port: MessagePort;
   private readonly signal = new Int32Array(new SharedArrayBuffer(4));
   private closed = false;
+  private sequence = 0;
 
   constructor(url: string) {
     const { port1, port2 } = new MessageChannel();
@@ -63,15 +64,26 @@ export class SyncPg {
     this.worker.unref();
   }
 
+  /**
+   * Each request carries an id and its answer echoes it: an answer is only ever taken by its own
+   * call. The wait is re-armed in short steps rather than trusted once: a wake-up that found no
+   * message yet (seen once under load, after which every later query read its predecessor's
+   * answer) now just waits on.
+   */
   private call(request: { sql: string } | { close: true }): Record<string, unknown> {
+    const id = ++this.sequence;
     Atomics.store(this.signal, 0, 0);
-    this.port.postMessage(request);
-    if (Atomics.wait(this.signal, 0, 0, TIMEOUT_MS) === 'timed-out') {
-      throw new Error(`PostgreSQL did not answer within ${TIMEOUT_MS} ms`);
+    this.port.postMessage({ ...request, id });
+    const deadline = Date.now() + TIMEOUT_MS;
+    for (;;) {
+      const message = receiveMessageOnPort(this.port)?.message as Record<string, unknown> | undefined;
+      if (message?.id === id) return message;
+      if (message) continue; // the answer to an earlier call that gave up
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`PostgreSQL did not answer within ${TIMEOUT_MS} ms`);
+      Atomics.wait(this.signal, 0, 0, Math.min(left, 50));
+      Atomics.store(this.signal, 0, 0);
     }
-    const message = receiveMessageOnPort(this.port)?.message as Record<string, unknown> | undefined;
-    if (!message) throw new Error('the PostgreSQL test connection answered nothing');
-    return message;
   }
 
   query(sql: string): SyncPgResult {
