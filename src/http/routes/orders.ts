@@ -103,8 +103,10 @@ export function orderRoutes(api: OrderKindApi): FastifyPluginAsyncTypebox {
       const id = idOf(request);
       // A valid body needs no separate check: the send re-checks access in its transaction.
       // An invalid one must still answer 404/403 before 422.
-      if (request.validationError) await authorizeOrderAccess(store, request.actor, api.kind, id, 'send');
-      await assertValidRequest(request);
+      if (request.validationError) {
+        await authorizeOrderAccess(store, request.actor, api.kind, id, 'send');
+        await assertValidRequest(request);
+      }
       const message = await chat.send(request.actor, api.kind, id, (request.body as { message: string }).message);
       return { data: toMessageResource(message) };
     });
