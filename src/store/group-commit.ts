@@ -45,6 +45,12 @@ const MAX_BATCH = 256;
 export class GroupCommitter {
   private queue: PendingWork[] = [];
   private running = false;
+  private commitCount = 0;
+
+  /** Batches committed so far (each one COMMIT, one fsync). */
+  get commits(): number {
+    return this.commitCount;
+  }
   private readonly savepoint: { open: BetterSqlite3.Statement; release: BetterSqlite3.Statement; rollback: BetterSqlite3.Statement };
   private readonly takeWriteLock: BetterSqlite3.Statement;
 
@@ -140,6 +146,7 @@ export class GroupCommitter {
       }
       await trx.commit().execute();
       trx = null;
+      this.commitCount += 1;
       for (const { item, value } of done) item.resolve(value);
     } catch (error) {
       if (trx) await trx.rollback().execute().catch(() => undefined);

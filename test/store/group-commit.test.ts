@@ -61,6 +61,7 @@ describe('GroupCommitter', () => {
     expect(committedSlugs()).toEqual(slugs);
     // Twenty units queued in one turn of the event loop: one transaction, one commit.
     expect(dataVersion() - before).toBe(1);
+    expect(committer.commits).toBe(1); // data_version only says "changed": it counts no commits
   });
 
   it('rolls back only the unit that throws; the rest of its batch commits', async () => {
@@ -118,6 +119,7 @@ describe('GroupCommitter.runShared', () => {
     expect((results[0] as PromiseFulfilledResult<{ v: string; seen: string[] }>).value).toEqual({ v: 'A', seen: ['a', 'c'] });
     expect((results[1] as PromiseRejectedResult).reason.message).toBe('refused no-b');
     expect(dataVersion() - before).toBe(1);
+    expect(committer.commits).toBe(1);
   });
 
   it('keeps different keys in different units, and items given after a unit began in a later one', async () => {
@@ -196,5 +198,19 @@ describe('Store.shareTransaction on the group commit', () => {
     expect(values).toEqual(['m', 'n']);
     expect(runs).toEqual([['m', 'n']]);
     expect(dataVersion() - before).toBe(1);
+    expect(committer.commits).toBe(1);
+  });
+});
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe('GroupCommitter batches', () => {
+  it('commits what arrived in one turn of the event loop: calls one turn apart get a commit each', async () => {
+    const first = insertGame('one');
+    await nextTurn();
+    const second = insertGame('two');
+    await Promise.all([first, second]);
+    expect(committer.commits).toBe(2);
+    expect(committedSlugs()).toEqual(['one', 'two']);
   });
 });
