@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -212,5 +213,22 @@ describe('GroupCommitter batches', () => {
     await Promise.all([first, second]);
     expect(committer.commits).toBe(2);
     expect(committedSlugs()).toEqual(['one', 'two']);
+  });
+});
+
+describe('GroupCommitter checkpoints', () => {
+  it('copies the WAL into the database file itself every 64 commits, between batches', async () => {
+    const fileSize = () => fs.statSync(file).size;
+    // A checkpoint copies what is in the WAL into the main file, which grows; until then the new
+    // pages live in the WAL only (SQLite's own checkpoint waits for 10,000 pages here).
+    for (let i = 0; i < 63; i++) await insertGame(`cp-${String(i).padStart(2, '0')}-${'x'.repeat(2000)}`);
+    await nextTurn();
+    const before = fileSize();
+    expect(committer.commits).toBe(63);
+    await insertGame('cp-64');
+    await nextTurn();
+    await nextTurn();
+    expect(fileSize()).toBeGreaterThan(before);
+    expect(committedSlugs()).toHaveLength(64);
   });
 });
