@@ -89,6 +89,8 @@ export class GroupCommitter {
   private readonly checkpoint: BetterSqlite3.Statement;
   private commitsSinceCheckpoint = 0;
   private checkpointScheduled = false;
+  /** A batch holds the connection (from its BEGIN to its end); `running` also covers a batch only scheduled. */
+  private inBatch = false;
 
   /**
    * Runs after the macrotask that committed (so after the replies' microtasks have written
@@ -100,7 +102,7 @@ export class GroupCommitter {
     this.checkpointScheduled = true;
     setImmediate(() => {
       this.checkpointScheduled = false;
-      if (this.running) {
+      if (this.inBatch) {
         this.commitsSinceCheckpoint = CHECKPOINT_EVERY_COMMITS; // after the batch under way
         return;
       }
@@ -165,6 +167,7 @@ export class GroupCommitter {
   }
 
   private async flush(): Promise<void> {
+    this.inBatch = true;
     const batch = this.queue.splice(0, MAX_BATCH);
     const done: { item: PendingWork; value: unknown }[] = [];
     let trx: ControlledTransaction<Database> | null = null;
@@ -195,6 +198,7 @@ export class GroupCommitter {
       // Units that had not run yet (BEGIN failed) fail with the same error.
       for (const item of batch) if (!done.some((d) => d.item === item)) item.reject(error);
     } finally {
+      this.inBatch = false;
       this.running = false;
       this.schedule();
       if (this.commitsSinceCheckpoint >= CHECKPOINT_EVERY_COMMITS) this.scheduleCheckpoint();
