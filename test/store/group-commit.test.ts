@@ -231,4 +231,21 @@ describe('GroupCommitter checkpoints', () => {
     expect(fileSize()).toBeGreaterThan(before);
     expect(committedSlugs()).toHaveLength(64);
   });
+
+  it('checkpoints under continuous load too: a batch only scheduled does not put it off', async () => {
+    const fileSize = () => fs.statSync(file).size;
+    const initial = fileSize();
+    let whileLoaded = 0;
+    // Four callers in a closed loop, as a benchmark's connections: the next batch is always
+    // scheduled by the time a checkpoint is due.
+    const caller = async (c: number) => {
+      for (let i = 0; i < 100; i++) {
+        await insertGame(`load-${c}-${String(i).padStart(3, '0')}-${'x'.repeat(2000)}`);
+        if (c === 0 && i === 90) whileLoaded = fileSize();
+      }
+    };
+    await Promise.all([0, 1, 2, 3].map(caller));
+    expect(committer.commits).toBeGreaterThanOrEqual(90);
+    expect(whileLoaded).toBeGreaterThan(initial);
+  });
 });
