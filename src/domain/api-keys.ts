@@ -117,11 +117,9 @@ export class ApiKeyAuthenticator {
       if (this.hashes.size >= AUTH_CACHE_MAX_ENTRIES) this.hashes.clear();
       this.hashes.set(token, tokenHash);
     }
-    if (key.revoked_at !== null) throw new UnauthenticatedError();
-    if (key.expires_at !== null && key.expires_at <= now) throw new UnauthenticatedError();
-
-    const touched = this.lastTouched.get(key.id) ?? key.last_used_at ?? 0;
-    if (now - touched >= TOUCH_INTERVAL_SECONDS) {
+    const standing = this.standing(key, now);
+    if (standing === 'refused') throw new UnauthenticatedError();
+    if (standing === 'touch-due') {
       this.lastTouched.set(key.id, now);
       await this.store.apiKeys.touch(key.id, now);
     }
@@ -141,13 +139,21 @@ export class ApiKeyAuthenticator {
     const token = match[1]!;
     const tokenHash = this.hashes.get(token);
     if (tokenHash === undefined || this.isAdminToken(token)) return undefined;
-    const cached = this.resolved.get(tokenHash);
-    if (!cached || cached.freshUntil <= performance.now()) return undefined;
-    const { key } = cached;
-    if (key.revoked_at !== null || (key.expires_at !== null && key.expires_at <= now)) return undefined;
+    const cached = this.freshlyResolved(tokenHash);
+    return cached && this.standing(cached.key, now) === 'valid' ? cached.actor : undefined;
+  }
+
+  /** What a resolved key allows now: the request, a 401, or the request once its last-used time is written. */
+  private standing(key: ApiKeyRecord, now: number): 'valid' | 'refused' | 'touch-due' {
+    if (key.revoked_at !== null || (key.expires_at !== null && key.expires_at <= now)) return 'refused';
     const touched = this.lastTouched.get(key.id) ?? key.last_used_at ?? 0;
-    if (now - touched >= TOUCH_INTERVAL_SECONDS) return undefined;
-    return cached.actor;
+    return now - touched >= TOUCH_INTERVAL_SECONDS ? 'touch-due' : 'valid';
+  }
+
+  /** The cached resolution of a token hash, if it is still within the cache's time. */
+  private freshlyResolved(tokenHash: string): ResolvedKey | undefined {
+    const cached = this.resolved.get(tokenHash);
+    return cached && cached.freshUntil > performance.now() ? cached : undefined;
   }
 
   /** Drops a key from the cache (it was revoked, here or on another instance). */
@@ -161,9 +167,9 @@ export class ApiKeyAuthenticator {
   }
 
   private async resolve(tokenHash: string): Promise<{ key: ApiKeyRecord; actor: Actor }> {
-    const cached = this.resolved.get(tokenHash);
+    const cached = this.freshlyResolved(tokenHash);
+    if (cached) return cached;
     const clock = performance.now();
-    if (cached && cached.freshUntil > clock) return cached;
     // Unknown tokens are not cached: a guessed token must not be able to fill the cache.
     const stored = await this.store.apiKeys.findByTokenHash(tokenHash);
     if (!stored) throw new UnauthenticatedError();

@@ -54,15 +54,21 @@ const BACKSTOP_AUTOCHECKPOINT_PAGES = 10_000;
  */
 export class GroupCommitter {
   private queue: PendingWork[] = [];
+  /** A batch is scheduled or under way. */
   private running = false;
+  /** A batch holds the connection (from its BEGIN to its end). */
+  private inBatch = false;
   private commitCount = 0;
+  private commitsSinceCheckpoint = 0;
+  private checkpointScheduled = false;
+  private readonly checkpoint: BetterSqlite3.Statement;
+  private readonly savepoint: { open: BetterSqlite3.Statement; release: BetterSqlite3.Statement; rollback: BetterSqlite3.Statement };
+  private readonly takeWriteLock: BetterSqlite3.Statement;
 
   /** Batches committed so far (each one COMMIT, one fsync). */
   get commits(): number {
     return this.commitCount;
   }
-  private readonly savepoint: { open: BetterSqlite3.Statement; release: BetterSqlite3.Statement; rollback: BetterSqlite3.Statement };
-  private readonly takeWriteLock: BetterSqlite3.Statement;
 
   /**
    * `sqlite` is the connection under `db`: savepoints go to it directly (a unit runs while the
@@ -86,12 +92,6 @@ export class GroupCommitter {
     sqlite.connection.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
   }
 
-  private readonly checkpoint: BetterSqlite3.Statement;
-  private commitsSinceCheckpoint = 0;
-  private checkpointScheduled = false;
-  /** A batch holds the connection (from its BEGIN to its end); `running` also covers a batch only scheduled. */
-  private inBatch = false;
-
   /**
    * Runs after the macrotask that committed (so after the replies' microtasks have written
    * them), and never while a batch holds the connection: PASSIVE copies what it can without
@@ -102,10 +102,8 @@ export class GroupCommitter {
     this.checkpointScheduled = true;
     setImmediate(() => {
       this.checkpointScheduled = false;
-      if (this.inBatch) {
-        this.commitsSinceCheckpoint = CHECKPOINT_EVERY_COMMITS; // after the batch under way
-        return;
-      }
+      // Still due (the count only grows): the batch under way schedules it again when it ends.
+      if (this.inBatch) return;
       this.commitsSinceCheckpoint = 0;
       try {
         this.checkpoint.get();
