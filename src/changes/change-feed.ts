@@ -114,6 +114,17 @@ export function encodeChange(change: PublishedChange): string {
   return payload;
 }
 
+/**
+ * True when the wire form of `change` (valid, as toPublishedChange returns it) is under the size
+ * limit for certain, without encoding it: no character of a string takes more than 6 bytes
+ * (a `\uXXXX` escape), and the numbers, keys and punctuation of any change take under 128.
+ */
+export function certainlyFits(change: PublishedChange): boolean {
+  let chars = 0;
+  for (const value of Object.values(change)) if (typeof value === 'string') chars += value.length;
+  return 128 + 6 * chars <= MAX_CHANGE_PAYLOAD_BYTES;
+}
+
 /** A wire payload back to a change, frozen (its listeners share it), or a reason it is not one. */
 export function decodeChange(payload: string): PublishedChange | { invalid: string } {
   // Characters never outnumber bytes: a longer payload is over the limit (and not worth parsing).

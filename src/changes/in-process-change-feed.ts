@@ -1,4 +1,4 @@
-import { decodeChange, TransportChangeFeed, type ChangeFeedErrorHandler } from './change-feed.js';
+import { certainlyFits, decodeChange, toPublishedChange, TransportChangeFeed, type ChangeFeedErrorHandler, type PublishedChange } from './change-feed.js';
 
 /**
  * The feed of a single instance (SQLite): a change reaches this process's listeners in a
@@ -9,6 +9,21 @@ import { decodeChange, TransportChangeFeed, type ChangeFeedErrorHandler } from '
 export class InProcessChangeFeed extends TransportChangeFeed {
   constructor(options: { onError?: ChangeFeedErrorHandler } = {}) {
     super('in-process change feed', options.onError);
+  }
+
+  /**
+   * Every sent message publishes here, so a change that certainly fits skips the JSON round trip:
+   * rebuilt from its known fields and frozen, it is what decoding its payload would give. Anything
+   * else (invalid, or possibly too large) takes the encoding path and its errors.
+   */
+  override async publish(change: PublishedChange): Promise<void> {
+    if (this.closed) return super.publish(change);
+    const parsed = toPublishedChange(change);
+    if ('invalid' in parsed || !certainlyFits(parsed)) return super.publish(change);
+    const frozen = Object.freeze(parsed);
+    queueMicrotask(() => {
+      if (!this.closed) this.listeners.deliver(frozen);
+    });
   }
 
   protected async send(payload: string): Promise<void> {

@@ -296,11 +296,13 @@ function messageStore(db: Db, fast: FastPath): MessageStore {
       .select(['users.username as sender_username', 'users.role as sender_role']);
   return {
     async insert(message) {
-      const { sender, ...columns } = message;
-      const row = { ...columns, sender_id: sender?.id ?? null, attachment: message.attachment === null ? null : JSON.stringify(message.attachment) };
-      await writeRunner(db, fast).run(fast.queries.insertMessage, row);
+      const { id, order_kind, order_id, type, text, attachment, sender, sent_at } = message;
+      await writeRunner(db, fast).run(fast.queries.insertMessage, {
+        id, order_kind, order_id, type, text, sent_at,
+        attachment: attachment === null ? null : JSON.stringify(attachment),
+        sender_id: sender?.id ?? null,
+      });
       // Everything the record holds is known already: no read-back on the hot path.
-      const { order_kind, order_id, id, type, text, attachment, sent_at } = message;
       return { id, order_kind, order_id, type, text, attachment, sender: messageSender(sender), sent_at };
     },
     async listThread(kind, orderId) {

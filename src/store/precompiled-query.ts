@@ -19,20 +19,32 @@ export interface PrecompiledQuery<Args extends Record<string, unknown>> {
   bind(args: Args): unknown[];
 }
 
-type Slot = { name: string } | { value: unknown };
-
 export function precompile<Args extends Record<string, unknown>>(query: Compilable): PrecompiledQuery<Args> {
   const compiled = query.compile();
-  const slots: Slot[] = compiled.parameters.map((value) =>
-    typeof value === 'string' && value.startsWith(PLACEHOLDER) ? { name: value.slice(PLACEHOLDER.length) } : { value });
-  const names = new Set(slots.flatMap((s) => ('name' in s ? [s.name] : [])));
+  // Per slot: the argument's name, or null for a value fixed at compile time (in `fixed`).
+  const names: (string | null)[] = [];
+  const fixed: unknown[] = [];
+  for (const value of compiled.parameters) {
+    const named = typeof value === 'string' && value.startsWith(PLACEHOLDER);
+    names.push(named ? value.slice(PLACEHOLDER.length) : null);
+    fixed.push(named ? undefined : value);
+  }
   return {
     sql: compiled.sql,
+    // One pass, no intermediate arrays: it runs for every hot query.
     bind(args) {
-      for (const name of names) {
-        if (args[name] === undefined) throw new Error(`precompiled query: no value for "${name}" in ${compiled.sql}`);
+      const values = new Array<unknown>(names.length);
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i]!;
+        if (name === null) {
+          values[i] = fixed[i];
+          continue;
+        }
+        const value = args[name];
+        if (value === undefined) throw new Error(`precompiled query: no value for "${name}" in ${compiled.sql}`);
+        values[i] = value;
       }
-      return slots.map((s) => ('name' in s ? args[s.name] : s.value));
+      return values;
     },
   };
 }

@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { SqliteHandle } from './database.js';
 import type { PrecompiledQuery } from './precompiled-query.js';
@@ -11,20 +12,27 @@ export interface QueryRunner {
 }
 
 /**
- * Straight to better-sqlite3's prepared statements (from the connection's statement cache): no
- * executor, no connection hand-off. Only for a connection nothing else uses concurrently: the
- * read-only one, or the writer while a transaction holds it.
+ * Straight to better-sqlite3's prepared statements: no executor, no connection hand-off. Only
+ * for a connection nothing else uses concurrently: the read-only one, or the writer while a
+ * transaction holds it. Each precompiled query keeps its statement here (they are few and fixed),
+ * so the hot path skips the connection's LRU statement cache and its reordering on every call.
  */
 export function sqliteRunner(handle: SqliteHandle): QueryRunner {
+  const statements = new Map<PrecompiledQuery<never>, BetterSqlite3.Statement>();
+  const statementOf = (query: PrecompiledQuery<never>): BetterSqlite3.Statement => {
+    let statement = statements.get(query);
+    if (!statement) statements.set(query, (statement = handle.prepare(query.sql)));
+    return statement;
+  };
   return {
     async all(query, args) {
-      return handle.prepare(query.sql).all(query.bind(args)) as never;
+      return statementOf(query as never).all(query.bind(args)) as never;
     },
     async first(query, args) {
-      return handle.prepare(query.sql).get(query.bind(args)) as never;
+      return statementOf(query as never).get(query.bind(args)) as never;
     },
     async run(query, args) {
-      handle.prepare(query.sql).run(query.bind(args));
+      statementOf(query as never).run(query.bind(args));
     },
   };
 }
