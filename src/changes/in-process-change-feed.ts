@@ -2,8 +2,9 @@ import { certainlyFits, decodeChange, toPublishedChange, TransportChangeFeed, ty
 
 /**
  * The feed of a single instance (SQLite): a change reaches this process's listeners in a
- * microtask after publish(), encoded and decoded as on the wire so that listeners see exactly
- * what the PostgreSQL and Redis feeds would give them. Two instances of this class share nothing.
+ * microtask after publish(), exactly as the PostgreSQL and Redis feeds would give it to them (the
+ * same validation, size limit and frozen copy of the known fields; see publish() for when the
+ * JSON round trip itself is skipped). Two instances of this class share nothing.
  * Changes published but not yet delivered when it closes are dropped.
  */
 export class InProcessChangeFeed extends TransportChangeFeed {
