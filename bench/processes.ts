@@ -87,6 +87,29 @@ export async function spawnServer(name: string, script: string, args: string[], 
   }
 }
 
+/**
+ * Runs `node <flags> <ROOT>/dist/<script>.js [args]` to its end, with the same flags as
+ * spawnServer, and resolves with what it printed on stdout; rejects, with its output, when it
+ * exits otherwise than with 0.
+ */
+export async function runScript(name: string, script: string, args: string[]): Promise<string> {
+  const compiled = path.join(ROOT, 'dist', script.replace(/\.ts$/, '.js'));
+  if (!fs.existsSync(compiled)) throw new Error(`${compiled} is missing: run \`npm run bench\` (it compiles first)`);
+  const extra = (process.env.BENCH_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...NODE_FLAGS, ...extra, compiled, ...args], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-OUTPUT_LIMIT)));
+  const code = await new Promise<number | string>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (exitCode, signal) => resolve(exitCode ?? signal ?? 'unknown'));
+  }).finally(() => live.delete(child));
+  if (code !== 0) throw new Error(`${name} exited (${code}):\n${stdout}${stderr}`);
+  return stdout;
+}
+
 /** Last resort (process exit, signals): SIGKILL every child still running. Synchronous. */
 export function killAllChildren(): void {
   for (const child of live) {

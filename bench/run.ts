@@ -10,7 +10,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import autocannon from 'autocannon';
 import { adminPost, cachedDataset, freshDataset, mintKey, startParley, type Dataset } from './datasets.js';
-import { cpuBetween, cpuSnapshot, killAllChildren, readMemory, ROOT, RssSampler, spawnServer, type ServerProcess } from './processes.js';
+import { cpuBetween, cpuSnapshot, killAllChildren, readMemory, ROOT, RssSampler, runScript, spawnServer, type ServerProcess } from './processes.js';
 
 function intFromEnv(name: string, fallback: number, min: number): number {
   const raw = process.env[name]?.trim();
@@ -33,7 +33,7 @@ const TIMEOUT_SECONDS = 30;
 const CACHE_DIR = process.env.BENCH_CACHE_DIR?.trim() || os.tmpdir();
 const REBUILD = ['1', 'true', 'yes'].includes((process.env.BENCH_REBUILD ?? '').trim().toLowerCase());
 /** `BENCH_SCENARIOS=ceiling,send` runs a subset (for profiling); the ratios and targets need all of them. */
-const ALL_SCENARIOS = ['ceiling', 'send', 'send-writer-thread', 'send-webhook', 'get-1k', 'list-1k', 'get-1M', 'list-1M'] as const;
+const ALL_SCENARIOS = ['ceiling', 'send', 'send-writer-thread', 'send-webhook', 'store-path', 'get-1k', 'list-1k', 'get-1M', 'list-1M'] as const;
 const SELECTED = new Set((process.env.BENCH_SCENARIOS?.trim() || ALL_SCENARIOS.join(',')).split(',').map((s) => s.trim()));
 for (const name of SELECTED) {
   if (!(ALL_SCENARIOS as readonly string[]).includes(name)) throw new Error(`BENCH_SCENARIOS: unknown scenario "${name}" (known: ${ALL_SCENARIOS.join(', ')})`);
@@ -334,6 +334,33 @@ async function sendScenario(dir: string, options: { webhookSink?: string; writer
   return result;
 }
 
+/** What bench/store-path.ts prints. */
+interface StorePathResult {
+  callers: number;
+  sends: number;
+  sendsPerSecond: number;
+  cpuMicrosPerSend: number;
+  /** Warm-up and measurement. */
+  totalSends: number;
+  messagesStored: number;
+}
+
+/**
+ * The send's store path alone, in its own process (bench/store-path.ts): as many callers as the
+ * HTTP scenarios have connections, no HTTP. Its CPU per send is the figure to compare for a change
+ * to the store, which the HTTP ratio on a drifting machine can hide.
+ */
+async function storePathScenario(dir: string): Promise<StorePathResult> {
+  const file = path.join(dir, 'store-path.sqlite');
+  const out = await runScript('store path', 'bench/store-path.ts', [file, String(CONNECTIONS), String(WARMUP_SECONDS), String(SECONDS)]);
+  const result = JSON.parse(out.trim().split('\n').at(-1)!) as StorePathResult;
+  // Each send that resolved must be a message in the file: a store that lost sends measures nothing.
+  if (result.messagesStored !== result.totalSends) throw new Error(`store path: ${result.totalSends} sends resolved, ${result.messagesStored} messages stored`);
+  log(`  Store path alone (in process, no HTTP, ${result.callers} callers, durable): ${fmt(result.sendsPerSecond, 0)} sends/s, ` +
+    `CPU ${fmt(result.cpuMicrosPerSend, 1)} µs/send`);
+  return result;
+}
+
 async function readScenarios(dataset: Dataset, tag: string): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
   const ids = sampleIds(dataset, 1_000);
@@ -359,6 +386,11 @@ function markdownTable(scenarios: ScenarioResult[]): string {
       `| ${s.label.replace(/\|/g, '\\|')} | ${fmt(s.reqPerSec, 0)} | ${fmt(s.latencyMs.p50, 2)} | ${fmt(s.latencyMs.p99, 2)} | ${s.answered} / ${s.sent} | ${s.non2xx} | ${s.errors} | ${fmt(s.serialMs.p50, 2)} | ${fmt(s.cpuPercent?.serverPct, 0)} | ${fmt(cpuMicrosPerRequest(s), 1)} | ${fmt(s.cpuPercent?.otherPct, 0)} | ${fmt(s.idleRssMB, 1)} | ${fmt(s.peakRssMB, 1)} | ${fmt(s.vmHwmMB, 1)} |`),
   ];
   return rows.join('\n');
+}
+
+function storePathLine(result: StorePathResult): string {
+  return `Store path alone (in process, no HTTP, ${result.callers} callers, durable): ${fmt(result.sendsPerSecond, 0)} sends/s, ` +
+    `${fmt(result.cpuMicrosPerSend, 1)} µs of CPU per send`;
 }
 
 function summary(dataset: Dataset) {
@@ -431,10 +463,12 @@ async function main(): Promise<void> {
         (sink) => sendScenario(tmp, { webhookSink: `${sink.url}/webhook-sink` }),
       ));
     }
+    const storePath = SELECTED.has('store-path') ? await storePathScenario(tmp) : null;
     scenarios.push(...(await readScenarios(small, '1k')));
     if (large) scenarios.push(...(await readScenarios(large, '1M')));
     if (SELECTED.size < ALL_SCENARIOS.length) {
       log(`\nSubset run (BENCH_SCENARIOS): no ratios or targets\n\n${markdownTable(scenarios)}\n`);
+      if (storePath) log(storePathLine(storePath));
       return;
     }
 
@@ -495,7 +529,7 @@ async function main(): Promise<void> {
       `${WARMUP_SECONDS} s warm-up + ${SECONDS} s per scenario; 1M database ${large!.reused ? 'reused from the cache' : 'built in this run'}; ` +
       `load average (1/5/15 min) ${machine.loadAverageAtStart.join(' / ')} at start, ${loadAtEnd.join(' / ')} at end.`;
 
-    log(`\nResults (markdown)\n\n${header}\n\n${table}\n\n${ratioTable}\n\n${targetTable}\n`);
+    log(`\nResults (markdown)\n\n${header}\n\n${table}\n\n${storePathLine(storePath!)}\n\n${ratioTable}\n\n${targetTable}\n`);
 
     const resultsDir = path.join(ROOT, 'bench/results');
     fs.mkdirSync(resultsDir, { recursive: true });
@@ -507,9 +541,10 @@ async function main(): Promise<void> {
       settings: { seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, connections: CONNECTIONS, timeoutSeconds: TIMEOUT_SECONDS, rounds: ROUNDS },
       datasets: { '1k': summary(small), '1M': { ...summary(large!), file: large!.file } },
       scenarios,
+      storePath,
       ratios,
       targets,
-      markdown: { header, table, ratios: ratioTable, targets: targetTable },
+      markdown: { header, table, storePath: storePathLine(storePath!), ratios: ratioTable, targets: targetTable },
     };
     fs.writeFileSync(path.join(resultsDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
     log(`Raw figures: ${path.relative(process.cwd(), path.join(resultsDir, 'latest.json'))}`);
