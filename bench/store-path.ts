@@ -26,6 +26,8 @@ const parley = await startParley(loadConfig({
   PARLEY_ADMIN_TOKEN: ADMIN_TOKEN,
   PARLEY_SEED_DEMO: 'false',
   LOG_LEVEL: 'warn',
+  // A throwaway file: a fixed key spares writing (and warning about) a generated key file beside it.
+  PARLEY_ENCRYPTION_KEY: '0'.repeat(64),
 }));
 const app = parley.app;
 
