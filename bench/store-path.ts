@@ -71,7 +71,7 @@ await parley.close();
 const check = new BetterSqlite3(file, { readonly: true });
 const { stored } = check.prepare('SELECT count(*) AS stored FROM messages').get() as { stored: number };
 check.close();
-for (const suffix of ['', '-wal', '-shm', '.key']) fs.rmSync(`${file}${suffix}`, { force: true });
+for (const suffix of ['', '-wal', '-shm', '.key', '.startup-lock']) fs.rmSync(`${file}${suffix}`, { force: true });
 process.stdout.write(`${JSON.stringify({
   callers,
   sends: measured.sends,
