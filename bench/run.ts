@@ -356,8 +356,7 @@ async function storePathScenario(dir: string): Promise<StorePathResult> {
   const result = JSON.parse(out.trim().split('\n').at(-1)!) as StorePathResult;
   // Each send that resolved must be a message in the file: a store that lost sends measures nothing.
   if (result.messagesStored !== result.totalSends) throw new Error(`store path: ${result.totalSends} sends resolved, ${result.messagesStored} messages stored`);
-  log(`  Store path alone (in process, no HTTP, ${result.callers} callers, durable): ${fmt(result.sendsPerSecond, 0)} sends/s, ` +
-    `CPU ${fmt(result.cpuMicrosPerSend, 1)} µs/send`);
+  log(`  ${storePathLine(result)}`);
   return result;
 }
 

@@ -106,9 +106,8 @@ export class ApiKeyAuthenticator {
 
   /** Resolves an `Authorization` header value to the calling actor, or throws 401. */
   async authenticate(header: string | undefined, now = unixNow()): Promise<Actor> {
-    const match = BEARER.exec(header ?? '');
-    if (!match) throw new UnauthenticatedError();
-    const token = match[1]!;
+    const token = bearerToken(header);
+    if (token === null) throw new UnauthenticatedError();
     if (this.isAdminToken(token)) return actorFor(this.options.admin.user, null);
 
     const tokenHash = this.hashes.get(token) ?? hashToken(token);
@@ -133,12 +132,10 @@ export class ApiKeyAuthenticator {
    * of a busy bot take this path: it saves the promises of the asynchronous one.
    */
   authenticateCached(header: string | undefined, now = unixNow()): Actor | undefined {
-    if (header === undefined) return undefined;
-    const match = BEARER.exec(header);
-    if (!match) return undefined;
-    const token = match[1]!;
-    const tokenHash = this.hashes.get(token);
-    if (tokenHash === undefined || this.isAdminToken(token)) return undefined;
+    const token = bearerToken(header);
+    // The admin token never enters `hashes` (authenticate answers it before caching anything).
+    const tokenHash = token === null ? undefined : this.hashes.get(token);
+    if (tokenHash === undefined) return undefined;
     const cached = this.freshlyResolved(tokenHash);
     return cached && this.standing(cached.key, now) === 'valid' ? cached.actor : undefined;
   }
@@ -186,6 +183,11 @@ export class ApiKeyAuthenticator {
 }
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/** The token of an `Authorization: Bearer <token>` header, or null. */
+function bearerToken(header: string | undefined): string | null {
+  return header === undefined ? null : (BEARER.exec(header)?.[1] ?? null);
+}
 
 /** Constant-time for equal lengths; the length itself is not secret. */
 function safeEqual(candidate: string, secret: Buffer): boolean {

@@ -54,10 +54,8 @@ const BACKSTOP_AUTOCHECKPOINT_PAGES = 10_000;
  */
 export class GroupCommitter {
   private queue: PendingWork[] = [];
-  /** A batch is scheduled or under way. */
-  private running = false;
-  /** A batch holds the connection (from its BEGIN to its end). */
-  private inBatch = false;
+  /** `scheduled`: a batch will start on the next turn; `committing`: a batch holds the connection. */
+  private state: 'idle' | 'scheduled' | 'committing' = 'idle';
   private commitCount = 0;
   private commitsSinceCheckpoint = 0;
   private checkpointScheduled = false;
@@ -103,7 +101,7 @@ export class GroupCommitter {
     setImmediate(() => {
       this.checkpointScheduled = false;
       // Still due (the count only grows): the batch under way schedules it again when it ends.
-      if (this.inBatch) return;
+      if (this.state === 'committing') return;
       this.commitsSinceCheckpoint = 0;
       try {
         this.checkpoint.get();
@@ -158,14 +156,14 @@ export class GroupCommitter {
   }
 
   private schedule(): void {
-    if (this.running || this.queue.length === 0) return;
-    this.running = true;
+    if (this.state !== 'idle' || this.queue.length === 0) return;
+    this.state = 'scheduled';
     // Let the requests already parsed in this turn of the event loop join the batch.
     setImmediate(() => void this.flush());
   }
 
   private async flush(): Promise<void> {
-    this.inBatch = true;
+    this.state = 'committing';
     const batch = this.queue.splice(0, MAX_BATCH);
     const done: { item: PendingWork; value: unknown }[] = [];
     let trx: ControlledTransaction<Database> | null = null;
@@ -196,8 +194,7 @@ export class GroupCommitter {
       // Units that had not run yet (BEGIN failed) fail with the same error.
       for (const item of batch) if (!done.some((d) => d.item === item)) item.reject(error);
     } finally {
-      this.inBatch = false;
-      this.running = false;
+      this.state = 'idle';
       this.schedule();
       if (this.commitsSinceCheckpoint >= CHECKPOINT_EVERY_COMMITS) this.scheduleCheckpoint();
     }

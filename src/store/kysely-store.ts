@@ -362,11 +362,15 @@ export function createKyselyStore(db: Db, options: StoreOptions, collector: Even
   const inner: StoreOptions = { cipher, formatEvent, lockRows, fast, onCommitted };
   let outbox = outboxStore(db, formatEvent, fast);
   if (onCommitted) outbox = observed(outbox, collector ? (event) => collector.push(event) : (event) => onCommitted([event]));
+  /** After a commit: the events its transaction published go to onCommitted. */
+  const handOver = (events: EventCollector): void => {
+    if (onCommitted && events.length > 0) onCommitted(events);
+  };
   // A top-level transaction collects its events and hands them over once it has committed.
   const topLevel = async <T>(run: (collect: EventCollector) => Promise<T>): Promise<T> => {
     const events: EventCollector = [];
     const value = await run(events);
-    if (onCommitted && events.length > 0) onCommitted(events);
+    handOver(events);
     return value;
   };
   const transaction: Store['transaction'] = async (fn) => {
@@ -390,7 +394,7 @@ export function createKyselyStore(db: Db, options: StoreOptions, collector: Even
         return await committer.runShared(work, item, async (trx, items) => {
           const events: EventCollector = [];
           const outcomes = await work.run(createKyselyStore(trx, inner, events), items);
-          return { outcomes, committed: onCommitted && events.length > 0 ? () => onCommitted(events) : undefined };
+          return { outcomes, committed: () => handOver(events) };
         });
       } catch (error) {
         // The shared run failed as a whole (a write error), and stored nothing: this item alone.
