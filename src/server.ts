@@ -179,7 +179,7 @@ async function startParleyLocked(config: ParleyConfig, releaseStartLock: () => v
     new KyselyDeliveryQueue(db, cipher, dialect, committer),
     { ...config.webhooks, env: config.env, maxResponseBytes: 64 * 1024, maxInFlight: 32, maxInFlightPerEndpoint: 2,
       retentionSeconds: config.webhooks.retentionDays * 86_400, pruneEveryMs: 10 * 60_000 },
-    app.log,
+    logger,
   );
   if (config.webhooks.leaseMs <= config.webhooks.timeoutMs) {
     logger.warn(

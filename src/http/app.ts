@@ -10,6 +10,7 @@ import { registerErrorHandling } from './error-handler.js';
 import { normalizeInput } from './input-normalizer.js';
 import { parseQueryString } from './query-string.js';
 import { rateLimitHook } from './rate-limiting.js';
+import { fastifyLogsRequests, registerQuietLogger } from './request-log.js';
 import { ORDER_KIND_APIS } from './order-kinds/index.js';
 import { adminOrderRoutes } from './routes/admin/orders.js';
 import { orderRoutes } from './routes/orders.js';
@@ -55,7 +56,7 @@ function jsonResponse(description: string, schema: object) {
 
 export async function buildApp(context: ParleyContext, options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    ...(options.logger === false ? { logger: false } : { loggerInstance: options.logger }),
+    ...(fastifyLogsRequests(options.logger) ? { loggerInstance: options.logger } : { logger: false }),
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -63,6 +64,7 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('parley', context);
+  registerQuietLogger(app, options.logger);
   app.decorateRequest('actor', null as unknown as Actor);
   app.setValidatorCompiler(validatorCompiler);
   registerErrorHandling(app);

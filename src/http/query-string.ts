@@ -8,6 +8,8 @@ const FILTER_KEY = /^filter\[([^\][]+)\](?:\[[^\][]*\])?$/;
  */
 export function parseQueryString(raw: string): Record<string, string> {
   const out: Record<string, string> = Object.create(null);
+  // Most requests (every send) have no query: skip building a URLSearchParams for nothing.
+  if (raw === '') return out;
   for (const [key, value] of new URLSearchParams(raw)) {
     const filter = FILTER_KEY.exec(key);
     if (filter) {

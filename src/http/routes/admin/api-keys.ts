@@ -5,6 +5,7 @@ import { checkNewApiKey, issueApiKey, revokeApiKey } from '../../../domain/api-k
 import { getUser } from '../../../domain/user-accounts.js';
 import { errorResponses, IdParam, Nullable } from '../../schemas/common.js';
 import { assertValidRequest } from '../../validation.js';
+import { requestLog } from '../../request-log.js';
 
 const tags = ['Admin'];
 const security = [{ BearerToken: [] }];
@@ -57,7 +58,7 @@ export const adminApiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // other instances stop trusting their cached copy when its TTL runs out.
     app.parley.authenticator.forgetKey(tokenHash);
     await app.parley.changes.publish({ type: 'api_key.revoked', keyHash: tokenHash })
-      .catch((error: unknown) => request.log.error({ err: error }, 'change feed: revocation not published'));
+      .catch((error: unknown) => requestLog(request).error({ err: error }, 'change feed: revocation not published'));
     return reply.code(204).send(null);
   });
 };

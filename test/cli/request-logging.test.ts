@@ -1,0 +1,77 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDbFile } from '../support/parley.js';
+import { clientFor, spawnParley, type ServerProcess } from '../support/server-process.js';
+
+let server: ServerProcess | null = null;
+afterEach(async () => {
+  await server?.kill();
+  server = null;
+});
+
+const ADMIN = 'request-logging-admin';
+
+/** A seller's key and an order it may send to, on a freshly spawned server. */
+async function arrange(url: string): Promise<{ token: string; orderId: number }> {
+  const api = (await clientFor(url)).withToken(ADMIN);
+  const seller = await api.post('/admin/v1/users', { username: 'log-seller', role: 'seller' });
+  const buyer = await api.post('/admin/v1/users', { username: 'log-buyer', role: 'buyer' });
+  const game = await api.post('/admin/v1/games', { name: 'Game', slug: 'game' });
+  const order = await api.post('/admin/v1/account-orders', {
+    seller_id: seller.body.data.id, buyer_id: buyer.body.data.id, game_id: game.body.data.id, title: 'Account', price: '9.99', status: 'pending',
+  });
+  expect(order.status, order.text).toBe(201);
+  const key = await api.post(`/admin/v1/users/${seller.body.data.id}/api-keys`, { name: 'log key' });
+  return { token: key.body.data.token, orderId: order.body.data.id };
+}
+
+function send(url: string, token: string, orderId: number): Promise<Response> {
+  return fetch(`${url}/v2/account-orders/${orderId}/messages`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ message: 'hello' }),
+  });
+}
+
+function logLines(output: string): Record<string, unknown>[] {
+  return output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+describe('request logging', () => {
+  it('at info, logs each request coming in and completing, with its request id', async () => {
+    server = await spawnParley({ DATABASE_URL: tempDbFile(), PARLEY_ADMIN_TOKEN: ADMIN, LOG_LEVEL: 'info', PARLEY_SEED_DEMO: 'false' });
+    const { token, orderId } = await arrange(server.url);
+    const response = await send(server.url, token, orderId);
+    expect(response.status).toBe(200);
+    const requestId = response.headers.get('x-gameboost-request-id');
+    await server.kill();
+    const lines = logLines(server.output()).filter((line) => line.reqId === requestId);
+    expect(lines.map((line) => line.msg)).toEqual(['incoming request', 'request completed']);
+  });
+
+  it('above info, logs no line for a request that succeeds, and an unhandled error with its request id', async () => {
+    const dbFile = tempDbFile();
+    server = await spawnParley({ DATABASE_URL: dbFile, PARLEY_ADMIN_TOKEN: ADMIN, LOG_LEVEL: 'warn', PARLEY_SEED_DEMO: 'false' });
+    const { token, orderId } = await arrange(server.url);
+    const ok = await send(server.url, token, orderId);
+    expect(ok.status).toBe(200);
+
+    // Break the store under the running server: the next send can only fail inside it.
+    const db = new BetterSqlite3(dbFile);
+    db.pragma('foreign_keys = OFF');
+    db.exec('DROP TABLE messages');
+    db.close();
+    const failed = await send(server.url, token, orderId);
+    expect(failed.status).toBe(500);
+    const body = (await failed.json()) as { message: string; request_id: string };
+    expect(body.message).toBe('Server Error.');
+    await server.kill();
+
+    const lines = logLines(server.output());
+    expect(lines.some((line) => line.msg === 'incoming request' || line.msg === 'request completed')).toBe(false);
+    const errors = lines.filter((line) => line.msg === 'unhandled error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ level: 50, reqId: body.request_id });
+    expect(String((errors[0]!.err as { message?: string }).message)).toContain('messages');
+  });
+});
