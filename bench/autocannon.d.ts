@@ -21,6 +21,8 @@ declare module 'autocannon' {
       pipelining?: number;
       /** Seconds. */
       duration?: number;
+      /** Stop after this many requests (instead of after `duration`). */
+      amount?: number;
       /** Seconds before a request counts as a timeout. */
       timeout?: number;
       requests?: RequestSpec[];

@@ -26,12 +26,20 @@ const OUTPUT_LIMIT = 64 * 1024;
  * (as a deployment runs it: no TypeScript loader in the process), and waits for its
  * "... listening on http://..." line. `BENCH_NODE_OPTIONS` adds node flags (`--cpu-prof`, say).
  */
-export async function spawnServer(name: string, script: string, args: string[], env: Record<string, string>): Promise<ServerProcess> {
+export async function spawnServer(
+  name: string,
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  /** A command that runs node, such as `valgrind --tool=callgrind` (bench/instructions.ts). */
+  launcher: string[] = [],
+): Promise<ServerProcess> {
   const compiled = path.join(ROOT, 'dist', script.replace(/\.ts$/, '.js'));
   if (!fs.existsSync(compiled)) throw new Error(`${compiled} is missing: run \`npm run bench\` (it compiles first)`);
   const extra = (process.env.BENCH_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean);
   // Parley and the ceiling alike run with the flags `npm start` uses.
-  const child = spawn(process.execPath, [...NODE_FLAGS, ...extra, compiled, ...args], {
+  const command = [...launcher, process.execPath, ...NODE_FLAGS, ...extra, compiled, ...args];
+  const child = spawn(command[0]!, command.slice(1), {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -61,7 +69,9 @@ export async function spawnServer(name: string, script: string, args: string[], 
 
   try {
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${name} did not start within 30 s:\n${output}`)), 30_000);
+      // Under a launcher such as callgrind, start-up (and its migrations) runs about 50 times slower.
+      const limitSeconds = launcher.length > 0 ? 300 : 30;
+      const timer = setTimeout(() => reject(new Error(`${name} did not start within ${limitSeconds} s:\n${output}`)), limitSeconds * 1000);
       const check = () => {
         const match = /listening on (http:\/\/\S+)/.exec(output);
         if (match) {
