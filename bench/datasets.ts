@@ -8,7 +8,7 @@ import { ROOT, spawnServer, type ServerProcess } from './processes.js';
 export const ADMIN_TOKEN = 'parley-bench-admin-token';
 
 /** Parley with every rate limit off, no demo data, warnings only. */
-export function startParley(name: string, databaseFile: string, env: Record<string, string> = {}, launcher: string[] = []): Promise<ServerProcess> {
+export function startParley(name: string, databaseFile: string, env: Record<string, string> = {}, launcher: string[] = [], nodeFlags: string[] = []): Promise<ServerProcess> {
   return spawnServer(name, 'src/cli/main.ts', ['serve'], {
     DATABASE_URL: databaseFile,
     PARLEY_ADMIN_TOKEN: ADMIN_TOKEN,
@@ -18,7 +18,7 @@ export function startParley(name: string, databaseFile: string, env: Record<stri
     PARLEY_RATE_LIMIT_WRITES: '0',
     PARLEY_RATE_LIMIT_CHAT: '0',
     ...env,
-  }, launcher);
+  }, launcher, nodeFlags);
 }
 
 /** POST to the operator API; answers `data`, throws on anything but 2xx. */

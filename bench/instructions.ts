@@ -44,6 +44,14 @@ const vgdbPrefix = path.join(work, 'vgdb');
 // valgrind names its gdbserver pipes after $HOST; the server gets HOST=127.0.0.1, so vgdb must too.
 const vgdbEnv = { ...process.env, HOST: '127.0.0.1' };
 
+/**
+ * V8's memory reducer starts full garbage collections when the allocation rate per second of
+ * wall time falls, and under callgrind it falls about 50 times: with it on, the same code's count
+ * ranged over 190-240k instructions per send between runs (full collections landing in the window
+ * or not). Off, runs agree within a few percent. Only this benchmark turns it off.
+ */
+const COUNTING_FLAGS = ['--no-memory-reducer'];
+
 function callgrind(outFile: string): string[] {
   return ['valgrind', '--tool=callgrind', '--separate-threads=yes', '--vgdb=yes', `--vgdb-prefix=${vgdbPrefix}`, `--callgrind-out-file=${outFile}`];
 }
@@ -64,10 +72,11 @@ function callsTo(text: string, name: string): number {
   let calls = 0;
   let target = false;
   for (const line of text.split('\n')) {
-    const fn = /^cfn=\((\d+)\)(?: (.*))?$/.exec(line);
+    // Names are compressed: given once, on the first `fn=` or `cfn=` line of an id, then the id alone.
+    const fn = /^(c?)fn=\((\d+)\)(?: (.*))?$/.exec(line);
     if (fn) {
-      if (fn[2] !== undefined && (fn[2] === name || fn[2].startsWith(`${name}'`))) ids.add(fn[1]!);
-      target = ids.has(fn[1]!);
+      if (fn[3] !== undefined && (fn[3] === name || fn[3].startsWith(`${name}'`))) ids.add(fn[2]!);
+      target = fn[1] === 'c' && ids.has(fn[2]!);
       continue;
     }
     // A `calls=` line follows its `cfn=` line directly.
@@ -126,7 +135,7 @@ async function measure(label: string, server: ServerProcess, outFile: string, ur
 
 async function ceiling(): Promise<Count> {
   const outFile = path.join(work, 'ceiling.out');
-  const server = await spawnServer('ceiling (callgrind)', 'bench/ceiling-server.ts', [], {}, callgrind(outFile));
+  const server = await spawnServer('ceiling (callgrind)', 'bench/ceiling-server.ts', [], {}, callgrind(outFile), COUNTING_FLAGS);
   return measure('Ceiling (bare Fastify) POST /v2/account-orders/{id}/messages', server, outFile, `${server.url}/v2/account-orders/1/messages`, {
     'content-type': 'application/json',
   });
@@ -136,7 +145,7 @@ async function parleySend(): Promise<Count> {
   const outFile = path.join(work, 'parley.out');
   // Webhook polls run on a timer: under callgrind's slowdown they would be counted about 50 times
   // as often per request as at full speed. No endpoint exists here, so nothing else changes.
-  const server = await startParley('parley (callgrind)', path.join(work, 'parley.sqlite'), { PARLEY_WEBHOOK_POLL_MS: '3600000' }, callgrind(outFile));
+  const server = await startParley('parley (callgrind)', path.join(work, 'parley.sqlite'), { PARLEY_WEBHOOK_POLL_MS: '3600000' }, callgrind(outFile), COUNTING_FLAGS);
   const seller = await adminPost<{ id: number }>(server.url, '/admin/v1/users', { username: 'bench-seller', role: 'seller' });
   const buyer = await adminPost<{ id: number }>(server.url, '/admin/v1/users', { username: 'bench-buyer', role: 'buyer' });
   const game = await adminPost<{ id: number }>(server.url, '/admin/v1/games', { name: 'Bench Game', slug: 'bench-game' });

@@ -33,12 +33,14 @@ export async function spawnServer(
   env: Record<string, string>,
   /** A command that runs node, such as `valgrind --tool=callgrind` (bench/instructions.ts). */
   launcher: string[] = [],
+  /** Node flags after Parley's own, before BENCH_NODE_OPTIONS. */
+  nodeFlags: string[] = [],
 ): Promise<ServerProcess> {
   const compiled = path.join(ROOT, 'dist', script.replace(/\.ts$/, '.js'));
   if (!fs.existsSync(compiled)) throw new Error(`${compiled} is missing: run \`npm run bench\` (it compiles first)`);
   const extra = (process.env.BENCH_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean);
   // Parley and the ceiling alike run with the flags `npm start` uses.
-  const command = [...launcher, process.execPath, ...NODE_FLAGS, ...extra, compiled, ...args];
+  const command = [...launcher, process.execPath, ...NODE_FLAGS, ...nodeFlags, ...extra, compiled, ...args];
   const child = spawn(command[0]!, command.slice(1), {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },

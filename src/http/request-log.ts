@@ -3,7 +3,7 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify
 /**
  * Fastify's request logging costs every request a pino child logger (its bindings serialized
  * to JSON) and two response listeners, even when the level drops the two lines it writes ("incoming
- * request", "request completed", both at info): about 5% of a send's instructions (bench/README.md).
+ * request", "request completed", both at info): about 4% of a send's instructions (bench/README.md).
  * So Fastify gets the logger only when `info` is enabled. Otherwise the app keeps it here, and
  * the few lines Parley writes about one request (errors) go through `requestLog`, with the
  * request id as Fastify's child would have bound it.
