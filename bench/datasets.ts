@@ -38,6 +38,20 @@ export async function mintKey(url: string, userId: number, name: string): Promis
   return (await adminPost<{ token: string }>(url, `/admin/v1/users/${userId}/api-keys`, { name })).token;
 }
 
+/** The body every send scenario posts. */
+export const SEND_BODY = JSON.stringify({ message: 'Hello from the benchmark: is the account ready?' });
+
+/** A seller, a buyer, a game, a pending account order between them and a seller key: what a send scenario posts to. */
+export async function createSendOrder(url: string, keyName: string): Promise<{ sellerId: number; orderId: number; token: string }> {
+  const seller = await adminPost<{ id: number }>(url, '/admin/v1/users', { username: 'bench-seller', role: 'seller' });
+  const buyer = await adminPost<{ id: number }>(url, '/admin/v1/users', { username: 'bench-buyer', role: 'buyer' });
+  const game = await adminPost<{ id: number }>(url, '/admin/v1/games', { name: 'Bench Game', slug: 'bench-game' });
+  const order = await adminPost<{ id: number }>(url, '/admin/v1/account-orders', {
+    seller_id: seller.id, buyer_id: buyer.id, game_id: game.id, title: 'Bench account', price: '19.99', status: 'pending',
+  });
+  return { sellerId: seller.id, orderId: order.id, token: await mintKey(url, seller.id, keyName) };
+}
+
 export interface People {
   sellerId: number;
   buyerIds: number[];

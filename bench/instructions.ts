@@ -16,21 +16,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { adminPost, mintKey, startParley } from './datasets.js';
-import { killAllChildren, spawnServer, type ServerProcess } from './processes.js';
+import { createSendOrder, SEND_BODY, startParley } from './datasets.js';
+import { intFromEnv, killAllChildren, spawnServer, type ServerProcess } from './processes.js';
 
-function intFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name]?.trim();
-  if (!raw) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new Error(`${name} must be a whole number >= 1, got "${raw}"`);
-  return Number(raw);
-}
-
-const WARMUP = intFromEnv('BENCH_IR_WARMUP', 12_000);
-const REQUESTS = intFromEnv('BENCH_IR_REQUESTS', 6_000);
+const WARMUP = intFromEnv('BENCH_IR_WARMUP', 12_000, 1);
+const REQUESTS = intFromEnv('BENCH_IR_REQUESTS', 6_000, 1);
 /** Fewer than the HTTP scenarios' 64: under callgrind the server is the bottleneck anyway. */
 const CONNECTIONS = 16;
-const SEND_BODY = JSON.stringify({ message: 'Hello from the benchmark: is the account ready?' });
 
 try {
   execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
@@ -146,14 +138,8 @@ async function parleySend(): Promise<Count> {
   // Webhook polls run on a timer: under callgrind's slowdown they would be counted about 50 times
   // as often per request as at full speed. No endpoint exists here, so nothing else changes.
   const server = await startParley('parley (callgrind)', path.join(work, 'parley.sqlite'), { PARLEY_WEBHOOK_POLL_MS: '3600000' }, callgrind(outFile), COUNTING_FLAGS);
-  const seller = await adminPost<{ id: number }>(server.url, '/admin/v1/users', { username: 'bench-seller', role: 'seller' });
-  const buyer = await adminPost<{ id: number }>(server.url, '/admin/v1/users', { username: 'bench-buyer', role: 'buyer' });
-  const game = await adminPost<{ id: number }>(server.url, '/admin/v1/games', { name: 'Bench Game', slug: 'bench-game' });
-  const order = await adminPost<{ id: number }>(server.url, '/admin/v1/account-orders', {
-    seller_id: seller.id, buyer_id: buyer.id, game_id: game.id, title: 'Bench account', price: '19.99', status: 'pending',
-  });
-  const token = await mintKey(server.url, seller.id, 'bench instructions');
-  return measure('Parley POST /v2/account-orders/{id}/messages (durable)', server, outFile, `${server.url}/v2/account-orders/${order.id}/messages`, {
+  const { orderId, token } = await createSendOrder(server.url, 'bench instructions');
+  return measure('Parley POST /v2/account-orders/{id}/messages (durable)', server, outFile, `${server.url}/v2/account-orders/${orderId}/messages`, {
     authorization: `Bearer ${token}`,
     'content-type': 'application/json',
   });

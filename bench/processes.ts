@@ -21,6 +21,26 @@ export interface ServerProcess {
 
 const OUTPUT_LIMIT = 64 * 1024;
 
+/** A whole number from the environment, or `fallback` when unset; throws on anything else. */
+export function intFromEnv(name: string, fallback: number, min: number): number {
+  const raw = process.env[name]?.trim();
+  if (!raw) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min) throw new Error(`${name} must be a whole number >= ${min}, got "${raw}"`);
+  return Number(raw);
+}
+
+/**
+ * `node <flags> <ROOT>/dist/<script>.js [args]`: the compiled code `npm run bench` builds first
+ * (as a deployment runs it), with the flags `npm start` uses (Parley and the ceiling alike), then
+ * `nodeFlags`, then `BENCH_NODE_OPTIONS`.
+ */
+function nodeCommand(script: string, args: string[], nodeFlags: string[] = []): string[] {
+  const compiled = path.join(ROOT, 'dist', script.replace(/\.ts$/, '.js'));
+  if (!fs.existsSync(compiled)) throw new Error(`${compiled} is missing: run \`npm run bench\` (it compiles first)`);
+  const extra = (process.env.BENCH_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean);
+  return [process.execPath, ...NODE_FLAGS, ...nodeFlags, ...extra, compiled, ...args];
+}
+
 /**
  * Starts `node <ROOT>/dist/<script>.js [args]`, the compiled code `npm run bench` builds first
  * (as a deployment runs it: no TypeScript loader in the process), and waits for its
@@ -36,11 +56,7 @@ export async function spawnServer(
   /** Node flags after Parley's own, before BENCH_NODE_OPTIONS. */
   nodeFlags: string[] = [],
 ): Promise<ServerProcess> {
-  const compiled = path.join(ROOT, 'dist', script.replace(/\.ts$/, '.js'));
-  if (!fs.existsSync(compiled)) throw new Error(`${compiled} is missing: run \`npm run bench\` (it compiles first)`);
-  const extra = (process.env.BENCH_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean);
-  // Parley and the ceiling alike run with the flags `npm start` uses.
-  const command = [...launcher, process.execPath, ...NODE_FLAGS, ...nodeFlags, ...extra, compiled, ...args];
+  const command = [...launcher, ...nodeCommand(script, args, nodeFlags)];
   const child = spawn(command[0]!, command.slice(1), {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
@@ -105,10 +121,8 @@ export async function spawnServer(
  * exits otherwise than with 0.
  */
 export async function runScript(name: string, script: string, args: string[]): Promise<string> {
-  const compiled = path.join(ROOT, 'dist', script.replace(/\.ts$/, '.js'));
-  if (!fs.existsSync(compiled)) throw new Error(`${compiled} is missing: run \`npm run bench\` (it compiles first)`);
-  const extra = (process.env.BENCH_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean);
-  const child = spawn(process.execPath, [...NODE_FLAGS, ...extra, compiled, ...args], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [node, ...nodeArgs] = nodeCommand(script, args);
+  const child = spawn(node!, nodeArgs, { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   let stdout = '';
   let stderr = '';

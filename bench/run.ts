@@ -9,15 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import autocannon from 'autocannon';
-import { adminPost, cachedDataset, freshDataset, mintKey, startParley, type Dataset } from './datasets.js';
-import { cpuBetween, cpuSnapshot, killAllChildren, readMemory, ROOT, RssSampler, runScript, spawnServer, type ServerProcess } from './processes.js';
-
-function intFromEnv(name: string, fallback: number, min: number): number {
-  const raw = process.env[name]?.trim();
-  if (!raw) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min) throw new Error(`${name} must be a whole number >= ${min}, got "${raw}"`);
-  return Number(raw);
-}
+import { adminPost, cachedDataset, createSendOrder, freshDataset, mintKey, SEND_BODY, startParley, type Dataset } from './datasets.js';
+import { cpuBetween, cpuSnapshot, intFromEnv, killAllChildren, readMemory, ROOT, RssSampler, runScript, spawnServer, type ServerProcess } from './processes.js';
 
 const SECONDS = intFromEnv('BENCH_SECONDS', 10, 1);
 const WARMUP_SECONDS = intFromEnv('BENCH_WARMUP_SECONDS', 2, 0);
@@ -40,7 +33,6 @@ for (const name of SELECTED) {
 }
 const SMALL = 1_000;
 const LARGE = 1_000_000;
-const SEND_BODY = JSON.stringify({ message: 'Hello from the benchmark: is the account ready?' });
 const LIST_PATH = `/v2/account-orders?${encodeURIComponent('filter[status]')}=pending`;
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -292,27 +284,16 @@ async function sendScenario(dir: string, options: { webhookSink?: string; writer
   const file = path.join(dir, `${key}${options.round === undefined ? '' : `-${options.round}`}.sqlite`);
   const env: Record<string, string> = options.writerThread ? { PARLEY_SQLITE_WRITER_THREAD: 'true' } : {};
   const result = await withServer(() => startParley(`parley (${key})`, file, env), async (parley) => {
-    const seller = await adminPost<{ id: number }>(parley.url, '/admin/v1/users', { username: 'bench-seller', role: 'seller' });
-    const buyer = await adminPost<{ id: number }>(parley.url, '/admin/v1/users', { username: 'bench-buyer', role: 'buyer' });
-    const game = await adminPost<{ id: number }>(parley.url, '/admin/v1/games', { name: 'Bench Game', slug: 'bench-game' });
-    const order = await adminPost<{ id: number }>(parley.url, '/admin/v1/account-orders', {
-      seller_id: seller.id,
-      buyer_id: buyer.id,
-      game_id: game.id,
-      title: 'Bench account',
-      price: '19.99',
-      status: 'pending',
-    });
-    const token = await mintKey(parley.url, seller.id, 'bench send');
+    const { sellerId, orderId, token } = await createSendOrder(parley.url, 'bench send');
     if (webhookSink) {
-      await adminPost(parley.url, `/admin/v1/users/${seller.id}/webhook-endpoints`, { url: webhookSink, events: ['order.message.created'] });
+      await adminPost(parley.url, `/admin/v1/users/${sellerId}/webhook-endpoints`, { url: webhookSink, events: ['order.message.created'] });
     }
     const label = webhookSink
       ? 'Parley POST /v2/account-orders/{id}/messages, with a webhook endpoint'
       : `Parley POST /v2/account-orders/{id}/messages${options.writerThread ? ', SQLite writer thread' : ''}`;
     return measure(key, label, parley, {
       method: 'POST',
-      paths: [`/v2/account-orders/${order.id}/messages`],
+      paths: [`/v2/account-orders/${orderId}/messages`],
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: SEND_BODY,
     });
