@@ -1,4 +1,4 @@
-import { Kysely, Migrator, sql, type ColumnDefinitionBuilder, type CreateTableBuilder, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, sql, type ColumnDefinitionBuilder, type CreateTableBuilder, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import type { DialectName } from './database.js';
 
 type DataType = Parameters<CreateTableBuilder<string, never>['addColumn']>[1];
@@ -205,6 +205,42 @@ const migrations = (t: ColumnTypes): Record<string, Migration> => ({
       await db.schema.dropIndex('webhook_deliveries_due').execute();
     },
   },
+  '0005_messages_thread_key': {
+    // A message is keyed by its thread and id: (order_kind, order_id, id) was an index beside a
+    // primary key on the id alone, and every send wrote both B-trees (on SQLite three, with the
+    // table's). Nothing looks a message up by id alone, and ids are ULIDs (80 random bits a
+    // millisecond): unique in its thread is the constraint that is read.
+    async up(db: Kysely<any>) {
+      if (t.dialect === 'postgres') {
+        // In place, in the migration's transaction: ALTER TABLE holds the table against writes
+        // until the commit, so a send from an instance not yet upgraded waits, and is not lost.
+        await sql`alter table messages drop constraint messages_pkey, add constraint messages_pk primary key (order_kind, order_id, id)`.execute(db);
+        await db.schema.dropIndex('messages_thread').execute();
+        return;
+      }
+      // SQLite cannot change a primary key: the table is rebuilt in one transaction (Kysely runs
+      // SQLite migrations outside one), which takes the write lock at its first statement, so no
+      // write can fall between the copy and the drop, and a crash leaves the old table or the new.
+      await db.transaction().execute(async (trx) => {
+        await trx.schema
+          .createTable('messages_next')
+          .addColumn('id', t.key, (c) => c.notNull())
+          .addColumn('order_kind', 'text', (c) => c.notNull())
+          .addColumn('order_id', t.integer, (c) => c.notNull())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('text', 'text', (c) => c.notNull())
+          .addColumn('attachment', 'text')
+          .addColumn('sender_id', t.integer, (c) => c.references('users.id'))
+          .addColumn('sent_at', t.integer, (c) => c.notNull())
+          .addPrimaryKeyConstraint('messages_pk', ['order_kind', 'order_id', 'id'])
+          .execute();
+        await sql`insert into messages_next (id, order_kind, order_id, type, text, attachment, sender_id, sent_at)
+          select id, order_kind, order_id, type, text, attachment, sender_id, sent_at from messages`.execute(trx);
+        await trx.schema.dropTable('messages').execute();
+        await trx.schema.alterTable('messages_next').renameTo('messages').execute();
+      });
+    },
+  },
 });
 
 /** Every migration's name, in the order they apply. */
@@ -227,8 +263,17 @@ class InCodeMigrationProvider implements MigrationProvider {
  * instances starting together migrate once.
  */
 export async function migrateToLatest(db: Kysely<any>, dialect: DialectName): Promise<void> {
+  await migrate(db, dialect, (migrator) => migrator.migrateToLatest());
+}
+
+/** Brings the schema to the migration `name` and no further (tests of a later migration's data). */
+export async function migrateTo(db: Kysely<any>, dialect: DialectName, name: string): Promise<void> {
+  await migrate(db, dialect, (migrator) => migrator.migrateTo(name));
+}
+
+async function migrate(db: Kysely<any>, dialect: DialectName, run: (migrator: Migrator) => Promise<MigrationResultSet>): Promise<void> {
   const migrator = new Migrator({ db, provider: new InCodeMigrationProvider(dialect) });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await run(migrator);
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String((error as Error)?.message ?? error)}`);

@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DatabaseConfig } from '../../src/config.js';
@@ -9,7 +7,7 @@ import { openDatabase, type OpenDatabase } from '../../src/store/database.js';
 import { KyselyDeliveryQueue } from '../../src/store/delivery-queue.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
 import type { DueDelivery } from '../../src/webhooks/delivery-queue.js';
-import { createTestPgDatabase, tempDbFile } from '../support/test-db.js';
+import { createTestDatabase } from '../support/test-db.js';
 import { skipWithoutPostgres } from './postgres-test-support.js';
 
 /**
@@ -46,15 +44,7 @@ describe.each([
 
   beforeAll(async () => {
     if (skip) return;
-    if (dialect === 'postgres') {
-      const database = await createTestPgDatabase();
-      config = { dialect: 'postgres', url: database.url };
-      dropDatabase = database.drop;
-    } else {
-      const file = tempDbFile();
-      config = { dialect: 'sqlite', file };
-      dropDatabase = async () => fs.rmSync(path.dirname(file), { recursive: true, force: true });
-    }
+    ({ config, drop: dropDatabase } = await createTestDatabase(dialect));
     setup = openDatabase(config);
     await migrateToLatest(setup.db, dialect);
     const now = Math.floor(Date.now() / 1000);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { inject } from 'vitest';
 import { dropPgDatabases, pgUrlFor, TEST_PG_PREFIX, withAdminClient } from './pg-admin.js';
+import type { DatabaseConfig } from '../../src/config.js';
 import type { SyncPg } from './sync-pg.js';
 
 declare module 'vitest' {
@@ -47,6 +48,16 @@ export async function createTestPgDatabase(): Promise<{ name: string; url: strin
     url: pgUrlFor(name),
     drop: () => dropPgDatabases([name]),
   };
+}
+
+/** A fresh database of either dialect (a SQLite file in its own temporary folder); `drop()` removes it. */
+export async function createTestDatabase(dialect: TestDialect): Promise<{ config: DatabaseConfig; drop(): Promise<void> }> {
+  if (dialect === 'postgres') {
+    const database = await createTestPgDatabase();
+    return { config: { dialect: 'postgres', url: database.url }, drop: database.drop };
+  }
+  const file = tempDbFile();
+  return { config: { dialect: 'sqlite', file }, drop: async () => fs.rmSync(path.dirname(file), { recursive: true, force: true }) };
 }
 
 /**
