@@ -11,16 +11,18 @@ const pool = new Uint8Array(4096);
 let poolOffset = pool.length;
 
 let lastTime = -1;
-let timePrefix = '';
 const digits = new Uint8Array(RANDOM_DIGITS);
 
-function encodeTime(ms: number): string {
-  let out = '';
-  for (let i = 0; i < 10; i++) {
-    out = ALPHABET[ms % 32] + out;
+/** The id's characters, as codes: one `String.fromCharCode` makes a flat string of them. */
+const TIME_DIGITS = 10;
+const idCodes: number[] = new Array<number>(TIME_DIGITS + RANDOM_DIGITS).fill(0);
+const ALPHABET_CODES = Array.from(ALPHABET, (c) => c.charCodeAt(0));
+
+function encodeTime(ms: number): void {
+  for (let i = TIME_DIGITS - 1; i >= 0; i--) {
+    idCodes[i] = ALPHABET_CODES[ms % 32]!;
     ms = Math.floor(ms / 32);
   }
-  return out;
 }
 
 function freshRandom(): void {
@@ -55,10 +57,11 @@ export function newMessageId(nowMs = Date.now()): string {
     increment();
   } else {
     lastTime = nowMs;
-    timePrefix = encodeTime(nowMs);
+    encodeTime(nowMs);
     freshRandom();
   }
-  let id = timePrefix;
-  for (let i = 0; i < RANDOM_DIGITS; i++) id += ALPHABET[digits[i]!];
-  return id;
+  for (let i = 0; i < RANDOM_DIGITS; i++) idCodes[TIME_DIGITS + i] = ALPHABET_CODES[digits[i]!]!;
+  // Built character by character with `+=`, the id was a chain of 26 concatenations (a ConsString),
+  // flattened again by everything that read it: SQLite's binding, the reply's serializer.
+  return String.fromCharCode(...idCodes);
 }

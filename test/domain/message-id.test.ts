@@ -10,6 +10,15 @@ describe('newMessageId', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it('encodes the millisecond in its first 10 characters, as a ULID does', () => {
+    // Ids are monotonic per process: each test here uses later milliseconds than the one before.
+    const decode = (prefix: string) => [...prefix].reduce((ms, c) => ms * 32 + '0123456789ABCDEFGHJKMNPQRSTVWXYZ'.indexOf(c), 0);
+    for (const ms of [Date.UTC(2027, 5, 15, 12, 30, 45, 678), Date.UTC(2027, 5, 15, 12, 30, 45, 679), Date.UTC(2027, 11, 31, 23, 59, 59, 999)]) {
+      expect(decode(newMessageId(ms).slice(0, 10))).toBe(ms);
+    }
+    expect(newMessageId(Date.UTC(2028, 0, 1)).slice(0, 10)).toBe('01N8K3T000'); // 2028-01-01T00:00:00Z, 1,830,297,600,000 ms
+  });
+
   it('puts the time first, so a later millisecond always sorts after', () => {
     const early = newMessageId(Date.UTC(2030, 0, 1));
     const late = newMessageId(Date.UTC(2030, 0, 1) + 1);
