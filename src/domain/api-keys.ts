@@ -107,8 +107,9 @@ export class ApiKeyAuthenticator {
 
   /** Resolves an `Authorization` header value to the calling actor, or throws 401. */
   async authenticate(header: string | undefined, now = unixNow()): Promise<Actor> {
-    const token = header === undefined ? null : bearerToken(header);
-    if (header === undefined || token === null) throw new UnauthenticatedError();
+    if (header === undefined) throw new UnauthenticatedError();
+    const token = bearerToken(header);
+    if (token === null) throw new UnauthenticatedError();
     if (this.isAdminToken(token)) return actorFor(this.options.admin.user, null);
 
     const tokenHash = this.hashes.get(header) ?? hashToken(token);

@@ -13,8 +13,8 @@ let poolOffset = pool.length;
 let lastTime = -1;
 const digits = new Uint8Array(RANDOM_DIGITS);
 
-/** The id's characters, as codes: one `String.fromCharCode` makes a flat string of them. */
 const TIME_DIGITS = 10;
+/** The id's characters, as codes: one `String.fromCharCode` makes a flat string of them. */
 const idCodes: number[] = new Array<number>(TIME_DIGITS + RANDOM_DIGITS).fill(0);
 const ALPHABET_CODES = Array.from(ALPHABET, (c) => c.charCodeAt(0));
 

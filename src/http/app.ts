@@ -55,8 +55,10 @@ function jsonResponse(description: string, schema: object) {
 }
 
 export async function buildApp(context: ParleyContext, options: AppOptions): Promise<FastifyInstance> {
+  const logger = options.logger;
+  const logsRequests = fastifyLogsRequests(logger);
   const app = Fastify({
-    ...(fastifyLogsRequests(options.logger) ? { loggerInstance: options.logger } : { logger: false }),
+    ...(logsRequests ? { loggerInstance: logger } : { logger: false }),
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -64,7 +66,7 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('parley', context);
-  registerQuietLogger(app, options.logger);
+  registerQuietLogger(app, logsRequests || logger === false ? null : logger);
   app.decorateRequest('actor', null as unknown as Actor);
   app.setValidatorCompiler(validatorCompiler);
   registerErrorHandling(app);

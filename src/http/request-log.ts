@@ -19,8 +19,9 @@ declare module 'fastify' {
   }
 }
 
-export function registerQuietLogger(app: FastifyInstance, logger: FastifyBaseLogger | false): void {
-  app.decorate('quietLogger', logger !== false && !fastifyLogsRequests(logger) ? logger : null);
+/** `logger`: the app's logger when Fastify runs without one, null when Fastify has it (or there is none). */
+export function registerQuietLogger(app: FastifyInstance, logger: FastifyBaseLogger | null): void {
+  app.decorate('quietLogger', logger);
 }
 
 /** The logger for a line about this request, carrying its id (`reqId`) either way. */
