@@ -18,7 +18,7 @@ import { CredentialCipher, loadOrCreateKey } from './store/credential-cipher.js'
 import { KyselyDeliveryQueue } from './store/delivery-queue.js';
 import { GroupCommitter } from './store/group-commit.js';
 import { WebhookDeliveryWorker } from './webhooks/delivery-worker.js';
-import { formatWebhookEvent } from './webhooks/event-format.js';
+import { formatWebhookEvent } from './contract/webhook-events.js';
 import { createUrlPolicy } from './webhooks/url-policy.js';
 import { createKyselyStore } from './store/kysely-store.js';
 import { postgresRunners, sqliteRunners } from './store/query-runner.js';

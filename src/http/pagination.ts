@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
-import type { PaginationLinks, PaginationMeta } from './schemas/pagination.js';
+import type { PaginationLinks, PaginationMeta } from '../contract/pagination.js';
 
 /**
  * Laravel's length-aware paginator: `from`/`to` are null on an empty page, `last_page` is at

@@ -24,7 +24,8 @@ import type { CredentialCipher } from './credential-cipher.js';
 import { SharedUnitFailed, type GroupCommitter } from './group-commit.js';
 import { readRunner, writeRunner, type FastPath } from './fast-path.js';
 import { countableFromTable, countFromTable, countOrder } from './order-counts.js';
-import { outboxStore, webhookStore, type EventFormatter } from './webhook-store.js';
+import type { EventFormatter } from '../contract/webhook-events.js';
+import { outboxStore, webhookStore } from './webhook-store.js';
 import type { Database, MessagesTable, OrdersTable } from './schema.js';
 
 export type Db = Kysely<Database> | Transaction<Database>;

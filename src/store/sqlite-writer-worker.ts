@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { sendOrderMessage } from '../domain/order-chat.js';
 import type { DomainEvent } from '../domain/events.js';
-import { formatWebhookEvent } from '../webhooks/event-format.js';
+import { formatWebhookEvent } from '../contract/webhook-events.js';
 import { CredentialCipher } from './credential-cipher.js';
 import { openSqliteWriter } from './database.js';
 import { GroupCommitter } from './group-commit.js';

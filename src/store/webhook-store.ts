@@ -3,20 +3,12 @@ import { unixNow } from '../domain/clock.js';
 import { TEST_TOPIC, type DomainEvent } from '../domain/events.js';
 import { newMessageId } from '../domain/message-id.js';
 import type { OutboxStore, WebhookEndpointRecord, WebhookStore } from '../domain/ports.js';
+import type { EventFormatter } from '../contract/webhook-events.js';
 import type { CredentialCipher } from './credential-cipher.js';
 import type { Database, WebhookEndpointsTable } from './schema.js';
 import { readRunner, writeRunner, type FastPath } from './fast-path.js';
 import type { Db } from './kysely-store.js';
 
-/** How an event goes on the wire: its topic, whose endpoints get it, and the payload. */
-export interface FormattedEvent {
-  topic: string;
-  userId: number;
-  payload: unknown;
-  /** Only this endpoint (test events). */
-  endpointId?: number;
-}
-export type EventFormatter = (event: DomainEvent) => FormattedEvent;
 
 function toEndpoint(row: Selectable<WebhookEndpointsTable>, cipher: CredentialCipher): WebhookEndpointRecord {
   return {

@@ -9,7 +9,7 @@ import { createKyselyStore } from '../../src/store/kysely-store.js';
 import { CredentialCipher } from '../../src/store/credential-cipher.js';
 import { hotQueries } from '../../src/store/hot-queries.js';
 import { sqliteRunners } from '../../src/store/query-runner.js';
-import { formatWebhookEvent } from '../../src/webhooks/event-format.js';
+import { formatWebhookEvent } from '../../src/contract/webhook-events.js';
 import type { SharedWork } from '../../src/domain/ports.js';
 import { tempDbFile } from '../support/parley.js';
 

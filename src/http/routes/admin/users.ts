@@ -1,34 +1,43 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
-import { checkNewUser, createUser } from '../../../domain/user-accounts.js';
-import { USER_ROLES } from '../../../domain/users.js';
-import { errorResponses, StringEnum } from '../../schemas/common.js';
+import { adminUserOperations as ops } from '../../../contract/operations/admin.js';
+import { checkNewApiKey, issueApiKey, revokeApiKey } from '../../../domain/api-keys.js';
+import { checkNewGame, createGame } from '../../../domain/games.js';
+import { parseResourceId } from '../../../domain/orders.js';
+import { checkNewUser, createUser, getUser } from '../../../domain/user-accounts.js';
+import { requestLog } from '../../request-log.js';
 import { assertValidRequest } from '../../validation.js';
 
-const tags = ['Admin'];
-const security = [{ BearerToken: [] }];
-
-export const UserSchema = Type.Object(
-  { id: Type.Integer(), username: Type.String(), role: StringEnum(USER_ROLES), created_at: Type.Integer() },
-  { additionalProperties: false },
-);
-
-const CreateUserBody = Type.Object({
-  username: Type.String({ maxLength: 255, pattern: '^[A-Za-z0-9_.-]+$', description: 'Letters, digits, dot, dash, underscore' }),
-  role: StringEnum(USER_ROLES),
-});
-
+/** Users, their API keys, and games. */
 export const adminUserRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.post('/users', {
-    attachValidation: true,
-    schema: {
-      tags, security, summary: 'Create a user (seller, buyer or admin)',
-      body: CreateUserBody,
-      response: { 201: Type.Object({ data: UserSchema }, { additionalProperties: false }), ...errorResponses(400, 401, 403, 413, 415, 422) },
-    },
-  }, async (request, reply) => {
-    await assertValidRequest(request, (fields) => checkNewUser(app.parley.store, fields));
-    const user = await createUser(app.parley.store, request.body);
+  const { store } = app.parley;
+
+  app.post(ops.createUser.url, { attachValidation: true, schema: ops.createUser.schema }, async (request, reply) => {
+    await assertValidRequest(request, (fields) => checkNewUser(store, fields));
+    const user = await createUser(store, request.body);
     return reply.code(201).send({ data: user });
+  });
+
+  app.post(ops.createApiKey.url, { attachValidation: true, schema: ops.createApiKey.schema }, async (request, reply) => {
+    const userId = parseResourceId(request.params.user);
+    await getUser(store, userId);
+    await assertValidRequest(request, (fields) => checkNewApiKey(fields));
+    const { key, token } = await issueApiKey(store, userId, { name: request.body.name, expires_at: request.body.expires_at ?? null });
+    return reply.code(201).send({ data: { id: key.id, name: key.name, token, expires_at: key.expires_at, created_at: key.created_at } });
+  });
+
+  app.delete(ops.revokeApiKey.url, { schema: ops.revokeApiKey.schema }, async (request, reply) => {
+    const tokenHash = await revokeApiKey(store, parseResourceId(request.params.key));
+    // This instance forgets the key before answering; the feed tells every other one (and this
+    // one again, harmlessly). The revocation is committed either way: if the feed is down, the
+    // other instances stop trusting their cached copy when its TTL runs out.
+    app.parley.authenticator.forgetKey(tokenHash);
+    await app.parley.changes.publish({ type: 'api_key.revoked', keyHash: tokenHash })
+      .catch((error: unknown) => requestLog(request).error({ err: error }, 'change feed: revocation not published'));
+    return reply.code(204).send(null);
+  });
+
+  app.post(ops.createGame.url, { attachValidation: true, schema: ops.createGame.schema }, async (request, reply) => {
+    await assertValidRequest(request, (fields) => checkNewGame(store, fields));
+    return reply.code(201).send({ data: await createGame(store, request.body) });
   });
 };

@@ -1,6 +1,6 @@
 import { Type, type TSchema } from 'typebox';
-import { DELIVERY_TIME_UNITS } from '../../domain/delivery-time.js';
-import { ORDER_STATUSES } from '../../domain/order-status.js';
+import { DELIVERY_TIME_UNITS } from '../domain/delivery-time.js';
+import { ORDER_STATUSES } from '../domain/order-status.js';
 import { Nullable, StringEnum } from './common.js';
 import { PageQuery } from './pagination.js';
 
@@ -72,20 +72,24 @@ export function OrderActionEnvelope<T extends TSchema>(order: T, extra: 'action'
 const filter = (description: string) => Type.Optional(Type.String({ description }));
 const DATE = 'YYYY-MM-DD or YYYY-MM-DD,YYYY-MM-DD (UTC days, inclusive)';
 
-export const OrderListQuery = Type.Object(
-  {
-    ...PageQuery,
-    sort: Type.Optional(Type.String({ description: 'id, price, delivery_time, created_at, updated_at, sold_at, completed_at; prefix - for descending; comma list' })),
-    'filter[search]': filter('Order id or part of the title'),
-    'filter[id]': filter('Comma list of order ids'),
-    'filter[buyer_id]': filter('Comma list of buyer ids'),
-    'filter[status]': filter('pending, in_delivery, delivered or refunded (comma list)'),
-    'filter[game_id]': filter('Comma list of game ids'),
-    'filter[created_at]': filter(DATE),
-    'filter[updated_at]': filter(DATE),
-    'filter[sold_at]': filter(DATE),
-    'filter[completed_at]': filter(DATE),
-    'filter[refunded_at]': filter(DATE),
-  },
-  { additionalProperties: true },
-);
+/** The list's query: paging, sort and the documented filters (`filter[<offerField>]` when given). */
+export function OrderListQuery(offerField: string | null) {
+  return Type.Object(
+    {
+      ...PageQuery,
+      sort: Type.Optional(Type.String({ description: 'id, price, delivery_time, created_at, updated_at, sold_at, completed_at; prefix - for descending; comma list' })),
+      'filter[search]': filter('Order id or part of the title'),
+      'filter[id]': filter('Comma list of order ids'),
+      ...(offerField === null ? {} : { [`filter[${offerField}]`]: filter('Comma list of offer ids') }),
+      'filter[buyer_id]': filter('Comma list of buyer ids'),
+      'filter[status]': filter('pending, in_delivery, delivered or refunded (comma list)'),
+      'filter[game_id]': filter('Comma list of game ids'),
+      'filter[created_at]': filter(DATE),
+      'filter[updated_at]': filter(DATE),
+      'filter[sold_at]': filter(DATE),
+      'filter[completed_at]': filter(DATE),
+      'filter[refunded_at]': filter(DATE),
+    },
+    { additionalProperties: true },
+  );
+}

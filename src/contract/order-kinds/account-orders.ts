@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { money } from '../../domain/money.js';
-import { MoneySchema, Nullable } from '../schemas/common.js';
-import { orderHead, orderState, orderTimes } from '../schemas/order.js';
+import { MoneySchema, Nullable } from '../common.js';
+import { orderHead, orderState, orderTimes } from '../order.js';
 
 const { id: _id, ...orderHeadRest } = orderHead;
 import { commonResource, type OrderKindApi } from './order-kind-api.js';
@@ -23,10 +23,10 @@ export const AccountOrderSchema = Type.Object(
   { additionalProperties: false, description: 'An account order: the sale of a game account' },
 );
 
-export const accountOrders: OrderKindApi = {
+export const accountOrders: OrderKindApi<'accountOrder', never> = {
   kind: 'account',
   collection: 'account-orders',
-  param: 'accountOrder',
+  param: 'accountOrder' as const,
   offers: null,
   tag: 'Account Orders',
   label: 'account order',

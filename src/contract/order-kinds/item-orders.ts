@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { money } from '../../domain/money.js';
-import { MoneySchema, Nullable } from '../schemas/common.js';
-import { orderHead, orderState, orderTimes } from '../schemas/order.js';
+import { MoneySchema, Nullable } from '../common.js';
+import { orderHead, orderState, orderTimes } from '../order.js';
 
 const { id: _id, ...orderHeadRest } = orderHead;
 import { commonResource, unitAmount, type OrderKindApi } from './order-kind-api.js';
@@ -22,10 +22,10 @@ export const ItemOrderSchema = Type.Object(
   { additionalProperties: false, description: 'An item order: the sale of in-game items' },
 );
 
-export const itemOrders: OrderKindApi = {
+export const itemOrders: OrderKindApi<'itemOrder', 'itemOffer'> = {
   kind: 'item',
   collection: 'item-orders',
-  param: 'itemOrder',
+  param: 'itemOrder' as const,
   offers: { collection: 'item-offers', param: 'itemOffer' },
   tag: 'Item Orders',
   label: 'item order',

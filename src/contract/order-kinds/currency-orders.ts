@@ -1,8 +1,8 @@
 import { Type } from 'typebox';
 import { money } from '../../domain/money.js';
 import type { OrderRecord } from '../../domain/ports.js';
-import { MoneySchema, Nullable } from '../schemas/common.js';
-import { orderHead, orderState } from '../schemas/order.js';
+import { MoneySchema, Nullable } from '../common.js';
+import { orderHead, orderState } from '../order.js';
 
 const { id: _id, ...orderHeadRest } = orderHead;
 import { commonResource, unitAmount, type OrderKindApi } from './order-kind-api.js';
@@ -58,10 +58,10 @@ function unitPrice(order: OrderRecord, amount: number, code: 'EUR' | 'USD') {
   return { format: price.format, format_readable: `${price.format} per ${unit.name}`, amount: price.amount, currency: code };
 }
 
-export const currencyOrders: OrderKindApi = {
+export const currencyOrders: OrderKindApi<'currencyOrder', 'currencyOffer'> = {
   kind: 'currency',
   collection: 'currency-orders',
-  param: 'currencyOrder',
+  param: 'currencyOrder' as const,
   offers: { collection: 'currency-offers', param: 'currencyOffer' },
   tag: 'Currency Orders',
   label: 'currency order',

@@ -1,4 +1,5 @@
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
+import type { MessageRecord } from '../domain/ports.js';
 import { Nullable, StringEnum } from './common.js';
 
 export const MessageSenderSchema = Type.Object(
@@ -36,3 +37,15 @@ export const MessageListEnvelope = Type.Object(
   { data: Type.Array(MessageSchema), message: Nullable(Type.String()) },
   { additionalProperties: false },
 );
+
+/** The Message resource of a stored message: the one serializer for the API, webhooks and streams. */
+export function toMessageResource(message: MessageRecord): Static<typeof MessageSchema> {
+  return {
+    id: message.id,
+    type: message.type,
+    text: message.text,
+    attachment: message.attachment,
+    sender: message.sender,
+    sent_at: message.sent_at,
+  };
+}

@@ -4,21 +4,21 @@ import { DELIVERY_TIME_UNITS } from '../../domain/delivery-time.js';
 import { ORDER_STATUSES } from '../../domain/order-status.js';
 import type { CreateOrderInput } from '../../domain/orders.js';
 import type { OrderKind, OrderRecord } from '../../domain/ports.js';
-import { Nullable, StringEnum } from '../schemas/common.js';
+import { Nullable, StringEnum } from '../common.js';
 
 /**
  * What one kind of order declares about itself on the wire: its paths, its resource schema and
  * serializer, and its own fields in the admin create body. Everything else (routes, rules,
  * storage) is shared by the three kinds.
  */
-export interface OrderKindApi {
+export interface OrderKindApi<P extends string = string, O extends string = string> {
   kind: OrderKind;
   /** `account-orders` */
   collection: string;
   /** `accountOrder` */
-  param: string;
+  param: P;
   /** `GET /v2/{collection}/{param}/orders` lists one offer's orders. */
-  offers: { collection: string; param: string } | null;
+  offers: { collection: string; param: O } | null;
   tag: string;
   /** "account order", for summaries. */
   label: string;

@@ -1,0 +1,42 @@
+import { Type } from 'typebox';
+import { ORDER_KIND_APIS } from '../order-kinds/index.js';
+import { adminOrderOperations, adminUserOperations, adminWebhookOperations } from './admin.js';
+import { operation, type Operation } from './operation.js';
+import { offerOrdersOperation, orderOperations } from './orders.js';
+
+export const PUBLIC_PREFIX = '/v2';
+export const ADMIN_PREFIX = '/admin/v1';
+
+export const healthOperation = operation('GET', '/health', {
+  operationId: 'getHealth',
+  tags: ['Operations'], summary: 'Liveness',
+  description: 'Answers 200 while the process serves requests; needs no key.',
+  security: [],
+  response: { 200: Type.Object({ status: Type.Literal('ok') }, { additionalProperties: false }) },
+});
+
+/** One API's operations under its prefix. */
+export interface OperationGroup {
+  prefix: string;
+  operations: Operation[];
+}
+
+/** Every operation the server answers, as the http layer registers them. */
+export function allOperations(): OperationGroup[] {
+  const publicOps: Operation[] = [];
+  const adminOps: Operation[] = [...Object.values(adminUserOperations), ...Object.values(adminWebhookOperations)];
+  for (const api of ORDER_KIND_APIS) {
+    const ops = orderOperations(api);
+    publicOps.push(ops.list);
+    if (api.offers) publicOps.push(offerOrdersOperation(api, api.offers));
+    publicOps.push(ops.get, ops.listMessages, ops.sendMessage);
+    if (api.canComplete) publicOps.push(ops.complete);
+    if (api.hasCredentialsEndpoint) publicOps.push(ops.replaceCredentials);
+    adminOps.push(...Object.values(adminOrderOperations(api)));
+  }
+  return [
+    { prefix: '', operations: [healthOperation] },
+    { prefix: PUBLIC_PREFIX, operations: publicOps },
+    { prefix: ADMIN_PREFIX, operations: adminOps },
+  ];
+}

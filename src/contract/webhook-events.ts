@@ -1,0 +1,86 @@
+import { Type, type Static, type TSchema } from 'typebox';
+import type { DomainEvent } from '../domain/events.js';
+import { TEST_TOPIC } from '../domain/events.js';
+import type { OrderKind, OrderRecord } from '../domain/ports.js';
+import { StringEnum } from './common.js';
+import { MessageSchema, toMessageResource } from './message.js';
+import { ORDER_KIND_APIS } from './order-kinds/index.js';
+
+/** How an event goes on the wire: its topic, whose endpoints get it, and the payload. */
+export interface FormattedEvent {
+  topic: string;
+  userId: number;
+  payload: unknown;
+  /** Only this endpoint (test events). */
+  endpointId?: number;
+}
+export type EventFormatter = (event: DomainEvent) => FormattedEvent;
+
+const Strict = { additionalProperties: false } as const;
+const OrderKindSchema = StringEnum(['account', 'item', 'currency'] as const, { description: 'Which kind of order the event is about' });
+const AnyOrder = Type.Union(ORDER_KIND_APIS.map((api) => api.schema), { description: 'The order as the API serves it, with credentials null' });
+
+/** Every delivery's body: `{"event": topic, "payload": ...}`, compact JSON, keys in this order. */
+export function WebhookEnvelope<T extends TSchema>(topic: string, payload: T) {
+  return Type.Object({ event: Type.Literal(topic), payload }, Strict);
+}
+
+export const MessageCreatedPayload = Type.Object(
+  { order_kind: OrderKindSchema, order_id: Type.Integer(), message: MessageSchema },
+  { ...Strict, description: 'A message was added to an order thread (Parley extension topic)' },
+);
+export const StatusUpdatedPayload = Type.Object(
+  { order_kind: OrderKindSchema, order: AnyOrder },
+  { ...Strict, description: "An order's status changed (Parley extension topic)" },
+);
+export const TestEventPayload = Type.Object(
+  { endpoint_id: Type.Integer(), message: Type.String() },
+  { ...Strict, description: 'Sent by POST /admin/v1/webhook-endpoints/{endpoint}/test to that endpoint only' },
+);
+
+/** Each topic's body, for the OpenAPI document's `webhooks` section and for tests. */
+export const WEBHOOK_PAYLOADS: { topic: string; summary: string; schema: TSchema }[] = [
+  ...ORDER_KIND_APIS.map((api) => ({
+    topic: `${api.kind}.order.purchased`,
+    summary: `A buyer purchased one of the seller's offers: the new ${api.label}`,
+    schema: WebhookEnvelope(`${api.kind}.order.purchased`, api.schema),
+  })),
+  { topic: 'order.message.created', summary: 'A message was added to an order thread', schema: WebhookEnvelope('order.message.created', MessageCreatedPayload) },
+  { topic: 'order.status.updated', summary: "An order's status changed", schema: WebhookEnvelope('order.status.updated', StatusUpdatedPayload) },
+  { topic: TEST_TOPIC, summary: 'A test event for one endpoint', schema: WebhookEnvelope(TEST_TOPIC, TestEventPayload) },
+];
+
+function apiOf(kind: OrderKind) {
+  return ORDER_KIND_APIS.find((a) => a.kind === kind)!;
+}
+
+/** The order as the API serves it, minus the credentials: webhook bodies are stored and must not carry secrets. */
+function orderPayload(order: OrderRecord): Record<string, unknown> {
+  const resource = apiOf(order.kind).toResource(order);
+  return 'credentials' in resource ? { ...resource, credentials: null } : resource;
+}
+
+/**
+ * GameBoost's topics carry the order itself as payload; Parley's extension topics say which
+ * kind of order they are about, since one topic serves all three.
+ */
+export function formatWebhookEvent(event: DomainEvent): FormattedEvent {
+  switch (event.type) {
+    case 'order.purchased':
+      return { topic: `${event.order.kind}.order.purchased`, userId: event.order.seller_id, payload: orderPayload(event.order) };
+    case 'order.status.updated':
+      return {
+        topic: 'order.status.updated',
+        userId: event.order.seller_id,
+        payload: { order_kind: event.order.kind, order: orderPayload(event.order) },
+      };
+    case 'order.message.created': {
+      const payload: Static<typeof MessageCreatedPayload> = { order_kind: event.order.kind, order_id: event.order.id, message: toMessageResource(event.message) };
+      return { topic: 'order.message.created', userId: event.order.seller_id, payload };
+    }
+    case 'webhook.test': {
+      const payload: Static<typeof TestEventPayload> = { endpoint_id: event.endpointId, message: 'This is a test event from Parley.' };
+      return { topic: TEST_TOPIC, userId: event.userId, endpointId: event.endpointId, payload };
+    }
+  }
+}
