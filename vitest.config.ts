@@ -22,16 +22,6 @@ export default defineConfig(async () => {
     extends: true,
     test: { name: 'sqlite', include: ['test/**/*.test.ts'], env: { PARLEY_TEST_DB: 'sqlite' } },
   };
-  // The chat suites again with sends committed on the SQLite writer thread (PARLEY_SQLITE_WRITER_THREAD).
-  const sqliteWriterThread: TestProjectInlineConfiguration = {
-    extends: true,
-    test: {
-      name: 'sqlite-writer-thread',
-      include: ['test/http/post-order-messages/**/*.test.ts', 'test/http/get-order-messages/**/*.test.ts', 'test/http/post-order-complete/**/*.test.ts', 'test/webhooks/**/*.test.ts'],
-      exclude: [...configDefaults.exclude, 'test/webhooks/sigkill.test.ts'],
-      env: { PARLEY_TEST_DB: 'sqlite', PARLEY_TEST_WRITER_THREAD: 'true' },
-    },
-  };
   const postgres: TestProjectInlineConfiguration = {
     extends: true,
     test: {
@@ -60,7 +50,7 @@ export default defineConfig(async () => {
       // databases, and nothing mocks modules. Halves the run on two cores.
       isolate: false,
       reporters: ['default', './test/support/summary-reporter.ts'],
-      projects: withPostgres ? [sqlite, sqliteWriterThread, postgres] : [sqlite, sqliteWriterThread],
+      projects: withPostgres ? [sqlite, postgres] : [sqlite],
     },
   };
 });

@@ -26,7 +26,7 @@ const TIMEOUT_SECONDS = 30;
 const CACHE_DIR = process.env.BENCH_CACHE_DIR?.trim() || os.tmpdir();
 const REBUILD = ['1', 'true', 'yes'].includes((process.env.BENCH_REBUILD ?? '').trim().toLowerCase());
 /** `BENCH_SCENARIOS=ceiling,send` runs a subset (for profiling); the ratios and targets need all of them. */
-const ALL_SCENARIOS = ['ceiling', 'send', 'send-writer-thread', 'send-webhook', 'store-path', 'get-1k', 'list-1k', 'get-1M', 'list-1M'] as const;
+const ALL_SCENARIOS = ['ceiling', 'send', 'send-webhook', 'store-path', 'get-1k', 'list-1k', 'get-1M', 'list-1M'] as const;
 const SELECTED = new Set((process.env.BENCH_SCENARIOS?.trim() || ALL_SCENARIOS.join(',')).split(',').map((s) => s.trim()));
 for (const name of SELECTED) {
   if (!(ALL_SCENARIOS as readonly string[]).includes(name)) throw new Error(`BENCH_SCENARIOS: unknown scenario "${name}" (known: ${ALL_SCENARIOS.join(', ')})`);
@@ -275,22 +275,20 @@ async function withServer<T>(start: () => Promise<ServerProcess>, use: (server: 
  * The send route on a durable write. With `webhookSink` the seller has a webhook endpoint taking
  * order.message.created there, so each send also writes an outbox event and a delivery, and
  * Parley's worker delivers them during the measurement (the sink runs as its own process).
- * With `writerThread` the sends commit on the SQLite writer thread (PARLEY_SQLITE_WRITER_THREAD).
  */
-async function sendScenario(dir: string, options: { webhookSink?: string; writerThread?: boolean; round?: number } = {}): Promise<ScenarioResult> {
+async function sendScenario(dir: string, options: { webhookSink?: string; round?: number } = {}): Promise<ScenarioResult> {
   const webhookSink = options.webhookSink ?? null;
-  const key = webhookSink ? 'send-webhook' : options.writerThread ? 'send-writer-thread' : 'send';
+  const key = webhookSink ? 'send-webhook' : 'send';
   // A fresh database for each run, as a fresh server.
   const file = path.join(dir, `${key}${options.round === undefined ? '' : `-${options.round}`}.sqlite`);
-  const env: Record<string, string> = options.writerThread ? { PARLEY_SQLITE_WRITER_THREAD: 'true' } : {};
-  const result = await withServer(() => startParley(`parley (${key})`, file, env), async (parley) => {
+  const result = await withServer(() => startParley(`parley (${key})`, file), async (parley) => {
     const { sellerId, orderId, token } = await createSendOrder(parley.url, 'bench send');
     if (webhookSink) {
       await adminPost(parley.url, `/admin/v1/users/${sellerId}/webhook-endpoints`, { url: webhookSink, events: ['order.message.created'] });
     }
     const label = webhookSink
       ? 'Parley POST /v2/account-orders/{id}/messages, with a webhook endpoint'
-      : `Parley POST /v2/account-orders/{id}/messages${options.writerThread ? ', SQLite writer thread' : ''}`;
+      : 'Parley POST /v2/account-orders/{id}/messages';
     return measure(key, label, parley, {
       method: 'POST',
       paths: [`/v2/account-orders/${orderId}/messages`],
@@ -436,7 +434,6 @@ async function main(): Promise<void> {
       scenarios.push(...[pair.ceiling, pair.send].filter((s) => s !== undefined));
       pairs.push(pair);
     }
-    if (SELECTED.has('send-writer-thread')) scenarios.push(await sendScenario(tmp, { writerThread: true }));
     if (SELECTED.has('send-webhook')) {
       scenarios.push(await withServer(
         () => spawnServer('webhook sink', 'bench/ceiling-server.ts', [], {}),
@@ -462,7 +459,6 @@ async function main(): Promise<void> {
       sendVsCeilingReqPerSec: ratio(send.reqPerSec, ceiling.reqPerSec),
       sendVsCeilingEachRound: pairRatios,
       sendWithWebhookVsCeilingReqPerSec: ratio(by('send-webhook').reqPerSec, ceiling.reqPerSec),
-      sendWriterThreadVsCeilingReqPerSec: ratio(by('send-writer-thread').reqPerSec, ceiling.reqPerSec),
       getById1MVs1k: {
         p50: ratio(by('get-1M').latencyMs.p50, by('get-1k').latencyMs.p50),
         reqPerSec: ratio(by('get-1M').reqPerSec, by('get-1k').reqPerSec),
@@ -495,7 +491,6 @@ async function main(): Promise<void> {
       '| --- | ---: | ---: | ---: |',
       `| Parley send / ceiling (median of ${ROUNDS} rounds: ${pairRatios.map((r) => fmt(r, 3)).join(' / ')}) | ${fmt(ratios.sendVsCeilingReqPerSec, 3)} | | |`,
       `| Parley send with a webhook endpoint / ceiling | ${fmt(ratios.sendWithWebhookVsCeilingReqPerSec, 3)} | | |`,
-      `| Parley send on the SQLite writer thread / ceiling | ${fmt(ratios.sendWriterThreadVsCeilingReqPerSec, 3)} | | |`,
       `| GET by id, 1M / 1k | ${fmt(ratios.getById1MVs1k.reqPerSec, 3)} | ${fmt(ratios.getById1MVs1k.p50, 3)} | ${fmt(ratios.getById1MVs1k.aloneP50, 3)} |`,
       `| Filtered list, 1M / 1k | ${fmt(ratios.list1MVs1k.reqPerSec, 3)} | ${fmt(ratios.list1MVs1k.p50, 3)} | ${fmt(ratios.list1MVs1k.aloneP50, 3)} |`,
     ].join('\n');

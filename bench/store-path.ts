@@ -1,7 +1,7 @@
 /**
  * The send's store path alone, in one process: Parley started as `npm start` starts it, on a fresh
  * SQLite file (WAL, synchronous=FULL, the group commit), and `callers` concurrent callers of the
- * chat sender (`app.parley.chat.send`, what the route calls once the request is checked): no HTTP,
+ * domain's send (`sendOrderMessage`, what the route calls once the request is checked): no HTTP,
  * no sockets, no load generator. Its CPU per send moves with the store's work and far less with
  * the machine's drift than the HTTP scenarios do, so it is the figure to read for a change to the
  * store path. Run by bench/run.ts (`node <flags> dist/bench/store-path.js <file> <callers>
@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { loadConfig } from '../src/config.js';
 import { startParley } from '../src/server.js';
+import { sendOrderMessage } from '../src/domain/order-chat.js';
 
 const [file, callersArg, warmupArg, secondsArg] = process.argv.slice(2);
 if (!file || !callersArg || !warmupArg || !secondsArg) throw new Error('usage: store-path.js <database file> <callers> <warm-up seconds> <seconds>');
@@ -55,7 +56,7 @@ async function load(seconds: number): Promise<{ sends: number; cpuMicros: number
   const cpu = process.cpuUsage();
   const caller = async () => {
     while (performance.now() < end) {
-      await app.parley.chat.send(actor, 'account', order.id, TEXT);
+      await sendOrderMessage(app.parley.store, actor, 'account', order.id, TEXT);
       sends++;
     }
   };

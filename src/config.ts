@@ -39,11 +39,6 @@ export interface ParleyConfig {
   encryptionKey: string | null;
   /** Seed demo data into an empty database on start. */
   seedDemo: boolean;
-  /**
-   * SQLite file: chat sends commit on a writer thread, off the event loop
-   * (`PARLEY_SQLITE_WRITER_THREAD`, default off: see docs/deploy.md for what it costs and gives).
-   */
-  sqliteWriterThread: boolean;
   logLevel: string;
   /** sandbox accepts http and loopback webhook URLs; production only public https ones. */
   env: 'sandbox' | 'production';
@@ -120,7 +115,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
     authCacheSeconds: intFrom(env, 'PARLEY_AUTH_CACHE_SECONDS', 10),
     encryptionKey: env.PARLEY_ENCRYPTION_KEY?.trim() || null,
     seedDemo: !['0', 'false', 'no'].includes((env.PARLEY_SEED_DEMO ?? 'true').trim().toLowerCase()),
-    sqliteWriterThread: !['0', 'false', 'no'].includes((env.PARLEY_SQLITE_WRITER_THREAD ?? 'false').trim().toLowerCase()),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
     env: parleyEnv,
     webhooks: {

@@ -24,8 +24,6 @@ import { createKyselyStore } from './store/kysely-store.js';
 import { postgresRunners, sqliteRunners } from './store/query-runner.js';
 import { hotQueries } from './store/hot-queries.js';
 import { migrateToLatest } from './store/migrations.js';
-import { SqliteWriterThread } from './store/sqlite-writer-thread.js';
-import { storeMessageSender } from './domain/order-chat.js';
 
 /** package.json sits above src/ when run from source and above dist/src/ when compiled. */
 function readVersion(): string {
@@ -137,23 +135,6 @@ async function startParleyLocked(config: ParleyConfig, releaseStartLock: () => v
   });
   releaseStartLock();
 
-  // A SQLite file (not `:memory:`, which one connection alone can see): the chat's sends commit
-  // on a writer thread with its own connection.
-  const writerThread = sqlite?.reader && config.sqliteWriterThread
-    ? await SqliteWriterThread.start({
-      file: sqlite.file,
-      writeLock: sqlite.writeLock,
-      encryptionKey: key,
-      onCommitted,
-      onRestart: (error) => logger.error({ err: error }, 'SQLite writer thread died; its uncommitted sends failed; started a new one'),
-    }).catch(async (error: unknown) => {
-      await changes.close();
-      await rateLimitStore.close();
-      await closeDb();
-      throw error;
-    })
-    : null;
-
   const authenticator = new ApiKeyAuthenticator(store, { admin: { token: config.adminToken, user: adminUser }, cacheSeconds: config.authCacheSeconds });
   // A key revoked on any instance is forgotten by every instance's cache; after a lost
   // connection (notifications may be missing), everything cached is read again.
@@ -165,7 +146,6 @@ async function startParleyLocked(config: ParleyConfig, releaseStartLock: () => v
   const app = await buildApp(
     {
       store,
-      chat: writerThread ?? storeMessageSender(store),
       authenticator,
       changes,
       rateLimits: config.rateLimits,
@@ -196,7 +176,6 @@ async function startParleyLocked(config: ParleyConfig, releaseStartLock: () => v
     async close() {
       await worker.stop();
       await app.close();
-      await writerThread?.close();
       await changes.close();
       await rateLimitStore.close();
       await closeDb();

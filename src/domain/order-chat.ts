@@ -70,17 +70,3 @@ const APPEND_MESSAGES: SharedWork<MessageSend, MessageRecord> = {
     return outcomes;
   },
 };
-
-/**
- * Where a send's transaction runs: in this thread on the store (PostgreSQL, `:memory:`), or on
- * SQLite's writer thread, which runs the same sendOrderMessage on its own connection so that
- * the commit's fsync does not hold up the requests behind it.
- */
-export interface OrderMessageSender {
-  send(actor: Actor, kind: OrderKind, id: number, text: string): Promise<MessageRecord>;
-}
-
-export function storeMessageSender(store: Store): OrderMessageSender {
-  return { send: (actor, kind, id, text) => sendOrderMessage(store, actor, kind, id, text) };
-}
-

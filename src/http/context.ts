@@ -3,7 +3,6 @@ import type { ApiKeyAuthenticator } from '../domain/api-keys.js';
 import type { OrderSettings } from '../domain/orders.js';
 import type { WebhookSettings } from '../domain/webhook-endpoints.js';
 import type { Store } from '../domain/ports.js';
-import type { OrderMessageSender } from '../domain/order-chat.js';
 import type { Actor } from '../domain/users.js';
 import type { RateLimitConfig } from '../config.js';
 import type { RateLimitStore } from '../rate-limit/rate-limit-store.js';
@@ -11,8 +10,6 @@ import type { RateLimitStore } from '../rate-limit/rate-limit-store.js';
 /** Everything the routes reach for, handed to the app once at start-up. */
 export interface ParleyContext {
   store: Store;
-  /** Runs the chat's sends (on SQLite's writer thread when there is one). */
-  chat: OrderMessageSender;
   authenticator: ApiKeyAuthenticator;
   /** Shared by every instance: revocations (and, later, live updates) travel on it. */
   changes: ChangeFeed;

@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, sql, SqliteDialect, type DatabaseConnection, type Driver, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { Kysely, PostgresDialect, sql, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import { createRequire } from 'node:module';
 import type pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import type { Database } from './schema.js';
-import { SqliteWriteLock } from './sqlite-write-lock.js';
 
 export type DialectName = DatabaseConfig['dialect'];
 
@@ -16,10 +15,9 @@ export interface OpenDatabase {
   dialect: DialectName;
   /**
    * SQLite's own handles, for precompiled hot queries: the writer Kysely also uses, and a
-   * read-only connection (null for `:memory:`) that sees committed data only, and the lock the
-   * writer takes for each query or transaction (shared with a writer thread, if one is started).
+   * read-only connection (null for `:memory:`) that sees committed data only.
    */
-  sqlite: { file: string; writer: SqliteHandle; reader: SqliteHandle | null; writeLock: SqliteWriteLock } | null;
+  sqlite: { writer: SqliteHandle; reader: SqliteHandle | null } | null;
 }
 
 /** Prepares a statement, or hands back the one prepared earlier for the same SQL. */
@@ -63,80 +61,32 @@ function kyselySqliteDatabase(handle: SqliteHandle): SqliteDatabase {
   };
 }
 
-/** How a thread takes the write lock: the main thread without blocking, a writer thread blocking. */
-export type WriteLockTaking = 'wait' | 'block';
-
-/**
- * Kysely's SQLite driver with the in-process write lock taken whenever it hands the connection
- * out (one query, or a whole transaction) and released when it gets it back.
- */
-class LockedSqliteDialect extends SqliteDialect {
-  constructor(database: SqliteDatabase, private readonly lock: SqliteWriteLock, private readonly taking: WriteLockTaking) {
-    super({ database });
-  }
-
-  override createDriver(): Driver {
-    const inner = super.createDriver();
-    const { lock, taking } = this;
-    return {
-      init: () => inner.init(),
-      async acquireConnection(): Promise<DatabaseConnection> {
-        const connection = await inner.acquireConnection();
-        try {
-          if (taking === 'block') lock.acquireBlocking();
-          else await lock.acquire();
-        } catch (error) {
-          await inner.releaseConnection(connection);
-          throw error;
-        }
-        return connection;
-      },
-      beginTransaction: (connection, settings) => inner.beginTransaction(connection, settings),
-      commitTransaction: (connection) => inner.commitTransaction(connection),
-      rollbackTransaction: (connection) => inner.rollbackTransaction(connection),
-      savepoint: (connection, name, compile) => inner.savepoint!(connection, name, compile),
-      rollbackToSavepoint: (connection, name, compile) => inner.rollbackToSavepoint!(connection, name, compile),
-      releaseSavepoint: (connection, name, compile) => inner.releaseSavepoint!(connection, name, compile),
-      async releaseConnection(connection) {
-        lock.release();
-        await inner.releaseConnection(connection);
-      },
-      destroy: () => inner.destroy(),
-    };
-  }
-}
-
-/** A writer connection: WAL, synchronous=FULL, foreign keys, and its Kysely behind the write lock. */
-export function openSqliteWriter(file: string, lock: SqliteWriteLock, taking: WriteLockTaking): { db: Kysely<Database>; writer: SqliteHandle } {
-  const sqlite = new BetterSqlite3(file);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  const writer = cachedStatements(sqlite);
-  return { db: new Kysely<Database>({ dialect: new LockedSqliteDialect(kyselySqliteDatabase(writer), lock, taking) }), writer };
-}
-
 /**
  * SQLite in WAL mode with synchronous=FULL: a commit has reached the disk (not just the OS)
  * before the statement returns, so a reply sent after a commit survives power loss.
  */
 function openSqlite(file: string): OpenDatabase {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-  const writeLock = SqliteWriteLock.create();
-  const { db, writer } = openSqliteWriter(file, writeLock, 'wait');
+  const connection = new BetterSqlite3(file);
+  connection.pragma('journal_mode = WAL');
+  connection.pragma('synchronous = FULL');
+  connection.pragma('foreign_keys = ON');
+  // Other processes on the same file (docs/deploy.md) commit in turn: wait for theirs.
+  connection.pragma('busy_timeout = 5000');
+  const writer = cachedStatements(connection);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: kyselySqliteDatabase(writer) }) });
   // WAL lets this second connection read while the writer's group commit holds a transaction
   // open, and it never sees that transaction's writes before they are committed.
   let reader: SqliteHandle | null = null;
   if (file !== ':memory:') {
-    const connection = new BetterSqlite3(file, { readonly: true });
-    connection.pragma('busy_timeout = 5000');
-    reader = cachedStatements(connection);
+    const readOnly = new BetterSqlite3(file, { readonly: true });
+    readOnly.pragma('busy_timeout = 5000');
+    reader = cachedStatements(readOnly);
   }
   return {
     db,
     dialect: 'sqlite',
-    sqlite: { file, writer, reader, writeLock },
+    sqlite: { writer, reader },
     async close() {
       reader?.connection.close();
       await db.destroy();

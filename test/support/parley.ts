@@ -62,8 +62,6 @@ export async function startTestParley(env: Record<string, string> = {}): Promise
       PARLEY_RATE_LIMIT_READS: '0',
       PARLEY_RATE_LIMIT_WRITES: '0',
       PARLEY_RATE_LIMIT_CHAT: '0',
-      // The `sqlite-writer-thread` project runs the chat suites again with sends on the writer thread.
-      ...(process.env.PARLEY_TEST_WRITER_THREAD === 'true' ? { PARLEY_SQLITE_WRITER_THREAD: 'true' } : {}),
       // PostgreSQL keeps no key file: the key comes from the environment, as in production.
       ...(pgDatabase ? { PARLEY_ENCRYPTION_KEY: randomBytes(32).toString('hex') } : {}),
       ...env,

@@ -5,7 +5,7 @@ import type { AnyOrderKindApi } from '../../contract/order-kinds/index.js';
 import { toMessageResource } from '../../contract/message.js';
 import { completeOrder, replaceOrderCredentials } from '../../domain/order-actions.js';
 import { authorizeOrderAccess } from '../../domain/order-access.js';
-import { listOrderMessages } from '../../domain/order-chat.js';
+import { listOrderMessages, sendOrderMessage } from '../../domain/order-chat.js';
 import { getOrder, listOrders, parseResourceId } from '../../domain/orders.js';
 import type { OrderPage } from '../../domain/orders.js';
 import { paginate } from '../pagination.js';
@@ -18,7 +18,7 @@ import { assertValidRequest } from '../validation.js';
  */
 export function orderRoutes(api: AnyOrderKindApi): FastifyPluginAsyncTypebox {
   return async (app) => {
-    const { store, chat } = app.parley;
+    const { store } = app.parley;
     const ops = orderOperations(api);
     const listPage = (request: FastifyRequest, page: OrderPage) => ({
       data: page.rows.map(api.toResource),
@@ -55,7 +55,7 @@ export function orderRoutes(api: AnyOrderKindApi): FastifyPluginAsyncTypebox {
         await authorizeOrderAccess(store, request.actor, api.kind, id, 'send');
         await assertValidRequest(request);
       }
-      const message = await chat.send(request.actor, api.kind, id, request.body.message);
+      const message = await sendOrderMessage(store, request.actor, api.kind, id, request.body.message);
       return { data: toMessageResource(message) };
     });
 

@@ -14,8 +14,7 @@ describe('POST /v2/item-orders/{id}/messages racing with the order leaving proce
   it('answers each send 200 (stored, committed before the order closed) or 403 once it has closed (not stored), never anything else', async () => {
     const { seller, order } = await parley.fixtures.scenario('pending', {}, ITEM);
     // Ten senders send one message after another until they are refused; the completion goes
-    // in once 20 sends have been answered (on SQLite with a writer thread, it commits on the
-    // main thread's connection while the sends commit on the writer thread's).
+    // in once 20 sends have been answered.
     const accepted: string[] = [];
     const refused: ApiResponse[] = [];
     const unexpected: string[] = [];
