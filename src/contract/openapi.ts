@@ -1,23 +1,303 @@
+import { isDeepStrictEqual } from 'node:util';
 import swagger from '@fastify/swagger';
 import Fastify from 'fastify';
-import { ErrorBody, MoneySchema, ValidationErrorBody } from './common.js';
+import { Type, type TSchema } from 'typebox';
+import { IssuedKeySchema, UserSchema, WebhookAttemptSchema, WebhookEndpointSchema, WebhookEndpointWithSecret } from './admin.js';
+import { ERROR_RESPONSES, ErrorBody, errorExample, MoneySchema, ValidationErrorBody, type ErrorStatus } from './common.js';
 import { MessageSchema, MessageSenderSchema } from './message.js';
-import { allOperations } from './operations/index.js';
+import { allOperations, PUBLIC_PREFIX } from './operations/index.js';
+import type { Operation } from './operations/operation.js';
+import { BuyerSchema, DeliveryTimeSchema, GameSchema, RatingSchema } from './order.js';
 import { ORDER_KIND_APIS } from './order-kinds/index.js';
+import { PaginationLinks, PaginationMeta } from './pagination.js';
+import { MessageCreatedPayload, StatusUpdatedPayload, TestEventPayload, WEBHOOK_PAYLOADS } from './webhook-events.js';
+
+export interface OpenApiServer {
+  url: string;
+  description?: string;
+}
 
 export interface OpenApiOptions {
   version: string;
+  /** Where the API is reached; default: Parley on its default port. */
+  servers?: OpenApiServer[];
+  /** Who answers for this deployment (Parley is self-hosted: the operator's, if any). */
+  contact?: { name?: string; url?: string; email?: string };
 }
 
-function jsonResponse(description: string, schema: object) {
-  return { description, content: { 'application/json': { schema: schema as Record<string, unknown> } } };
+export const DEFAULT_SERVERS: OpenApiServer[] = [{ url: 'http://127.0.0.1:8080', description: 'Parley on its default port' }];
+
+type Json = Record<string, unknown>;
+
+/**
+ * Shapes the document names once and references everywhere else. Names follow GameBoost's own
+ * document where it has one, so generated clients get the same type names. Where two names
+ * could match one inline schema, the first listed wins.
+ */
+function namedSchemas(): Record<string, TSchema> {
+  return {
+    ...Object.fromEntries(ORDER_KIND_APIS.map((api) => [api.schemaName, api.schema])),
+    Message: MessageSchema,
+    MessageSender: MessageSenderSchema,
+    Money: MoneySchema,
+    Game: GameSchema,
+    Buyer: BuyerSchema,
+    Rating: RatingSchema,
+    DeliveryTime: DeliveryTimeSchema,
+    PaginationMeta,
+    PaginationLinks,
+    ErrorBody,
+    ValidationErrorBody,
+    User: UserSchema,
+    IssuedApiKey: IssuedKeySchema,
+    WebhookEndpoint: WebhookEndpointSchema,
+    WebhookEndpointWithSecret,
+    WebhookAttempt: WebhookAttemptSchema,
+    MessageCreatedPayload,
+    StatusUpdatedPayload,
+    TestEventPayload,
+    ...Object.fromEntries(WEBHOOK_PAYLOADS.map((w) => [w.schemaName, w.schema])),
+  };
+}
+
+/** Every tag an operation may use, with what it groups; an undescribed tag fails the build. */
+const TAG_DESCRIPTIONS: Record<string, string> = {
+  ...Object.fromEntries(ORDER_KIND_APIS.map((api) => [
+    api.tag,
+    `GameBoost's ${api.label} endpoints: the seller's sales of this kind, their chat thread and what the seller does to them.`,
+  ])),
+  Admin: "Parley's operator API (/admin/v1, admin keys only): users, API keys, games, and orders created and moved through their lifecycle.",
+  Webhooks: 'Signed webhook endpoints of sellers: managing them (/admin/v1), their delivery log and replays. The events themselves are in the `webhooks` section.',
+  Operations: 'Liveness and this document; no key needed.',
+};
+
+const REQUEST_ID_HEADER = 'X-GameBoost-Request-Id';
+/** As src/http/rate-limiting.ts spells them (GameBoost's own mixed case for the reset header). */
+const RATE_LIMIT_HEADERS = { 'X-RateLimit-Limit': 'RateLimitLimit', 'X-RateLimit-Remaining': 'RateLimitRemaining', 'X-Ratelimit-Reset': 'RateLimitReset' } as const;
+const RATE_LIMITED_WHERE = 'Sent by /v2 routes once the key is authenticated (not with a 401, never by /admin/v1), while any rate limit is on; describes the tightest of the key\'s buckets (reads or writes, and chat for message routes).';
+
+const HEADERS: Record<string, Json> = {
+  RequestId: {
+    description: 'The id of this request, also the `request_id` of error bodies; quote it when reporting a problem.',
+    required: true,
+    schema: { type: 'string', format: 'uuid' },
+    example: '0b4bd6b5-3c4e-4d5f-9f55-2f1a8d2c3e10',
+  },
+  RateLimitLimit: { description: `Requests allowed per minute. ${RATE_LIMITED_WHERE}`, schema: { type: 'integer', minimum: 1 }, example: 5 },
+  RateLimitRemaining: { description: `Requests left in the current minute. ${RATE_LIMITED_WHERE}`, schema: { type: 'integer', minimum: 0 }, example: 4 },
+  RateLimitReset: { description: `Unix seconds at which the current window ends. ${RATE_LIMITED_WHERE}`, schema: { type: 'integer' }, example: 1735689660 },
+  RetryAfter: { description: 'Seconds to wait before the next request counts again.', required: true, schema: { type: 'integer', minimum: 1 }, example: 42 },
+};
+
+const headerRef = (name: string) => ({ $ref: `#/components/headers/${name}` });
+
+/** The headers a response of `path` carries: the request id always, the rate-limit headers on /v2. */
+function responseHeaders(rateLimited: boolean, retryAfter = false): Json {
+  return {
+    [REQUEST_ID_HEADER]: headerRef('RequestId'),
+    ...(rateLimited ? Object.fromEntries(Object.entries(RATE_LIMIT_HEADERS).map(([header, name]) => [header, headerRef(name)])) : {}),
+    ...(retryAfter ? { 'Retry-After': headerRef('RetryAfter') } : {}),
+  };
+}
+
+/**
+ * One shared response per error status, with its own example. The rate-limit headers are listed
+ * on every status a /v2 route can answer after authentication (that is, all but 401); the
+ * shared response also serves /admin/v1, which never sends them, as their descriptions say.
+ */
+function errorResponseComponents(): Json {
+  const out: Json = {};
+  for (const [code, error] of Object.entries(ERROR_RESPONSES)) {
+    const status = Number(code) as ErrorStatus;
+    out[error.name] = {
+      description: error.description,
+      headers: responseHeaders(status !== 401, status === 429),
+      content: {
+        'application/json': {
+          schema: { $ref: `#/components/schemas/${status === 422 ? 'ValidationErrorBody' : 'ErrorBody'}` },
+          example: errorExample(status),
+        },
+      },
+    };
+  }
+  return out;
+}
+
+/** The headers Parley signs each webhook delivery with (docs/webhooks.md). */
+const WEBHOOK_HEADER_PARAMETERS: Record<string, Json> = {
+  WebhookSignature: {
+    name: 'Signature', in: 'header', required: true,
+    description: 'Lowercase hex HMAC-SHA256 of the raw body, keyed with the endpoint\'s secret (the whole string, UTF-8).',
+    schema: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+  },
+  WebhookGameBoostSignature: {
+    name: 'X-GameBoost-Signature', in: 'header', required: true,
+    description: 'The same HMAC, comma-separated for each valid secret (two during a rotation, new first).',
+    schema: { type: 'string' },
+  },
+  WebhookEventId: {
+    name: 'X-GameBoost-Event-Id', in: 'header', required: true,
+    description: 'The event id, the same on every retry and replay: de-duplicate on it.',
+    schema: { type: 'string' }, example: 'evt_01JD7X3Q2M4N5P6R7S8T9V0W1X',
+  },
+  WebhookId: {
+    name: 'webhook-id', in: 'header', required: true,
+    description: 'Standard Webhooks: the event id again.',
+    schema: { type: 'string' }, example: 'evt_01JD7X3Q2M4N5P6R7S8T9V0W1X',
+  },
+  WebhookGameBoostTimestamp: {
+    name: 'X-GameBoost-Timestamp', in: 'header', required: true,
+    description: 'Unix seconds of this attempt.',
+    schema: { type: 'string', pattern: '^[0-9]+$' }, example: '1735689600',
+  },
+  WebhookTimestamp: {
+    name: 'webhook-timestamp', in: 'header', required: true,
+    description: 'Standard Webhooks: Unix seconds of this attempt.',
+    schema: { type: 'string', pattern: '^[0-9]+$' }, example: '1735689600',
+  },
+  WebhookStandardSignature: {
+    name: 'webhook-signature', in: 'header', required: true,
+    description: 'Standard Webhooks: `v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`, space-separated per valid secret. The key is the base64 after `whsec_`, or the secret\'s UTF-8 bytes without that prefix.',
+    schema: { type: 'string' },
+  },
+  WebhookUserAgent: {
+    name: 'User-Agent', in: 'header', required: true,
+    description: 'As GameBoost sends it.',
+    schema: { type: 'string', enum: ['GameBoost Server'] },
+  },
+};
+
+/** `account.order.purchased` -> `onAccountOrderPurchased`. */
+function webhookOperationId(topic: string): string {
+  return `on${topic.split('.').map((word) => word[0]!.toUpperCase() + word.slice(1)).join('')}`;
+}
+
+/** The top-level `webhooks` section: one POST per topic, as Parley sends it to a seller's endpoint. */
+function webhooksSection(): Json {
+  const out: Json = {};
+  for (const webhook of WEBHOOK_PAYLOADS) {
+    out[webhook.topic] = {
+      post: {
+        operationId: webhookOperationId(webhook.topic),
+        tags: ['Webhooks'],
+        summary: webhook.summary,
+        description: 'POSTed to every enabled endpoint of the seller that subscribed to this topic, as compact JSON. Verify a signature header before trusting the body.',
+        security: [],
+        parameters: [
+          ...Object.keys(WEBHOOK_HEADER_PARAMETERS).map((name) => ({ $ref: `#/components/parameters/${name}` })),
+          { name: 'X-GameBoost-Topic', in: 'header', required: true, description: 'The topic.', schema: { type: 'string', enum: [webhook.topic] } },
+        ],
+        requestBody: { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${webhook.schemaName}` } } } },
+        responses: {
+          '2XX': { description: 'Any 2xx acknowledges the delivery; the body is ignored.' },
+          '410': { description: 'Gone: Parley disables the endpoint and fails the delivery.' },
+          default: { description: 'Anything else, or no answer within 10 s, is retried with backoff: 10 attempts over about a day.' },
+        },
+      },
+    };
+  }
+  return out;
+}
+
+const STATUS_TEXT: Record<string, string> = { 200: 'OK', 201: 'Created', 202: 'Accepted' };
+
+/** Fastify's `/a/:b` as OpenAPI's `/a/{b}`. */
+function openApiPath(url: string): string {
+  return url.replace(/:(\w+)/g, '{$1}');
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Cheap first test before a deep comparison: the same object type with the same property names. */
+function shapeKey(node: Json): string | null {
+  return isObject(node.properties) ? `${JSON.stringify(node.type)}:${Object.keys(node.properties).sort().join(',')}` : null;
+}
+
+/**
+ * Replaces every inline schema equal to a named component by a `$ref` to it, outermost first (an
+ * AccountOrder becomes one $ref, not an object of $refs). The components are compared as
+ * @fastify/swagger emitted them, so both sides went through the same conversion.
+ */
+function referenceNamedSchemas(document: Json, names: string[]): void {
+  const schemas = (document.components as Json).schemas as Record<string, Json>;
+  const candidates = new Map<string, { name: string; schema: Json }[]>();
+  for (const name of names) {
+    const schema = structuredClone(schemas[name]!);
+    const key = shapeKey(schema);
+    if (key === null) throw new Error(`component ${name} is not an object schema`);
+    candidates.set(key, [...(candidates.get(key) ?? []), { name, schema }]);
+  }
+  const visit = (node: unknown, isComponentRoot = false): unknown => {
+    if (Array.isArray(node)) return node.map((item) => visit(item));
+    if (!isObject(node)) return node;
+    if (!isComponentRoot) {
+      const key = shapeKey(node);
+      const match = key === null ? undefined : candidates.get(key)?.find((c) => isDeepStrictEqual(c.schema, node));
+      if (match) return { $ref: `#/components/schemas/${match.name}` };
+    }
+    const out: Json = {};
+    // Examples are values, not schemas, whatever they look like.
+    for (const [key, value] of Object.entries(node)) out[key] = key === 'example' || key === 'examples' ? value : visit(value);
+    return out;
+  };
+  for (const name of Object.keys(schemas)) schemas[name] = visit(schemas[name], true) as Json;
+  document.paths = visit(document.paths);
+}
+
+/** The contract's operations by `METHOD /openapi/path`. */
+function operationsByRoute(): Map<string, Operation> {
+  const out = new Map<string, Operation>();
+  for (const group of allOperations()) {
+    for (const op of group.operations) out.set(`${op.method.toLowerCase()} ${openApiPath(group.prefix + op.url)}`, op);
+  }
+  return out;
+}
+
+/** Shared error responses, response headers, optional bodies; fails on what tools would reject. */
+function finishOperations(document: Json): void {
+  const operations = operationsByRoute();
+  const operationIds = new Set<string>();
+  for (const [path, item] of Object.entries(document.paths as Record<string, Record<string, Json>>)) {
+    const rateLimited = path.startsWith(`${PUBLIC_PREFIX}/`);
+    for (const [method, openApiOperation] of Object.entries(item)) {
+      const op = operations.get(`${method} ${path}`);
+      if (!op) throw new Error(`${method} ${path} is not an operation of the contract`);
+      const id = openApiOperation.operationId as string;
+      if (operationIds.has(id)) throw new Error(`operationId ${id} is used twice`);
+      operationIds.add(id);
+
+      const responses = openApiOperation.responses as Record<string, Json>;
+      for (const [status, response] of Object.entries(responses)) {
+        const error = ERROR_RESPONSES[Number(status) as ErrorStatus];
+        if (error) {
+          responses[status] = { $ref: `#/components/responses/${error.name}` };
+          continue;
+        }
+        response.headers = responseHeaders(rateLimited);
+        // What @fastify/swagger writes when the schema has no description.
+        if (response.description === 'Default Response') response.description = STATUS_TEXT[status] ?? 'Success';
+      }
+
+      const body = openApiOperation.requestBody as { required: boolean; content: Json } | undefined;
+      if (body && op.schema.body) {
+        // @fastify/swagger marks every body required; an Optional one may be left out.
+        body.required = !Type.IsOptional(op.schema.body);
+        const declared = op.schema.consumes ?? ['application/json'];
+        if (!isDeepStrictEqual(Object.keys(body.content).sort(), [...declared].sort())) throw new Error(`${method} ${path}: the body's media types are not ${declared.join(', ')}`);
+      }
+    }
+  }
 }
 
 /**
  * The OpenAPI 3.1 document of every operation in the contract, built without a database or a
- * listening server: the operations go on a throwaway Fastify instance that @fastify/swagger reads.
+ * listening server: the operations go on a throwaway Fastify instance that @fastify/swagger reads,
+ * then the shared shapes, error responses and headers become references to `components`.
  */
 export async function buildOpenApiDocument(options: OpenApiOptions): Promise<Record<string, unknown>> {
+  const schemas = namedSchemas();
   const app = Fastify({ logger: false });
   // Schemas are only read here, never compiled.
   app.setValidatorCompiler(() => () => true);
@@ -29,34 +309,37 @@ export async function buildOpenApiDocument(options: OpenApiOptions): Promise<Rec
         title: 'Parley: GameBoost API v2 order chat',
         version: options.version,
         description: 'Wire-compatible with GameBoost API v2. /admin/v1 is Parley\'s own operator API.',
+        license: { name: 'MIT', identifier: 'MIT' },
+        ...(options.contact ? { contact: options.contact } : {}),
       },
+      servers: options.servers ?? DEFAULT_SERVERS,
       components: {
-        securitySchemes: { BearerToken: { type: 'http', scheme: 'bearer' } },
-        // Named as in GameBoost's document so generated clients get the same type names.
-        schemas: {
-          Message: MessageSchema,
-          MessageSender: MessageSenderSchema,
-          Money: MoneySchema,
-          ...Object.fromEntries(ORDER_KIND_APIS.map((api) => [api.schemaName, api.schema])),
-        } as Record<string, object>,
-        responses: {
-          ErrorUnauthenticated: jsonResponse('User is not authenticated: the API key is missing, expired, revoked or invalid', ErrorBody),
-          ErrorForbidden: jsonResponse('The key may not act on this resource, or the order is not processing', ErrorBody),
-          ErrorNotFound: jsonResponse('Resource not found', ErrorBody),
-          ErrorValidation: jsonResponse('Validation errors, happens when the request data is invalid', ValidationErrorBody),
-          ErrorRateLimited: jsonResponse('Rate limit exceeded, happens when you exceed the rate limit for the endpoint', ErrorBody),
-        },
+        securitySchemes: { BearerToken: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer <token>`' } },
+        schemas: schemas as Record<string, object>,
       },
-      tags: [...ORDER_KIND_APIS.map((api) => ({ name: api.tag })), { name: 'Admin' }, { name: 'Webhooks' }, { name: 'Operations' }],
+      tags: Object.entries(TAG_DESCRIPTIONS).map(([name, description]) => ({ name, description })),
     },
   });
   for (const group of allOperations()) {
     await app.register(async (scope) => {
-      for (const op of group.operations) scope.route({ method: op.method, url: op.url, schema: op.schema, handler: async () => null });
+      for (const op of group.operations) {
+        const undescribed = op.schema.tags.find((tag) => !(tag in TAG_DESCRIPTIONS));
+        if (undescribed) throw new Error(`${op.schema.operationId}: tag ${undescribed} has no description`);
+        scope.route({ method: op.method, url: op.url, schema: op.schema, handler: async () => null });
+      }
     }, { prefix: group.prefix });
   }
   await app.ready();
-  const document = app.swagger() as unknown as Record<string, unknown>;
+  // A copy: swagger caches its object, and the steps below rewrite it.
+  const document = structuredClone(app.swagger()) as unknown as Json;
   await app.close();
+
+  finishOperations(document);
+  referenceNamedSchemas(document, Object.keys(schemas));
+  const components = document.components as Json;
+  components.responses = errorResponseComponents();
+  components.headers = HEADERS;
+  components.parameters = WEBHOOK_HEADER_PARAMETERS;
+  document.webhooks = webhooksSection();
   return document;
 }

@@ -38,16 +38,30 @@ export const TestEventPayload = Type.Object(
   { ...Strict, description: 'Sent by POST /admin/v1/webhook-endpoints/{endpoint}/test to that endpoint only' },
 );
 
+/** `AccountOrderPurchasedEvent` from `account.order.purchased`: the topic's schema name in the OpenAPI document. */
+function eventSchemaName(topic: string): string {
+  return `${topic.split('.').map((word) => word[0]!.toUpperCase() + word.slice(1)).join('')}Event`;
+}
+
+export interface WebhookPayload {
+  topic: string;
+  summary: string;
+  /** The name of the body's schema in the OpenAPI document's components. */
+  schemaName: string;
+  schema: TSchema;
+}
+
+function webhookPayload(topic: string, summary: string, payload: TSchema): WebhookPayload {
+  return { topic, summary, schemaName: eventSchemaName(topic), schema: WebhookEnvelope(topic, payload) };
+}
+
 /** Each topic's body, for the OpenAPI document's `webhooks` section and for tests. */
-export const WEBHOOK_PAYLOADS: { topic: string; summary: string; schema: TSchema }[] = [
-  ...ORDER_KIND_APIS.map((api) => ({
-    topic: `${api.kind}.order.purchased`,
-    summary: `A buyer purchased one of the seller's offers: the new ${api.label}`,
-    schema: WebhookEnvelope(`${api.kind}.order.purchased`, api.schema),
-  })),
-  { topic: 'order.message.created', summary: 'A message was added to an order thread', schema: WebhookEnvelope('order.message.created', MessageCreatedPayload) },
-  { topic: 'order.status.updated', summary: "An order's status changed", schema: WebhookEnvelope('order.status.updated', StatusUpdatedPayload) },
-  { topic: TEST_TOPIC, summary: 'A test event for one endpoint', schema: WebhookEnvelope(TEST_TOPIC, TestEventPayload) },
+export const WEBHOOK_PAYLOADS: WebhookPayload[] = [
+  ...ORDER_KIND_APIS.map((api) =>
+    webhookPayload(`${api.kind}.order.purchased`, `A buyer purchased one of the seller's offers: the new ${api.label}`, api.schema)),
+  webhookPayload('order.message.created', 'A message was added to an order thread', MessageCreatedPayload),
+  webhookPayload('order.status.updated', "An order's status changed", StatusUpdatedPayload),
+  webhookPayload(TEST_TOPIC, 'A test event for one endpoint', TestEventPayload),
 ];
 
 function apiOf(kind: OrderKind) {

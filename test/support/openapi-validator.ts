@@ -4,11 +4,15 @@ import type { ValidateFunction } from 'ajv';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
 
+interface Response {
+  content?: Record<string, { schema: object }>;
+}
+
 interface Operation {
   method: string;
   template: string;
   pattern: RegExp;
-  responses: Record<string, { content?: Record<string, { schema: object }> }>;
+  responses: Record<string, Response | { $ref: string }>;
 }
 
 /**
@@ -20,15 +24,28 @@ export class OpenApiValidator {
   private readonly ajv = new Ajv2020({ strict: false, allErrors: true });
   private readonly operations: Operation[] = [];
   private readonly compiled = new Map<string, ValidateFunction>();
+  private readonly components: { schemas?: object; responses?: Record<string, Response> };
 
-  constructor(document: { paths: Record<string, Record<string, Operation['responses'] extends infer R ? { responses: R } : never>> }) {
+  constructor(document: {
+    paths: Record<string, Record<string, Operation['responses'] extends infer R ? { responses: R } : never>>;
+    components?: { schemas?: object; responses?: Record<string, Response> };
+  }) {
     addFormats(this.ajv);
+    this.components = document.components ?? {};
     for (const [template, methods] of Object.entries(document.paths)) {
       const pattern = new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`);
       for (const [method, operation] of Object.entries(methods)) {
         this.operations.push({ method: method.toUpperCase(), template, pattern, responses: operation.responses });
       }
     }
+  }
+
+  /** A response, or the shared one in `components.responses` it refers to. */
+  private resolve(response: Response | { $ref: string }): Response {
+    if (!('$ref' in response)) return response;
+    const shared = this.components.responses?.[response.$ref.replace('#/components/responses/', '')];
+    if (!shared) throw new Error(`unresolvable response ${response.$ref}`);
+    return shared;
   }
 
   find(method: string, path: string): Operation | undefined {
@@ -45,9 +62,9 @@ export class OpenApiValidator {
       if (keys !== 'message,request_id') throw new Error(`${method} ${path}: undocumented route answered ${JSON.stringify(body)}`);
       return;
     }
-    const response = operation.responses[String(status)];
-    if (!response) throw new Error(`${method} ${operation.template}: status ${status} is not documented (body ${JSON.stringify(body)})`);
-    const schema = response.content?.['application/json']?.schema;
+    const documented = operation.responses[String(status)];
+    if (!documented) throw new Error(`${method} ${operation.template}: status ${status} is not documented (body ${JSON.stringify(body)})`);
+    const schema = this.resolve(documented).content?.['application/json']?.schema;
     if (!schema) {
       if (body !== undefined) throw new Error(`${method} ${operation.template} ${status}: documented without a body, got ${JSON.stringify(body)}`);
       return;
@@ -58,7 +75,8 @@ export class OpenApiValidator {
     const key = `${method} ${operation.template} ${status}`;
     let validate = this.compiled.get(key);
     if (!validate) {
-      validate = this.ajv.compile(schema);
+      // The document's components ride along, so `#/components/schemas/...` resolves within the schema.
+      validate = this.ajv.compile({ ...schema, components: { schemas: this.components.schemas ?? {} } });
       this.compiled.set(key, validate);
     }
     if (!validate(body)) {

@@ -15,6 +15,14 @@ export const healthOperation = operation('GET', '/health', {
   response: { 200: Type.Object({ status: Type.Literal('ok') }, { additionalProperties: false }) },
 });
 
+export const openApiOperation = operation('GET', '/api/openapi.json', {
+  operationId: 'getOpenApiDocument',
+  tags: ['Operations'], summary: 'This OpenAPI document',
+  description: 'The OpenAPI 3.1 document of every operation, built from the schemas that validate requests; needs no key. `npm run openapi` writes the same document to openapi.json.',
+  security: [],
+  response: { 200: Type.Object({}, { additionalProperties: true, description: 'An OpenAPI 3.1 document' }) },
+});
+
 /** One API's operations under its prefix. */
 export interface OperationGroup {
   prefix: string;
@@ -35,7 +43,7 @@ export function allOperations(): OperationGroup[] {
     adminOps.push(...Object.values(adminOrderOperations(api)));
   }
   return [
-    { prefix: '', operations: [healthOperation] },
+    { prefix: '', operations: [healthOperation, openApiOperation] },
     { prefix: PUBLIC_PREFIX, operations: publicOps },
     { prefix: ADMIN_PREFIX, operations: adminOps },
   ];
