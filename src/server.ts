@@ -6,6 +6,8 @@ import { CompiledQuery } from 'kysely';
 import pino from 'pino';
 import { ConfigError, type ParleyConfig } from './config.js';
 import { ApiKeyAuthenticator, issueApiKey } from './domain/api-keys.js';
+import { systemClock, type Clock } from './domain/clock.js';
+import { MessageIdGenerator } from './domain/message-id.js';
 import { seedDemo, type DemoSeed } from './domain/demo-seed.js';
 import { ensureAdminUser } from './domain/user-accounts.js';
 import { buildApp } from './http/app.js';
@@ -47,19 +49,24 @@ export interface RunningParley {
   close(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** The one clock of the application (default: the system's); tests hand in one they move. */
+  clock?: Clock;
+}
+
 /** Opens and migrates the database, seeds a fresh one, and listens. */
-export async function startParley(config: ParleyConfig): Promise<RunningParley> {
+export async function startParley(config: ParleyConfig, options: StartOptions = {}): Promise<RunningParley> {
   // SQLite: processes starting together on one file migrate, key and bootstrap it one at a time
   // (PostgreSQL has advisory locks for that, below).
   const lock = config.database.dialect === 'sqlite' ? SqliteStartupLock.acquire(config.database.file) : null;
   try {
-    return await startParleyLocked(config, () => lock?.release());
+    return await startParleyLocked(config, options.clock ?? systemClock, () => lock?.release());
   } finally {
     lock?.release();
   }
 }
 
-async function startParleyLocked(config: ParleyConfig, releaseStartLock: () => void): Promise<RunningParley> {
+async function startParleyLocked(config: ParleyConfig, clock: Clock, releaseStartLock: () => void): Promise<RunningParley> {
   if (config.database.dialect === 'postgres' && config.encryptionKey === null) {
     throw new ConfigError('PARLEY_ENCRYPTION_KEY is required with PostgreSQL: every instance must seal credentials with the same key');
   }
@@ -70,7 +77,7 @@ async function startParleyLocked(config: ParleyConfig, releaseStartLock: () => v
   });
   const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
   // Before seeding: a first start that cannot reach Redis must not seed and lose the once-shown keys.
-  const rateLimitStore = await createRateLimitStore(config.redisUrl, {
+  const rateLimitStore = await createRateLimitStore(config.redisUrl, clock, {
     namespace: config.redisNamespace ?? undefined,
     onError: (error) => logger.error({ err: error }, 'Redis (rate limits): connection error'),
   }).catch(async (error: unknown) => {
@@ -110,6 +117,8 @@ async function startParleyLocked(config: ParleyConfig, releaseStartLock: () => v
     }
   };
   const store = createKyselyStore(db, {
+    clock,
+    messageIds: new MessageIdGenerator(),
     onCommitted,
     cipher,
     formatEvent: formatWebhookEvent,
@@ -145,6 +154,7 @@ async function startParleyLocked(config: ParleyConfig, releaseStartLock: () => v
 
   const app = await buildApp(
     {
+      clock,
       store,
       authenticator,
       changes,
@@ -160,6 +170,7 @@ async function startParleyLocked(config: ParleyConfig, releaseStartLock: () => v
     { ...config.webhooks, env: config.env, maxResponseBytes: 64 * 1024, maxInFlight: 32, maxInFlightPerEndpoint: 2,
       retentionSeconds: config.webhooks.retentionDays * 86_400, pruneEveryMs: 10 * 60_000 },
     logger,
+    clock,
   );
   if (config.webhooks.leaseMs <= config.webhooks.timeoutMs) {
     logger.warn(

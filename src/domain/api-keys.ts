@@ -1,5 +1,4 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { unixNow } from './clock.js';
 import { NotFoundError, UnauthenticatedError, ValidationError, type FieldErrors } from './errors.js';
 import type { ApiKeyRecord, Store } from './ports.js';
 import { actorFor, type Actor, type User } from './users.js';
@@ -22,7 +21,8 @@ export interface IssuedApiKey {
   token: string;
 }
 
-export function checkNewApiKey(input: { expires_at?: number | null }, now = unixNow()): FieldErrors {
+/** `now`: the application clock's Unix seconds (Clock.now). */
+export function checkNewApiKey(input: { expires_at?: number | null }, now: number): FieldErrors {
   if (input.expires_at != null && input.expires_at <= now) return { expires_at: ['The expires at field must be a date after now.'] };
   return {};
 }
@@ -31,8 +31,8 @@ export async function issueApiKey(
   store: Store,
   userId: number,
   input: { name: string; expires_at: number | null },
-  now = unixNow(),
 ): Promise<IssuedApiKey> {
+  const now = store.clock.now();
   const user = await store.users.findById(userId);
   if (!user) throw new NotFoundError();
   const errors = checkNewApiKey(input, now);
@@ -49,10 +49,10 @@ export async function issueApiKey(
 }
 
 /** Revokes a key; answers its token hash, by which every instance's auth cache forgets it. */
-export async function revokeApiKey(store: Store, id: number, now = unixNow()): Promise<string> {
+export async function revokeApiKey(store: Store, id: number): Promise<string> {
   const key = await store.apiKeys.findById(id);
   if (!key || key.revoked_at !== null) throw new NotFoundError();
-  return store.apiKeys.revoke(id, now);
+  return store.apiKeys.revoke(id, store.clock.now());
 }
 
 /** Writing last_used_at on every request would cost a durable write per read; once a minute is enough. */
@@ -66,7 +66,10 @@ interface ResolvedKey {
   user: User;
   /** The actor every request with this key gets (read-only; built once per resolution). */
   actor: Actor;
-  /** Performance-clock ms after which the key is read from the database again. */
+  /**
+   * Performance-clock ms after which the key is read from the database again: how long a
+   * resolution is trusted is real elapsed time, not the application clock's.
+   */
   freshUntil: number;
 }
 
@@ -106,7 +109,7 @@ export class ApiKeyAuthenticator {
   }
 
   /** Resolves an `Authorization` header value to the calling actor, or throws 401. */
-  async authenticate(header: string | undefined, now = unixNow()): Promise<Actor> {
+  async authenticate(header: string | undefined): Promise<Actor> {
     if (header === undefined) throw new UnauthenticatedError();
     const token = bearerToken(header);
     if (token === null) throw new UnauthenticatedError();
@@ -118,6 +121,7 @@ export class ApiKeyAuthenticator {
       if (this.hashes.size >= AUTH_CACHE_MAX_ENTRIES) this.hashes.clear();
       this.hashes.set(header, tokenHash);
     }
+    const now = this.store.clock.now();
     const standing = this.standing(key, now);
     if (standing === 'refused') throw new UnauthenticatedError();
     if (standing === 'touch-due') {
@@ -133,12 +137,12 @@ export class ApiKeyAuthenticator {
    * token, an error to throw, a touch to write), which `authenticate` then handles. Most requests
    * of a busy bot take this path: it saves the promises of the asynchronous one.
    */
-  authenticateCached(header: string | undefined, now = unixNow()): Actor | undefined {
+  authenticateCached(header: string | undefined): Actor | undefined {
     // The admin token's header never enters `hashes` (authenticate answers it before caching anything).
     const tokenHash = header === undefined ? undefined : this.hashes.get(header);
     if (tokenHash === undefined) return undefined;
     const cached = this.freshlyResolved(tokenHash);
-    return cached && this.standing(cached.key, now) === 'valid' ? cached.actor : undefined;
+    return cached && this.standing(cached.key, this.store.clock.now()) === 'valid' ? cached.actor : undefined;
   }
 
   /** What a resolved key allows now: the request, a 401, or the request once its last-used time is written. */
@@ -167,7 +171,7 @@ export class ApiKeyAuthenticator {
   private async resolve(tokenHash: string): Promise<{ key: ApiKeyRecord; actor: Actor }> {
     const cached = this.freshlyResolved(tokenHash);
     if (cached) return cached;
-    const clock = performance.now();
+    const resolvedAt = performance.now();
     // Unknown tokens are not cached: a guessed token must not be able to fill the cache.
     const stored = await this.store.apiKeys.findByTokenHash(tokenHash);
     if (!stored) throw new UnauthenticatedError();
@@ -177,7 +181,7 @@ export class ApiKeyAuthenticator {
       if (this.resolved.size >= AUTH_CACHE_MAX_ENTRIES) {
         this.resolved.delete(this.resolved.keys().next().value!);
       }
-      this.resolved.set(tokenHash, { ...found, freshUntil: clock + this.options.cacheSeconds * 1000 });
+      this.resolved.set(tokenHash, { ...found, freshUntil: resolvedAt + this.options.cacheSeconds * 1000 });
     }
     return found;
   }

@@ -10,58 +10,65 @@ const RANDOM_DIGITS = 16; // 80 bits
 const pool = new Uint8Array(4096);
 let poolOffset = pool.length;
 
-let lastTime = -1;
-const digits = new Uint8Array(RANDOM_DIGITS);
-
 const TIME_DIGITS = 10;
-/** The id's characters, as codes: one `String.fromCharCode` makes a flat string of them. */
-const idCodes: number[] = new Array<number>(TIME_DIGITS + RANDOM_DIGITS).fill(0);
 const ALPHABET_CODES = Array.from(ALPHABET, (c) => c.charCodeAt(0));
 
-function encodeTime(ms: number): void {
-  for (let i = TIME_DIGITS - 1; i >= 0; i--) {
-    idCodes[i] = ALPHABET_CODES[ms % 32]!;
-    ms = Math.floor(ms / 32);
-  }
-}
-
-function freshRandom(): void {
-  if (poolOffset + RANDOM_DIGITS > pool.length) {
-    randomFillSync(pool);
-    poolOffset = 0;
-  }
-  // 256 is a multiple of 32: each digit stays uniform.
-  for (let i = 0; i < RANDOM_DIGITS; i++) digits[i] = pool[poolOffset + i]! % 32;
-  // Used bytes are never handed out twice.
-  poolOffset += RANDOM_DIGITS;
-}
-
-/** Increment the 80-bit random part so ids minted in the same millisecond still sort in order. */
-function increment(): void {
-  for (let i = RANDOM_DIGITS - 1; i >= 0; i--) {
-    if (digits[i]! < 31) {
-      digits[i]!++;
-      return;
-    }
-    digits[i] = 0;
-  }
-  freshRandom(); // overflow after 2^80 ids in one ms: cannot happen in practice
-}
-
 /**
- * Message ids are ULIDs: 26 characters that sort lexically by creation time, monotonic within
- * a process, and unique across processes thanks to 80 random bits.
+ * Message ids are ULIDs: 26 characters that sort lexically by creation time, monotonic per
+ * generator (one per application: Store.messageIds), and unique across processes thanks to 80
+ * random bits. Each generator keeps its own last time, so an application on a clock of its own
+ * (a test's) mints ids from that clock, whatever another one in the same process has minted.
  */
-export function newMessageId(nowMs = Date.now()): string {
-  if (nowMs <= lastTime) {
-    increment();
-  } else {
-    lastTime = nowMs;
-    encodeTime(nowMs);
-    freshRandom();
+export class MessageIdGenerator {
+  private lastTime = -1;
+  private readonly digits = new Uint8Array(RANDOM_DIGITS);
+  /** The id's characters, as codes: one `String.fromCharCode` makes a flat string of them. */
+  private readonly codes: number[] = new Array<number>(TIME_DIGITS + RANDOM_DIGITS).fill(0);
+
+  /** `nowMs`: the application clock's reading (Clock.nowMs), the one the record's own timestamp comes from. */
+  next(nowMs: number): string {
+    if (nowMs <= this.lastTime) {
+      this.increment();
+    } else {
+      this.lastTime = nowMs;
+      this.encodeTime(nowMs);
+      this.freshRandom();
+    }
+    const { digits, codes } = this;
+    for (let i = 0; i < RANDOM_DIGITS; i++) codes[TIME_DIGITS + i] = ALPHABET_CODES[digits[i]!]!;
+    // Built character by character with `+=`, the id was a chain of 26 concatenations (a ConsString),
+    // flattened again by everything that read it: SQLite's binding, the reply's serializer.
+    return String.fromCharCode(...codes);
   }
-  for (let i = 0; i < RANDOM_DIGITS; i++) idCodes[TIME_DIGITS + i] = ALPHABET_CODES[digits[i]!]!;
-  // Built character by character with `+=`, the id was a chain of 26 concatenations (a ConsString),
-  // flattened again by everything that read it: SQLite's binding, the reply's serializer.
-  return String.fromCharCode(...idCodes);
+
+  private encodeTime(ms: number): void {
+    for (let i = TIME_DIGITS - 1; i >= 0; i--) {
+      this.codes[i] = ALPHABET_CODES[ms % 32]!;
+      ms = Math.floor(ms / 32);
+    }
+  }
+
+  private freshRandom(): void {
+    if (poolOffset + RANDOM_DIGITS > pool.length) {
+      randomFillSync(pool);
+      poolOffset = 0;
+    }
+    // 256 is a multiple of 32: each digit stays uniform.
+    for (let i = 0; i < RANDOM_DIGITS; i++) this.digits[i] = pool[poolOffset + i]! % 32;
+    // Used bytes are never handed out twice.
+    poolOffset += RANDOM_DIGITS;
+  }
+
+  /** Increment the 80-bit random part so ids minted in the same millisecond still sort in order. */
+  private increment(): void {
+    const digits = this.digits;
+    for (let i = RANDOM_DIGITS - 1; i >= 0; i--) {
+      if (digits[i]! < 31) {
+        digits[i]!++;
+        return;
+      }
+      digits[i] = 0;
+    }
+    this.freshRandom(); // overflow after 2^80 ids in one ms: cannot happen in practice
+  }
 }

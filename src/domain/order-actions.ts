@@ -1,4 +1,4 @@
-import { unixNow } from './clock.js';
+import { unixSeconds } from './clock.js';
 import { authorizeOrder } from './order-access.js';
 import { updateWithSystemMessage } from './orders.js';
 import type { OrderKind, OrderRecord, Store } from './ports.js';
@@ -8,10 +8,11 @@ import type { Actor } from './users.js';
  * The seller marks a processing order delivered (`POST .../complete`): status delivered,
  * completed_at set, and a system message in the thread, atomically.
  */
-export async function completeOrder(store: Store, actor: Actor, kind: OrderKind, id: number, now = unixNow()): Promise<OrderRecord> {
+export async function completeOrder(store: Store, actor: Actor, kind: OrderKind, id: number): Promise<OrderRecord> {
+  const nowMs = store.clock.nowMs();
   return store.transaction(async (tx) => {
     const order = await authorizeOrder(tx, actor, kind, id, 'complete');
-    return updateWithSystemMessage(tx, order, { status: 'delivered', completed_at: now }, 'The seller marked the order as delivered.', now);
+    return updateWithSystemMessage(tx, order, { status: 'delivered', completed_at: unixSeconds(nowMs) }, 'The seller marked the order as delivered.', nowMs);
   });
 }
 
@@ -25,10 +26,10 @@ export async function replaceOrderCredentials(
   kind: OrderKind,
   id: number,
   credentials: string,
-  now = unixNow(),
 ): Promise<OrderRecord> {
+  const nowMs = store.clock.nowMs();
   return store.transaction(async (tx) => {
     const order = await authorizeOrder(tx, actor, kind, id, 'credentials');
-    return updateWithSystemMessage(tx, order, { credentials }, 'The seller updated the delivered credentials. Please check the order details.', now);
+    return updateWithSystemMessage(tx, order, { credentials }, 'The seller updated the delivered credentials. Please check the order details.', nowMs);
   });
 }

@@ -1,5 +1,4 @@
-import { unixNow } from './clock.js';
-import { newMessageId } from './message-id.js';
+import { unixSeconds } from './clock.js';
 import type { DomainEvent } from './events.js';
 import { authorizeOrderAccess, checkAccess } from './order-access.js';
 import type { MessageRecord, OrderAccess, OrderKind, SharedWork, Store, WorkOutcome } from './ports.js';
@@ -16,8 +15,8 @@ export async function listOrderMessages(store: Store, actor: Actor, kind: OrderK
  * after the commit, so a 200 built from it is always durable. Sends arriving together share
  * one transaction where the store batches commits (SQLite), each with its own outcome.
  */
-export function sendOrderMessage(store: Store, actor: Actor, kind: OrderKind, id: number, text: string, now = unixNow()): Promise<MessageRecord> {
-  return store.shareTransaction(APPEND_MESSAGES, { actor, kind, id, text, now });
+export function sendOrderMessage(store: Store, actor: Actor, kind: OrderKind, id: number, text: string): Promise<MessageRecord> {
+  return store.shareTransaction(APPEND_MESSAGES, { actor, kind, id, text, nowMs: store.clock.nowMs() });
 }
 
 /** One send. */
@@ -26,8 +25,8 @@ export interface MessageSend {
   kind: OrderKind;
   id: number;
   text: string;
-  /** Unix seconds. */
-  now: number;
+  /** The clock's one reading for this send: its message id and `sent_at` both come from it. */
+  nowMs: number;
 }
 
 /**
@@ -54,14 +53,14 @@ const APPEND_MESSAGES: SharedWork<MessageSend, MessageRecord> = {
         continue;
       }
       const message = await tx.messages.insert({
-        id: newMessageId(),
+        id: tx.messageIds.next(send.nowMs),
         order_kind: send.kind,
         order_id: send.id,
         type: 'user_message',
         text: send.text,
         attachment: null,
         sender: send.actor.user,
-        sent_at: send.now,
+        sent_at: unixSeconds(send.nowMs),
       });
       outcomes.push({ ok: true, value: message });
       events.push({ type: 'order.message.created', order: { kind: send.kind, id: send.id, seller_id: access.seller_id }, message });

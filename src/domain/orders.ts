@@ -1,8 +1,7 @@
-import { unixNow } from './clock.js';
+import { unixSeconds } from './clock.js';
 import type { DeliveryTimeUnit } from './delivery-time.js';
 import { NotFoundError, ValidationError, type FieldErrors } from './errors.js';
 import { authorizeOrder } from './order-access.js';
-import { newMessageId } from './message-id.js';
 import { parseMoneyInput } from './money.js';
 import { parseOrderListParams, type OrderListParams } from './order-list-query.js';
 import { assertTransition, statusChangeText, timestampsForStatus, type OrderStatus } from './order-status.js';
@@ -74,7 +73,8 @@ export async function checkNewOrder(store: Store, input: Partial<CreateOrderInpu
 }
 
 /** Admin API: creates an order as a marketplace back end would after a purchase. */
-export async function createOrder(store: Store, input: CreateOrderInput, settings: OrderSettings, now = unixNow()): Promise<OrderRecord> {
+export async function createOrder(store: Store, input: CreateOrderInput, settings: OrderSettings): Promise<OrderRecord> {
+  const now = store.clock.now();
   const { errors, seller, buyer, game, price, priceUsd } = await resolveNewOrder(store, input);
   if (Object.keys(errors).length) throw new ValidationError(errors);
 
@@ -115,11 +115,15 @@ export async function createOrder(store: Store, input: CreateOrderInput, setting
   });
 }
 
-/** Applies a patch, appends a system message to the thread and publishes both events; call inside a transaction. */
-export async function updateWithSystemMessage(store: Store, order: OrderRecord, patch: OrderPatch, text: string, now: number): Promise<OrderRecord> {
+/**
+ * Applies a patch, appends a system message to the thread and publishes both events; call inside
+ * a transaction. `nowMs` is the clock reading the caller stamped the patch with.
+ */
+export async function updateWithSystemMessage(store: Store, order: OrderRecord, patch: OrderPatch, text: string, nowMs: number): Promise<OrderRecord> {
+  const now = unixSeconds(nowMs);
   const updated = await store.orders.update(order.kind, order.id, { ...patch, updated_at: now });
   const message = await store.messages.insert({
-    id: newMessageId(),
+    id: store.messageIds.next(nowMs),
     order_kind: order.kind,
     order_id: order.id,
     type: 'system_message',
@@ -134,12 +138,14 @@ export async function updateWithSystemMessage(store: Store, order: OrderRecord, 
 }
 
 /** Moves an order along its lifecycle and tells both parties in the thread, atomically. */
-export async function changeOrderStatus(store: Store, kind: OrderKind, id: number, to: OrderStatus, now = unixNow()): Promise<OrderRecord> {
+export async function changeOrderStatus(store: Store, kind: OrderKind, id: number, to: OrderStatus): Promise<OrderRecord> {
+  const nowMs = store.clock.nowMs();
+  const now = unixSeconds(nowMs);
   return store.transaction(async (tx) => {
     const order = await tx.orders.findById(kind, id);
     if (!order) throw new NotFoundError();
     assertTransition(order.status, to);
-    return updateWithSystemMessage(tx, order, { status: to, ...timestampsForStatus(to, now) }, statusChangeText(order.status, to), now);
+    return updateWithSystemMessage(tx, order, { status: to, ...timestampsForStatus(to, now) }, statusChangeText(order.status, to), nowMs);
   });
 }
 

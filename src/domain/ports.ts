@@ -1,5 +1,7 @@
+import type { Clock } from './clock.js';
 import type { DeliveryTimeUnit } from './delivery-time.js';
 import type { DomainEvent } from './events.js';
+import type { MessageIdGenerator } from './message-id.js';
 import type { OrderStatus } from './order-status.js';
 import type { User, UserRole } from './users.js';
 
@@ -224,6 +226,10 @@ export interface OutboxStore {
 }
 
 export interface Store {
+  /** The application's clock: the time every use case stamps and checks against. */
+  clock: Clock;
+  /** Mints message and webhook event ids from the clock's readings; one per application. */
+  messageIds: MessageIdGenerator;
   users: UserStore;
   apiKeys: ApiKeyStore;
   games: GameStore;

@@ -1,4 +1,3 @@
-import { unixNow } from './clock.js';
 import { NotFoundError, ValidationError, type FieldErrors } from './errors.js';
 import type { Store } from './ports.js';
 import type { User, UserRole } from './users.js';
@@ -12,17 +11,17 @@ export async function checkNewUser(store: Store, input: { username?: string }): 
   return {};
 }
 
-export async function createUser(store: Store, input: { username: string; role: UserRole }, now = unixNow()): Promise<User> {
+export async function createUser(store: Store, input: { username: string; role: UserRole }): Promise<User> {
   const errors = await checkNewUser(store, input);
   if (Object.keys(errors).length) throw new ValidationError(errors);
-  return store.users.create({ username: input.username, role: input.role, created_at: now });
+  return store.users.create({ username: input.username, role: input.role, created_at: store.clock.now() });
 }
 
 /** The user behind PARLEY_ADMIN_TOKEN and the first generated admin key. */
-export async function ensureAdminUser(store: Store, now = unixNow()): Promise<User> {
+export async function ensureAdminUser(store: Store): Promise<User> {
   const existing = await store.users.findByUsername(ADMIN_USERNAME);
   if (existing) return existing;
-  return store.users.create({ username: ADMIN_USERNAME, role: 'admin', created_at: now });
+  return store.users.create({ username: ADMIN_USERNAME, role: 'admin', created_at: store.clock.now() });
 }
 
 export async function getUser(store: Store, id: number): Promise<User> {

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { unixNow } from './clock.js';
 import { NotFoundError, ValidationError, type FieldErrors } from './errors.js';
 import type { WebhookTopic } from './events.js';
 import type { Store, WebhookEndpointRecord } from './ports.js';
@@ -49,7 +48,6 @@ export async function createWebhookEndpoint(
   settings: WebhookSettings,
   userId: number,
   input: { url: string; description?: string | null; events: WebhookTopic[]; secret?: string | null },
-  now = unixNow(),
 ): Promise<{ endpoint: WebhookEndpointRecord; secret: string }> {
   const user = await store.users.findById(userId);
   if (!user) throw new NotFoundError();
@@ -62,7 +60,7 @@ export async function createWebhookEndpoint(
     description: input.description ?? null,
     events: [...new Set(input.events)],
     secret,
-    created_at: now,
+    created_at: store.clock.now(),
   });
   return { endpoint, secret };
 }
@@ -72,8 +70,8 @@ export async function updateWebhookEndpoint(
   settings: WebhookSettings,
   id: number,
   input: { url?: string; description?: string | null; events?: WebhookTopic[]; disabled?: boolean },
-  now = unixNow(),
 ): Promise<WebhookEndpointRecord> {
+  const now = store.clock.now();
   await getWebhookEndpoint(store, id);
   const errors = await checkWebhookEndpointInput(settings, input);
   if (Object.keys(errors).length) throw new ValidationError(errors);
@@ -86,8 +84,9 @@ export async function updateWebhookEndpoint(
   });
 }
 
-export async function deleteWebhookEndpoint(store: Store, id: number, now = unixNow()): Promise<void> {
+export async function deleteWebhookEndpoint(store: Store, id: number): Promise<void> {
   await getWebhookEndpoint(store, id);
+  const now = store.clock.now();
   await store.webhooks.updateEndpoint(id, { deleted_at: now, updated_at: now });
 }
 
@@ -97,8 +96,8 @@ export async function rotateWebhookSecret(
   settings: WebhookSettings,
   id: number,
   input: { secret?: string | null; grace_period_seconds?: number | null },
-  now = unixNow(),
 ): Promise<{ endpoint: WebhookEndpointRecord; secret: string }> {
+  const now = store.clock.now();
   const endpoint = await getWebhookEndpoint(store, id);
   const secret = input.secret ?? generateWebhookSecret();
   const grace = input.grace_period_seconds ?? settings.secretGraceSeconds;

@@ -1,5 +1,6 @@
 import type { ChangeFeed } from '../changes/change-feed.js';
 import type { ApiKeyAuthenticator } from '../domain/api-keys.js';
+import type { Clock } from '../domain/clock.js';
 import type { OrderSettings } from '../domain/orders.js';
 import type { WebhookSettings } from '../domain/webhook-endpoints.js';
 import type { Store } from '../domain/ports.js';
@@ -9,6 +10,8 @@ import type { RateLimitStore } from '../rate-limit/rate-limit-store.js';
 
 /** Everything the routes reach for, handed to the app once at start-up. */
 export interface ParleyContext {
+  /** The application's clock, the same as `store.clock`: every reader of the time of day uses it. */
+  clock: Clock;
   store: Store;
   authenticator: ApiKeyAuthenticator;
   /** Shared by every instance: revocations (and, later, live updates) travel on it. */

@@ -25,9 +25,9 @@ function setHeaders(reply: FastifyReply, limit: number, decision: RateLimitDecis
  */
 export function rateLimitHook(app: FastifyInstance) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const { rateLimits, rateLimitStore } = app.parley;
+    const { rateLimits, rateLimitStore, clock } = app.parley;
     const subject = request.actor.apiKeyId !== null ? `key:${request.actor.apiKeyId}` : `admin-token:${request.actor.user.id}`;
-    const now = Date.now();
+    const now = clock.nowMs();
     let tightest: { limit: number; decision: RateLimitDecision } | null = null;
     for (const bucket of bucketsFor(request)) {
       const limit = rateLimits[bucket];

@@ -1,3 +1,4 @@
+import type { Clock } from '../domain/clock.js';
 import { MemoryRateLimitStore } from './memory-rate-limit-store.js';
 import type { RateLimitStore } from './rate-limit-store.js';
 import { FallbackRateLimitStore } from './fallback-rate-limit-store.js';
@@ -9,11 +10,11 @@ import type { ConnectOptions } from './redis-rate-limit-store.js';
  * misconfigured instance fails at once; once started, a Redis outage falls back to counting in
  * the process (FallbackRateLimitStore) instead of failing requests.
  */
-export async function createRateLimitStore(redisUrl: string | null, options: ConnectOptions = {}): Promise<RateLimitStore> {
-  if (redisUrl === null) return new MemoryRateLimitStore();
+export async function createRateLimitStore(redisUrl: string | null, clock: Clock, options: ConnectOptions = {}): Promise<RateLimitStore> {
+  if (redisUrl === null) return new MemoryRateLimitStore(clock);
   // Loaded only when used: the Redis client holds ~20 MB that a SQLite instance never needs.
   const { RedisRateLimitStore } = await import('./redis-rate-limit-store.js');
   const shared = await RedisRateLimitStore.connect(redisUrl, options);
   const onError = options.onError ?? ((error: Error) => process.stderr.write(`parley: ${error.message}\n`));
-  return new FallbackRateLimitStore(shared, (message, cause) => onError(new Error(message, { cause })));
+  return new FallbackRateLimitStore(shared, (message, cause) => onError(new Error(message, { cause })), clock);
 }

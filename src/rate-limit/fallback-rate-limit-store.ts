@@ -1,3 +1,4 @@
+import type { Clock } from '../domain/clock.js';
 import { MemoryRateLimitStore } from './memory-rate-limit-store.js';
 import type { RateLimitDecision, RateLimitStore } from './rate-limit-store.js';
 
@@ -10,14 +11,18 @@ const REPORT_EVERY_MS = 10_000;
  * request. Back on Redis, its counters (which kept their windows) apply again.
  */
 export class FallbackRateLimitStore implements RateLimitStore {
-  private readonly local = new MemoryRateLimitStore();
+  private readonly local: MemoryRateLimitStore;
+  /** How long Redis has been away and when that was last said: real time (Date.now), not the app's clock. */
   private failingSince: number | null = null;
   private lastReport = 0;
 
   constructor(
     private readonly shared: RateLimitStore,
     private readonly report: (message: string, error?: unknown) => void,
-  ) {}
+    clock: Clock,
+  ) {
+    this.local = new MemoryRateLimitStore(clock);
+  }
 
   async hit(key: string, limit: number, windowSeconds: number, nowMs: number): Promise<RateLimitDecision> {
     try {

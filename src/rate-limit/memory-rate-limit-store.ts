@@ -1,3 +1,4 @@
+import type { Clock } from '../domain/clock.js';
 import type { RateLimitDecision, RateLimitStore } from './rate-limit-store.js';
 
 interface Window {
@@ -10,8 +11,9 @@ export class MemoryRateLimitStore implements RateLimitStore {
   private readonly windows = new Map<string, Window>();
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(sweepIntervalMs = 60_000) {
-    this.sweeper = setInterval(() => this.sweep(Date.now()), sweepIntervalMs);
+  /** `clock` says which windows have expired; the sweep's interval is real time. */
+  constructor(private readonly clock: Clock, sweepIntervalMs = 60_000) {
+    this.sweeper = setInterval(() => this.sweep(this.clock.nowMs()), sweepIntervalMs);
     this.sweeper.unref();
   }
 

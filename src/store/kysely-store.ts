@@ -1,5 +1,7 @@
 import { sql, type Kysely, type Selectable, type SelectQueryBuilder, type Transaction } from 'kysely';
 import { deliveryTimeSeconds, type DeliveryTimeUnit } from '../domain/delivery-time.js';
+import type { Clock } from '../domain/clock.js';
+import type { MessageIdGenerator } from '../domain/message-id.js';
 import type { OrderStatus } from '../domain/order-status.js';
 import type { DomainEvent } from '../domain/events.js';
 import type {
@@ -318,6 +320,10 @@ function messageStore(db: Db, fast: FastPath): MessageStore {
 }
 
 export interface StoreOptions {
+  /** The application's clock (Store.clock). */
+  clock: Clock;
+  /** The application's id generator (Store.messageIds). */
+  messageIds: MessageIdGenerator;
   /** Seals credentials and webhook secrets at rest. */
   cipher: CredentialCipher;
   /** Turns domain events into webhook topics and payloads. */
@@ -359,9 +365,9 @@ function observed(outbox: OutboxStore, sink: (event: DomainEvent) => void): Outb
 
 /** The domain's Store over Kysely. */
 export function createKyselyStore(db: Db, options: StoreOptions, collector: EventCollector | null = null): Store {
-  const { cipher, formatEvent, committer = null, lockRows = false, fast, onCommitted = null } = options;
-  const inner: StoreOptions = { cipher, formatEvent, lockRows, fast, onCommitted };
-  let outbox = outboxStore(db, formatEvent, fast);
+  const { clock, messageIds, cipher, formatEvent, committer = null, lockRows = false, fast, onCommitted = null } = options;
+  const inner: StoreOptions = { clock, messageIds, cipher, formatEvent, lockRows, fast, onCommitted };
+  let outbox = outboxStore(db, formatEvent, fast, clock, messageIds);
   if (onCommitted) outbox = observed(outbox, collector ? (event) => collector.push(event) : (event) => onCommitted([event]));
   /** After a commit: the events its transaction published go to onCommitted. */
   const handOver = (events: EventCollector): void => {
@@ -380,6 +386,8 @@ export function createKyselyStore(db: Db, options: StoreOptions, collector: Even
     return topLevel((events) => (db as Kysely<Database>).transaction().execute((trx) => fn(createKyselyStore(trx, inner, events))));
   };
   return {
+    clock,
+    messageIds,
     users: userStore(db),
     apiKeys: apiKeyStore(db),
     games: gameStore(db),

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
-import { unixNow } from '../domain/clock.js';
+import { unixSeconds, type Clock } from '../domain/clock.js';
 import { TEST_TOPIC, type DomainEvent } from '../domain/events.js';
-import { newMessageId } from '../domain/message-id.js';
+import type { MessageIdGenerator } from '../domain/message-id.js';
 import type { OutboxStore, WebhookEndpointRecord, WebhookStore } from '../domain/ports.js';
 import type { EventFormatter } from '../contract/webhook-events.js';
 import type { CredentialCipher } from './credential-cipher.js';
@@ -108,7 +108,7 @@ async function insertDeliveries(db: Db, eventId: string, targets: number[], now:
   return targets.length;
 }
 
-export function outboxStore(db: Db, formatEvent: EventFormatter, fast: FastPath): OutboxStore {
+export function outboxStore(db: Db, formatEvent: EventFormatter, fast: FastPath, clock: Clock, messageIds: MessageIdGenerator): OutboxStore {
   const publish = async (event: DomainEvent, targetsCache: Map<string, Promise<number[]>> | null): Promise<string | null> => {
     const formatted = formatEvent(event);
     let targets: Promise<number[]>;
@@ -124,8 +124,9 @@ export function outboxStore(db: Db, formatEvent: EventFormatter, fast: FastPath)
     // An event no endpoint takes is not stored: nothing would deliver or replay it. (A test
     // event names its endpoint and is always stored, for the delivery log.)
     if (endpoints.length === 0 && formatted.endpointId === undefined) return null;
-    const id = `evt_${newMessageId()}`;
-    const now = unixNow();
+    const nowMs = clock.nowMs();
+    const id = `evt_${messageIds.next(nowMs)}`;
+    const now = unixSeconds(nowMs);
     // Compact JSON with keys in the serializers' fixed order: the exact bytes that get signed.
     const body = JSON.stringify({ event: formatted.topic, payload: formatted.payload });
     const row = { id, topic: formatted.topic, user_id: formatted.userId, payload: body, created_at: now };
@@ -147,7 +148,7 @@ export function outboxStore(db: Db, formatEvent: EventFormatter, fast: FastPath)
       if (!event) return null;
       // A test event goes back to the one endpoint it was for, whatever that endpoint subscribes to.
       const only = event.topic === TEST_TOPIC ? Number((JSON.parse(event.payload) as { payload: { endpoint_id: number } }).payload.endpoint_id) : undefined;
-      return insertDeliveries(db, event.id, await targetsOf(db, event.topic, event.user_id, only, fast), unixNow());
+      return insertDeliveries(db, event.id, await targetsOf(db, event.topic, event.user_id, only, fast), clock.now());
     },
   };
 }

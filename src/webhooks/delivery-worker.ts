@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { Clock } from '../domain/clock.js';
 import type { DeliveryOutcome, DeliveryQueue, DueDelivery } from './delivery-queue.js';
 import { postWebhook, type SenderOptions } from './http-sender.js';
 import { deliveryHeaders } from './signer.js';
@@ -53,10 +54,15 @@ export class WebhookDeliveryWorker {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly perEndpoint = new Map<number, number>();
 
+  /**
+   * `clock` dates what is stored and compared across instances (due times, leases, attempts,
+   * retention); poll and prune intervals and the send timeout are real time.
+   */
   constructor(
     private readonly queue: DeliveryQueue,
     private readonly options: WorkerOptions,
     private readonly log: FastifyBaseLogger,
+    private readonly clock: Clock,
   ) {}
 
   start(): void {
@@ -80,7 +86,7 @@ export class WebhookDeliveryWorker {
 
   /** Deletes the finished events older than the retention, a batch at a time. */
   async prune(): Promise<number> {
-    const cutoff = Math.floor(Date.now() / 1000) - this.options.retentionSeconds;
+    const cutoff = this.clock.now() - this.options.retentionSeconds;
     let deleted = 0;
     try {
       for (;;) {
@@ -107,7 +113,7 @@ export class WebhookDeliveryWorker {
     try {
       const free = this.options.maxInFlight - this.inFlight.size;
       if (free > 0) {
-        const now = Date.now();
+        const now = this.clock.nowMs();
         // The caps are applied while claiming, so that nothing is leased that is not launched:
         // a delivery leased here but left waiting would be held from every other worker.
         const slots = new Map(this.perEndpoint);
@@ -162,7 +168,7 @@ export class WebhookDeliveryWorker {
   }
 
   private async attempt(delivery: DueDelivery): Promise<void> {
-    const attemptedAtMs = Date.now();
+    const attemptedAtMs = this.clock.nowMs();
     const headers = deliveryHeaders({
       eventId: delivery.eventId,
       topic: delivery.topic,
@@ -172,7 +178,7 @@ export class WebhookDeliveryWorker {
     });
     const result = await postWebhook(delivery.url, headers, delivery.body, this.options);
     const attempt = delivery.attempts + 1;
-    const outcome = outcomeFor(result.statusCode, attempt, this.options.retrySchedule, Date.now());
+    const outcome = outcomeFor(result.statusCode, attempt, this.options.retrySchedule, this.clock.nowMs());
     const applied = await this.queue.settle(delivery, { attempt, attemptedAtMs, ...result }, outcome);
     if (!applied) {
       this.log.warn(

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/domain/api-keys.js';
-import { unixNow } from '../../src/domain/clock.js';
+import { ManualClock } from '../support/manual-clock.js';
 import { startTestParley, type TestParley } from '../support/parley.js';
 
 /**
@@ -9,8 +9,10 @@ import { startTestParley, type TestParley } from '../support/parley.js';
  */
 describe('ApiKeyAuthenticator.authenticateCached', () => {
   let parley: TestParley;
+  // The application's clock: last-used times and expiry follow it, not the wall clock.
+  const clock = new ManualClock(Date.UTC(2029, 2, 3, 4, 5, 6));
   beforeAll(async () => {
-    parley = await startTestParley({ PARLEY_AUTH_CACHE_SECONDS: '600' });
+    parley = await startTestParley({ PARLEY_AUTH_CACHE_SECONDS: '600' }, { clock });
   });
   afterAll(() => parley.close());
   const authenticator = () => parley.running.app.parley.authenticator;
@@ -37,7 +39,8 @@ describe('ApiKeyAuthenticator.authenticateCached', () => {
     await authenticator().authenticate(header);
     expect(authenticator().authenticateCached(header)).toBeDefined();
     // last_used_at is written at most once a minute: a send a minute later must go the slow way.
-    expect(authenticator().authenticateCached(header, unixNow() + 61)).toBeUndefined();
+    clock.advance(61_000);
+    expect(authenticator().authenticateCached(header)).toBeUndefined();
     expect(authenticator().authenticateCached(undefined)).toBeUndefined();
     expect(authenticator().authenticateCached(`Basic ${seller.token}`)).toBeUndefined();
     expect(authenticator().authenticateCached(`Bearer ${parley.adminToken}`)).toBeUndefined();
@@ -45,13 +48,15 @@ describe('ApiKeyAuthenticator.authenticateCached', () => {
     authenticator().forgetKey(hashToken(seller.token));
     expect(authenticator().authenticateCached(header)).toBeUndefined();
 
-    const expiresAt = unixNow() + 30;
+    const expiresAt = clock.now() + 30;
     const key = await parley.admin.post(`/admin/v1/users/${seller.id}/api-keys`, { name: 'short-lived', expires_at: expiresAt });
     const shortLived = `Bearer ${key.body.data.token as string}`;
     await authenticator().authenticate(shortLived);
-    expect(authenticator().authenticateCached(shortLived, expiresAt - 1)).toBeDefined();
-    expect(authenticator().authenticateCached(shortLived, expiresAt)).toBeUndefined();
-    await expect(authenticator().authenticate(shortLived, expiresAt)).rejects.toThrow();
+    clock.advance(29_000);
+    expect(authenticator().authenticateCached(shortLived)).toBeDefined();
+    clock.advance(1_000);
+    expect(authenticator().authenticateCached(shortLived)).toBeUndefined();
+    await expect(authenticator().authenticate(shortLived)).rejects.toThrow();
   });
 });
 

@@ -1,17 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { newMessageId } from '../../src/domain/message-id.js';
+import { MessageIdGenerator } from '../../src/domain/message-id.js';
 
-describe('newMessageId', () => {
+describe('MessageIdGenerator', () => {
+  const ids = new MessageIdGenerator();
+  const newMessageId = (ms: number) => ids.next(ms);
   it('makes 26-character Crockford ids that sort in creation order, even within one millisecond', () => {
     const ms = Date.UTC(2026, 10, 25);
-    const ids = [newMessageId(ms), newMessageId(ms), newMessageId(ms), newMessageId(ms + 1), newMessageId(ms + 1)];
-    for (const id of ids) expect(id).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
-    expect([...ids].sort()).toEqual(ids);
-    expect(new Set(ids).size).toBe(ids.length);
+    const made = [newMessageId(ms), newMessageId(ms), newMessageId(ms), newMessageId(ms + 1), newMessageId(ms + 1)];
+    for (const id of made) expect(id).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect([...made].sort()).toEqual(made);
+    expect(new Set(made).size).toBe(made.length);
   });
 
   it('encodes the millisecond in its first 10 characters, as a ULID does', () => {
-    // Ids are monotonic per process: each test here uses later milliseconds than the one before.
+    // Ids are monotonic per generator: each test here uses later milliseconds than the one before.
     const decode = (prefix: string) => [...prefix].reduce((ms, c) => ms * 32 + '0123456789ABCDEFGHJKMNPQRSTVWXYZ'.indexOf(c), 0);
     for (const ms of [Date.UTC(2027, 5, 15, 12, 30, 45, 678), Date.UTC(2027, 5, 15, 12, 30, 45, 679), Date.UTC(2027, 11, 31, 23, 59, 59, 999)]) {
       expect(decode(newMessageId(ms).slice(0, 10))).toBe(ms);
@@ -26,7 +28,9 @@ describe('newMessageId', () => {
   });
 });
 
-describe('newMessageId randomness', () => {
+describe('MessageIdGenerator randomness', () => {
+  const ids = new MessageIdGenerator();
+  const newMessageId = (ms: number) => ids.next(ms);
   it('draws new random bits every millisecond, across refills of its random pool', () => {
     const start = Date.UTC(2031, 0, 1);
     // 600 fresh draws of 16 bytes go through the 4 KB pool more than twice.
@@ -45,5 +49,15 @@ describe('newMessageId randomness', () => {
       expect(next.slice(0, 10)).toBe(previous.slice(0, 10));
       previous = next;
     }
+  });
+});
+
+describe('MessageIdGenerator monotonicity', () => {
+  it('keeps its own last time: ids of one generator never sort backwards, another generator is not held back by it', () => {
+    const ahead = new MessageIdGenerator();
+    const first = ahead.next(Date.UTC(2035, 0, 1));
+    // The clock went back: this generator's ids still sort after the ones it made.
+    expect(ahead.next(Date.UTC(2027, 0, 1)) > first).toBe(true);
+    expect(new MessageIdGenerator().next(Date.UTC(2027, 0, 1)) < first).toBe(true);
   });
 });

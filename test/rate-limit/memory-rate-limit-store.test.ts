@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/domain/clock.js';
 import { MemoryRateLimitStore } from '../../src/rate-limit/memory-rate-limit-store.js';
 
-const store = new MemoryRateLimitStore();
+const store = new MemoryRateLimitStore(systemClock);
 afterAll(() => store.close());
 
 describe('MemoryRateLimitStore', () => {

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/domain/clock.js';
 import { createRateLimitStore } from '../../src/rate-limit/create-rate-limit-store.js';
 import { MemoryRateLimitStore } from '../../src/rate-limit/memory-rate-limit-store.js';
 import { REDIS_KEY_PREFIX, RedisRateLimitStore } from '../../src/rate-limit/redis-rate-limit-store.js';
@@ -19,7 +20,7 @@ async function deadPort(): Promise<number> {
 
 describe('createRateLimitStore', () => {
   it('keeps counters in the process when there is no REDIS_URL', async () => {
-    const store = await createRateLimitStore(null);
+    const store = await createRateLimitStore(null, systemClock);
     expect(store).toBeInstanceOf(MemoryRateLimitStore);
     await store.close();
   });
@@ -27,7 +28,7 @@ describe('createRateLimitStore', () => {
   it('fails at once with a clear error, without the password, when Redis does not answer', async () => {
     const port = await deadPort();
     const started = Date.now();
-    const attempt = createRateLimitStore(`redis://parley:s3cret-password@127.0.0.1:${port}`);
+    const attempt = createRateLimitStore(`redis://parley:s3cret-password@127.0.0.1:${port}`, systemClock);
     await expect(attempt).rejects.toThrow(`REDIS_URL: cannot use Redis at redis://127.0.0.1:${port}`);
     await expect(attempt).rejects.toThrow(/ECONNREFUSED/);
     await attempt.catch((error: Error) => expect(error.message).not.toContain('s3cret'));
@@ -70,7 +71,7 @@ describe.skipIf(skip)(SUITE, () => {
   });
 
   it('gives the same answers as the memory store for the same hits', async () => {
-    const memory = new MemoryRateLimitStore();
+    const memory = new MemoryRateLimitStore(systemClock);
     try {
       const t0 = 1_850_000_000_000;
       const times = [0, 1, 2, 3, 4, 29_999, 30_000, 30_001, 59_000, 61_000, 61_001];

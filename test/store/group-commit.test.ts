@@ -6,6 +6,8 @@ import { openDatabase, type OpenDatabase } from '../../src/store/database.js';
 import { GroupCommitter, SharedUnitFailed } from '../../src/store/group-commit.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
 import { createKyselyStore } from '../../src/store/kysely-store.js';
+import { systemClock } from '../../src/domain/clock.js';
+import { MessageIdGenerator } from '../../src/domain/message-id.js';
 import { CredentialCipher } from '../../src/store/credential-cipher.js';
 import { hotQueries } from '../../src/store/hot-queries.js';
 import { sqliteRunners } from '../../src/store/query-runner.js';
@@ -164,6 +166,8 @@ describe('GroupCommitter.runShared', () => {
 
 describe('Store.shareTransaction on the group commit', () => {
   const storeOnCommitter = () => createKyselyStore(opened.db, {
+    clock: systemClock,
+    messageIds: new MessageIdGenerator(),
     cipher: new CredentialCipher(Buffer.alloc(32, 7)),
     formatEvent: formatWebhookEvent,
     committer,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig, type DatabaseConfig, type ParleyConfig } from '../../src/config.js';
-import { startParley, type RunningParley } from '../../src/server.js';
+import { startParley, type RunningParley, type StartOptions } from '../../src/server.js';
 import { ApiClient } from './api-client.js';
 import { Fixtures } from './fixtures.js';
 import { OpenApiValidator } from './openapi-validator.js';
@@ -43,9 +43,10 @@ export interface TestParley {
  * The real server, listening on a loopback port, on its own temporary SQLite file or, with
  * `PARLEY_TEST_DB=postgres`, on a fresh PostgreSQL database dropped again by `close()`.
  * Rate limits are off unless a test sets them; env overrides go through the same loader as production.
- * An explicit `DATABASE_URL` in `env` is used as is (and not removed on close).
+ * An explicit `DATABASE_URL` in `env` is used as is (and not removed on close). `options.clock`
+ * replaces the system clock for the whole server.
  */
-export async function startTestParley(env: Record<string, string> = {}): Promise<TestParley> {
+export async function startTestParley(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestParley> {
   const pgDatabase = env.DATABASE_URL === undefined && testDialect() === 'postgres' ? await createTestPgDatabase() : null;
   const databaseUrl = env.DATABASE_URL ?? pgDatabase?.url ?? tempDbFile();
   const adminToken = `test-admin-${randomBytes(16).toString('hex')}`;
@@ -66,7 +67,7 @@ export async function startTestParley(env: Record<string, string> = {}): Promise
       ...(pgDatabase ? { PARLEY_ENCRYPTION_KEY: randomBytes(32).toString('hex') } : {}),
       ...env,
     });
-    running = await startParley(config);
+    running = await startParley(config, options);
   } catch (error) {
     await pgDatabase?.drop();
     throw error;

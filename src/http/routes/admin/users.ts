@@ -20,7 +20,7 @@ export const adminUserRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(ops.createApiKey.url, { attachValidation: true, schema: ops.createApiKey.schema }, async (request, reply) => {
     const userId = parseResourceId(request.params.user);
     await getUser(store, userId);
-    await assertValidRequest(request, (fields) => checkNewApiKey(fields));
+    await assertValidRequest(request, (fields) => checkNewApiKey(fields, store.clock.now()));
     const { key, token } = await issueApiKey(store, userId, { name: request.body.name, expires_at: request.body.expires_at ?? null });
     return reply.code(201).send({ data: { id: key.id, name: key.name, token, expires_at: key.expires_at, created_at: key.created_at } });
   });
