@@ -19,9 +19,21 @@ const bodyAjv = createAjv(false);
 // Query strings and path params are strings by nature; schemas there only declare strings.
 const paramAjv = createAjv(false);
 
+/**
+ * Query parameters documented as integers (`page`, `per_page`) arrive as strings and are read by
+ * the handler, because Laravel does not reject them the same way: a bad `page` means page 1.
+ * Their validator therefore accepts any value; the served document keeps `type: integer`.
+ */
+function withoutIntegerQueryChecks(schema: object): object {
+  const properties = (schema as { properties?: Record<string, { type?: unknown }> }).properties;
+  if (!properties) return schema;
+  const lenient = Object.fromEntries(Object.entries(properties).map(([name, p]) => [name, p.type === 'integer' ? {} : p]));
+  return { ...schema, properties: lenient };
+}
+
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
-  const ajv = httpPart === 'body' ? bodyAjv : paramAjv;
-  return ajv.compile(schema as object) as ValidateFunction;
+  if (httpPart === 'body') return bodyAjv.compile(schema as object) as ValidateFunction;
+  return paramAjv.compile(httpPart === 'querystring' ? withoutIntegerQueryChecks(schema as object) : (schema as object)) as ValidateFunction;
 };
 
 /** `delivery_time.duration` -> "delivery time.duration", as Laravel names attributes. */

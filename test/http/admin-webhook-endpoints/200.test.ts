@@ -134,7 +134,7 @@ describe('GET /admin/v1/webhook-endpoints/{endpoint}/deliveries -> 200', () => {
     expect(res.status, res.text).toBe(200);
     expect(res.body).toEqual({
       data: [],
-      meta: { current_page: 1, from: null, last_page: 1, per_page: 50, to: null, total: 0 },
+      meta: { current_page: 1, from: null, last_page: 1, links: expect.any(Array), path: expect.any(String), per_page: 50, to: null, total: 0 },
       links: { first: expect.stringMatching(/page=1$/), last: expect.stringMatching(/page=1$/), prev: null, next: null },
     });
   });
@@ -154,7 +154,7 @@ describe('GET /admin/v1/webhook-endpoints/{endpoint}/deliveries -> 200', () => {
 
     const first = await parley.admin.get(`${endpointPath(id)}/deliveries?per_page=2`);
     expect(first.status, first.text).toBe(200);
-    expect(first.body.meta).toEqual({ current_page: 1, from: 1, last_page: 2, per_page: 2, to: 2, total: 3 });
+    expect(first.body.meta).toMatchObject({ current_page: 1, from: 1, last_page: 2, per_page: 2, to: 2, total: 3 });
     expect(first.body.links).toEqual({
       first: expect.stringMatching(/deliveries\?.*page=1/),
       last: expect.stringMatching(/page=2/),
@@ -178,7 +178,7 @@ describe('GET /admin/v1/webhook-endpoints/{endpoint}/deliveries -> 200', () => {
     }
 
     const second = await parley.admin.get(`${endpointPath(id)}/deliveries?per_page=2&page=2`);
-    expect(second.body.meta).toEqual({ current_page: 2, from: 3, last_page: 2, per_page: 2, to: 3, total: 3 });
+    expect(second.body.meta).toMatchObject({ current_page: 2, from: 3, last_page: 2, per_page: 2, to: 3, total: 3 });
     expect(second.body.links.prev).toMatch(/page=1/);
     expect(second.body.links.next).toBeNull();
     expect(second.body.data.map((a: any) => a.event_id)).toEqual([events[0]]);

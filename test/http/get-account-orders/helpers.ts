@@ -75,6 +75,12 @@ export function linkPath(parley: TestParley, link: string): string {
   return `${url.pathname}${url.search}`;
 }
 
+/** `meta` without `links` and `path` (tested in 200-pagination-links): the counts alone. */
+export function metaCounts(meta: Record<string, unknown>): Record<string, unknown> {
+  const { links: _links, path: _path, ...counts } = meta;
+  return counts;
+}
+
 /** The query parameters of an absolute pagination link, decoded. */
 export function linkParams(link: string): Record<string, string> {
   return Object.fromEntries(new URL(link).searchParams);
