@@ -32,6 +32,13 @@ export const SORT_KEYS: Record<string, OrderSortColumn> = {
   completed_at: 'completed_at',
 };
 
+/** Each kind's offer id filter, named after the order's own offer field. */
+export const OFFER_FILTERS: Record<OrderKind, string> = {
+  account: 'account_offer_id',
+  item: 'item_offer_id',
+  currency: 'currency_offer_id',
+};
+
 const ID_LIST = /^\d{1,15}(,\d{1,15})*$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -90,6 +97,9 @@ export function parseOrderListParams(params: OrderListParams, kind: OrderKind, s
     return value.replace(/\s+/g, '').split(',').map(Number);
   };
   query.ids = idList('id');
+  // Only the kind's own offer filter: another kind's (filter[item_offer_id] on account orders) is
+  // unknown here and ignored, as Laravel ignores filters it does not allow.
+  query.offerIds = idList(OFFER_FILTERS[kind]);
   query.buyerIds = idList('buyer_id');
   query.gameIds = idList('game_id');
 

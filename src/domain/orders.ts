@@ -3,7 +3,7 @@ import type { DeliveryTimeUnit } from './delivery-time.js';
 import { NotFoundError, ValidationError, type FieldErrors } from './errors.js';
 import { authorizeOrder } from './order-access.js';
 import { parseMoneyInput } from './money.js';
-import { parseOrderListParams, type OrderListParams } from './order-list-query.js';
+import { OFFER_FILTERS, parseOrderListParams, type OrderListParams } from './order-list-query.js';
 import { assertTransition, statusChangeText, timestampsForStatus, type OrderStatus } from './order-status.js';
 import type { OrderFields, OrderKind, OrderPatch, OrderRecord, Store } from './ports.js';
 import type { Actor } from './users.js';
@@ -165,7 +165,10 @@ export interface OrderPage {
  * offer; admin keys list every seller's.
  */
 export async function listOrders(store: Store, actor: Actor, kind: OrderKind, params: OrderListParams, offerId?: number): Promise<OrderPage> {
-  const query = parseOrderListParams(params, kind, actor.isAdmin ? null : actor.user.id);
+  // One offer's list does not declare the offer id filter: there it is unknown and ignored.
+  const { [OFFER_FILTERS[kind]]: _offerFilter, ...otherFilters } = params.filter;
+  const scoped = offerId === undefined ? params : { ...params, filter: otherFilters };
+  const query = parseOrderListParams(scoped, kind, actor.isAdmin ? null : actor.user.id);
   if (offerId !== undefined) query.offerId = offerId;
   const { rows, total } = await store.orders.list(query);
   return { rows, total, page: query.page, perPage: query.perPage };

@@ -116,6 +116,8 @@ export interface OrderListQuery {
   /** null lists every seller's orders (admin keys). */
   sellerId: number | null;
   offerId?: number;
+  /** `filter[<kind>_offer_id]`. */
+  offerIds?: number[];
   ids?: number[];
   buyerIds?: number[];
   statuses?: OrderStatus[];

@@ -177,6 +177,7 @@ function applyOrderFilters<QB extends SelectQueryBuilder<Database, 'orders', obj
   q = q.where('orders.kind', '=', query.kind);
   if (query.sellerId !== null) q = q.where('orders.seller_id', '=', query.sellerId);
   if (query.offerId !== undefined) q = q.where('orders.offer_id', '=', query.offerId);
+  if (query.offerIds) q = q.where('orders.offer_id', 'in', query.offerIds);
   if (query.ids) q = q.where('orders.id', 'in', query.ids);
   if (query.buyerIds) q = q.where('orders.buyer_id', 'in', query.buyerIds);
   if (query.gameIds) q = q.where('orders.game_id', 'in', query.gameIds);

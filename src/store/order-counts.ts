@@ -17,7 +17,7 @@ export async function countOrder(db: Db, order: { kind: string; seller_id: numbe
 
 /** Whether the list's total can come from `order_counts`: no filter but status (and the seller scope). */
 export function countableFromTable(query: OrderListQuery): boolean {
-  return query.offerId === undefined && !query.ids && !query.buyerIds && !query.gameIds && query.dateRanges.length === 0 && query.search === undefined;
+  return query.offerId === undefined && !query.offerIds && !query.ids && !query.buyerIds && !query.gameIds && query.dateRanges.length === 0 && query.search === undefined;
 }
 
 export async function countFromTable(db: Db, query: OrderListQuery): Promise<number> {
