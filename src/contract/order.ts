@@ -15,8 +15,8 @@ export const RatingSchema = Type.Object(
   {
     id: Type.Integer(),
     labels: Type.Array(Type.String()),
-    rating: Type.String(),
-    comment: Nullable(Type.String()),
+    rating: Type.Number({ minimum: 1, maximum: 5, examples: [5] }),
+    comment: Type.String({ description: '"" when the buyer left none' }),
     created_at: Type.Integer(),
     updated_at: Type.Integer(),
   },
@@ -41,7 +41,7 @@ export const orderHead = {
   buyer: BuyerSchema,
   rating: Type.Union([RatingSchema, Type.Null()]),
   title: Type.String(),
-  description: Nullable(Type.String()),
+  description: Type.String({ description: '"" when the order has none (a plain string, never null)' }),
 };
 
 export const orderState = {

@@ -149,6 +149,65 @@ export async function changeOrderStatus(store: Store, kind: OrderKind, id: numbe
   });
 }
 
+/** What the admin PATCH may change; every field optional, at least one given. */
+export interface OrderChanges {
+  status?: OrderStatus;
+  /** null removes the rating. */
+  rating?: { rating: number; labels?: string[] | null; comment?: string | null } | null;
+  is_disputed?: boolean;
+  dispute_case_id?: number | null;
+}
+
+/** Laravel's required_without_all, named on `status`. */
+export const NO_ORDER_CHANGES = 'The status field is required when none of rating / is disputed / dispute case id are present.';
+
+/** The checks beyond the schema, on the fields that passed it: the status move. */
+export function checkOrderChanges(order: Pick<OrderRecord, 'status'>, changes: OrderChanges): FieldErrors {
+  try {
+    if (changes.status !== undefined) assertTransition(order.status, changes.status);
+    return {};
+  } catch (e) {
+    if (e instanceof ValidationError) return e.errors;
+    throw e;
+  }
+}
+
+/**
+ * Admin API: applies every given change in one transaction, or none. A status move appends its
+ * system message and webhook event as changeOrderStatus does; rating and dispute fields change
+ * silently. A new rating takes the order's id as its own (one rating per order) and keeps its
+ * id and created_at when replaced.
+ */
+export async function changeOrder(store: Store, kind: OrderKind, id: number, changes: OrderChanges): Promise<OrderRecord> {
+  if (Object.values(changes).every((v) => v === undefined)) throw ValidationError.field('status', NO_ORDER_CHANGES);
+  const nowMs = store.clock.nowMs();
+  const now = unixSeconds(nowMs);
+  return store.transaction(async (tx) => {
+    const order = await tx.orders.findById(kind, id);
+    if (!order) throw new NotFoundError();
+    const patch: OrderPatch = {};
+    if (changes.rating === null) patch.rating = null;
+    else if (changes.rating !== undefined) {
+      patch.rating = {
+        id: order.rating?.id ?? order.id,
+        labels: changes.rating.labels ?? [],
+        rating: changes.rating.rating,
+        comment: changes.rating.comment ?? '',
+        created_at: order.rating?.created_at ?? now,
+        updated_at: now,
+      };
+    }
+    if (changes.is_disputed !== undefined) patch.is_disputed = changes.is_disputed;
+    if (changes.dispute_case_id !== undefined) patch.dispute_case_id = changes.dispute_case_id;
+    if (changes.status !== undefined) {
+      assertTransition(order.status, changes.status);
+      const moved = { ...patch, status: changes.status, ...timestampsForStatus(changes.status, now) };
+      return updateWithSystemMessage(tx, order, moved, statusChangeText(order.status, changes.status), nowMs);
+    }
+    return tx.orders.update(kind, id, { ...patch, updated_at: now });
+  });
+}
+
 export async function getOrder(store: Store, actor: Actor, kind: OrderKind, id: number): Promise<OrderRecord> {
   return authorizeOrder(store, actor, kind, id, 'read');
 }

@@ -28,8 +28,10 @@ export interface ApiKeyRecord {
 export interface Rating {
   id: number;
   labels: string[];
-  rating: string;
-  comment: string | null;
+  /** 1 to 5. */
+  rating: number;
+  /** "" when none. */
+  comment: string;
   created_at: number;
   updated_at: number;
 }

@@ -16,6 +16,7 @@ import type {
   OrderRecord,
   OrderStore,
   OutboxStore,
+  Rating,
   Store,
   UserStore,
   WorkOutcome,
@@ -112,6 +113,18 @@ function gameStore(db: Db): GameStore {
 
 type OrderRow = Selectable<OrdersTable> & { game_name: string; game_slug: string; buyer_username: string };
 
+/** The stored rating JSON as served: a numeric rating, labels always a list, a missing comment "". */
+function toRating(stored: Partial<Rating>): Rating {
+  return {
+    id: Number(stored.id),
+    labels: stored.labels ?? [],
+    rating: Number(stored.rating),
+    comment: stored.comment ?? '',
+    created_at: Number(stored.created_at),
+    updated_at: Number(stored.updated_at),
+  };
+}
+
 function toOrder(row: OrderRow, cipher: CredentialCipher): OrderRecord {
   return {
     id: row.id,
@@ -132,7 +145,7 @@ function toOrder(row: OrderRow, cipher: CredentialCipher): OrderRecord {
     delivery_time_unit: row.delivery_time_unit as DeliveryTimeUnit,
     price_amount: row.price_amount,
     price_usd_amount: row.price_usd_amount,
-    rating: row.rating === null ? null : JSON.parse(row.rating),
+    rating: row.rating === null ? null : toRating(JSON.parse(row.rating) as Partial<Rating>),
     credentials: row.credentials === null ? null : cipher.decrypt(row.credentials),
     details: JSON.parse(row.details) as Record<string, unknown>,
     created_at: row.created_at,

@@ -44,7 +44,19 @@ export const adminUserOperations = {
   }),
 };
 
-export const StatusBody = Type.Object({ status: StringEnum(ORDER_STATUSES) });
+export const RatingBody = Type.Object({
+  rating: Type.Number({ minimum: 1, maximum: 5, description: '1 to 5' }),
+  labels: Type.Optional(Nullable(Type.Array(Type.String({ maxLength: 255 }), { maxItems: 20, description: 'Default []' }))),
+  comment: Type.Optional(Nullable(Type.String({ maxLength: 2000, description: 'Default ""' }))),
+}, { description: "The buyer's rating; null removes it" });
+
+/** Every field optional, at least one given; what a sandbox needs to produce each shape an order can take. */
+export const OrderChangesBody = Type.Object({
+  status: Type.Optional(StringEnum(ORDER_STATUSES, { description: 'A move along the lifecycle; writes a system message' })),
+  rating: Type.Optional(Nullable(RatingBody)),
+  is_disputed: Type.Optional(Type.Boolean()),
+  dispute_case_id: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+});
 
 /** What a marketplace back end does to orders of one kind: create them, move them through their lifecycle. */
 export function adminOrderOperations<P extends string>(api: OrderKindApi<P>) {
@@ -58,12 +70,12 @@ export function adminOrderOperations<P extends string>(api: OrderKindApi<P>) {
       consumes: JSON_OR_FORM,
       response: { 201: OrderEnvelope(api.schema), ...errorResponses(400, 401, 403, 413, 415, 422) },
     }),
-    changeStatus: operation('PATCH', `/${api.collection}/:${api.param}`, {
+    update: operation('PATCH', `/${api.collection}/:${api.param}`, {
       operationId: `adminUpdate${Kind}`,
-      tags: admin, security: BEARER, summary: `Change an ${api.label}'s status`,
-      description: 'pending -> in_delivery -> delivered; pending, in_delivery or delivered -> refunded. Other moves answer 422. A system message records each change in the thread.',
+      tags: admin, security: BEARER, summary: `Change an ${api.label}: status, rating, dispute flags`,
+      description: 'Every field is optional; at least one is required. status: pending -> in_delivery -> delivered; pending, in_delivery or delivered -> refunded; other moves answer 422; a system message records each move in the thread. rating sets or replaces (null removes) the buyer\'s rating; is_disputed and dispute_case_id set the dispute fields. All given fields change together or, on a 422, none.',
       params: IdParam(api.param, `The ID of the ${api.label}`),
-      body: StatusBody, consumes: JSON_OR_FORM,
+      body: OrderChangesBody, consumes: JSON_OR_FORM,
       response: { 200: OrderEnvelope(api.schema), ...errorResponses(400, 401, 403, 404, 413, 415, 422) },
     }),
   };

@@ -48,7 +48,8 @@ export function commonResource(order: OrderRecord) {
     buyer: order.buyer,
     rating: order.rating,
     title: order.title,
-    description: order.description,
+    // A documented plain string: strict clients fail on null (docs/api.md).
+    description: order.description ?? '',
     parameters: order.parameters,
     status: order.status,
     is_disputed: order.is_disputed,

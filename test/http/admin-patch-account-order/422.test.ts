@@ -48,14 +48,57 @@ describe('PATCH /admin/v1/account-orders/{id} -> 422', () => {
     await expectRejected(order.id, { status: 'DELIVERED' }, { status: ['The selected status is invalid.'] });
   });
 
-  it('requires the status, treating a blank one as missing', async () => {
+  it('requires a status when no other field is given', async () => {
+    const { order } = await parley.fixtures.scenario('pending');
+    const none = { status: ['The status field is required when none of rating / is disputed / dispute case id are present.'] };
+    await expectRejected(order.id, {}, none);
+    await expectRejected(order.id, { other: 'delivered' }, none);
+  });
+
+  it('treats a null or blank status as missing, which a present status may not be', async () => {
     const { order } = await parley.fixtures.scenario('pending');
     const required = { status: ['The status field is required.'] };
-    await expectRejected(order.id, {}, required);
     await expectRejected(order.id, { status: null }, required);
     await expectRejected(order.id, { status: '' }, required);
     await expectRejected(order.id, { status: '   ' }, required);
-    await expectRejected(order.id, { other: 'delivered' }, required);
+    await expectRejected(order.id, { status: null, is_disputed: true }, required);
+  });
+
+  it.each([
+    [{ rating: {} }, { 'rating.rating': ['The rating.rating field is required.'] }],
+    [{ rating: { rating: 0 } }, { 'rating.rating': ['The rating.rating field must be at least 1.'] }],
+    [{ rating: { rating: 5.5 } }, { 'rating.rating': ['The rating.rating field must not be greater than 5.'] }],
+    [{ rating: { rating: '5' } }, { 'rating.rating': ['The rating.rating field must be a number.'] }],
+    [{ rating: { rating: null } }, { 'rating.rating': ['The rating.rating field is required.'] }],
+    [{ rating: 5 }, { rating: ['The rating field must be an object.'] }],
+    [{ rating: { rating: 4, labels: 'fast' } }, { 'rating.labels': ['The rating.labels field must be an array.'] }],
+    [{ rating: { rating: 4, labels: ['fast', 7] } }, { 'rating.labels.1': ['The rating.labels.1 field must be a string.'] }],
+    [{ rating: { rating: 4, comment: 'x'.repeat(2001) } }, { 'rating.comment': ['The rating.comment field must not be greater than 2000 characters.'] }],
+    [{ is_disputed: 'yes' }, { is_disputed: ['The is disputed field must be true or false.'] }],
+    [{ is_disputed: null }, { is_disputed: ['The is disputed field is required.'] }],
+    [{ dispute_case_id: 0 }, { dispute_case_id: ['The dispute case id field must be at least 1.'] }],
+    [{ dispute_case_id: 'abc' }, { dispute_case_id: ['The dispute case id field must be an integer.'] }],
+    [{ dispute_case_id: 1.5 }, { dispute_case_id: ['The dispute case id field must be an integer.'] }],
+  ])('rejects %j, and changes nothing', async (body, errors) => {
+    const { order } = await parley.fixtures.scenario('delivered');
+    await expectRejected(order.id, body, errors);
+  });
+
+  it('changes none of the valid fields when one is rejected', async () => {
+    const { order } = await parley.fixtures.scenario('delivered');
+    await expectRejected(order.id, { rating: { rating: 4 }, is_disputed: true, dispute_case_id: 0 },
+      { dispute_case_id: ['The dispute case id field must be at least 1.'] });
+    await expectRejected(order.id, { rating: { rating: 4 }, is_disputed: true, dispute_case_id: 3, status: 'pending' },
+      { status: ['The order cannot move from delivered to pending.'] });
+  });
+
+  it('reports a forbidden move next to the other fields\' errors', async () => {
+    const { order } = await parley.fixtures.scenario('refunded');
+    await expectRejected(order.id, { status: 'delivered', rating: { rating: 9 }, is_disputed: 'no' }, {
+      status: ['The order cannot move from refunded to delivered.'],
+      'rating.rating': ['The rating.rating field must not be greater than 5.'],
+      is_disputed: ['The is disputed field must be true or false.'],
+    });
   });
 
   it('rejects a status that is not a string', async () => {

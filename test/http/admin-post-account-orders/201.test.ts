@@ -36,7 +36,7 @@ describe('POST /admin/v1/account-orders -> 201', () => {
       buyer: { id: buyer.id, username: buyer.username },
       rating: null,
       title: 'Diamond account',
-      description: null,
+      description: '',
       parameters: {},
       status: 'pending',
       is_disputed: false,

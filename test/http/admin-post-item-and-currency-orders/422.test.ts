@@ -152,7 +152,7 @@ describe.each(COMPLETABLE.map((k) => [k.adminPath, k] as const))('PATCH %s/{id} 
   it('rejects an unknown or missing status', async () => {
     const { order } = await parley.fixtures.scenario('pending', {}, kind);
     await expectRejected(order.id, { status: 'shipped' }, { status: ['The selected status is invalid.'] });
-    await expectRejected(order.id, {}, { status: ['The status field is required.'] });
+    await expectRejected(order.id, {}, { status: ['The status field is required when none of rating / is disputed / dispute case id are present.'] });
     await expectRejected(order.id, { status: '  ' }, { status: ['The status field is required.'] });
   });
 });

@@ -96,7 +96,7 @@ describe('GET /v2/account-orders/{accountOrder} -> 200', () => {
       id: created.body.data.id,
       account_offer_id: created.body.data.id,
       title: 'Bare order',
-      description: null,
+      description: '',
       parameters: {},
       status: 'pending',
       rating: null,

@@ -144,7 +144,7 @@ describe('GET /v2/currency-orders/{currencyOrder} -> 200', () => {
       buyer: { id: buyer.id, username: buyer.username },
       rating: null,
       title: '200K Gold',
-      description: null,
+      description: '',
       quantity: 200,
       currency_unit: unit,
       parameters: {},

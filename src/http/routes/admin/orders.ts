@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { adminOrderOperations } from '../../../contract/operations/admin.js';
 import type { AnyOrderKindApi } from '../../../contract/order-kinds/index.js';
 import { commonCreateInput } from '../../../contract/order-kinds/order-kind-api.js';
-import { changeOrderStatus, checkNewOrder, createOrder, getOrder, parseResourceId } from '../../../domain/orders.js';
+import { changeOrder, checkNewOrder, checkOrderChanges, createOrder, getOrder, parseResourceId } from '../../../domain/orders.js';
 import { assertValidRequest } from '../../validation.js';
 
 /** What a marketplace back end does to orders of one kind: create them, move them through their lifecycle. */
@@ -18,11 +18,13 @@ export function adminOrderRoutes(api: AnyOrderKindApi): FastifyPluginAsyncTypebo
       return reply.code(201).send({ data: api.toResource(order) });
     });
 
-    app.patch(ops.changeStatus.url, { attachValidation: true, schema: ops.changeStatus.schema }, async (request) => {
+    app.patch(ops.update.url, { attachValidation: true, schema: ops.update.schema }, async (request) => {
       const id = parseResourceId(request.params[api.param]);
-      await getOrder(store, request.actor, api.kind, id);
-      await assertValidRequest(request);
-      return { data: api.toResource(await changeOrderStatus(store, api.kind, id, request.body.status)) };
+      const order = await getOrder(store, request.actor, api.kind, id);
+      // A bad move is reported next to the schema's errors, as Laravel reports every rule at once.
+      await assertValidRequest(request, (fields) => checkOrderChanges(order, fields));
+      const { status, rating, is_disputed, dispute_case_id } = request.body;
+      return { data: api.toResource(await changeOrder(store, api.kind, id, { status, rating, is_disputed, dispute_case_id })) };
     });
   };
 }
