@@ -8,9 +8,9 @@ import { registerErrorHandling } from './error-handler.js';
 import { normalizeInput } from './input-normalizer.js';
 import { parseQueryString } from './query-string.js';
 import { rateLimitHook } from './rate-limiting.js';
-import { fastifyLogsRequests, registerQuietLogger } from './request-log.js';
+import { fastifyLogsRequests, lazyChildLoggerFactory } from './request-log.js';
 import { buildOpenApiDocument } from '../contract/openapi.js';
-import { ADMIN_PREFIX, healthOperation, PUBLIC_PREFIX } from '../contract/operations/index.js';
+import { ADMIN_PREFIX, healthOperation, openApiOperation, PUBLIC_PREFIX } from '../contract/operations/index.js';
 import { ORDER_KIND_APIS } from '../contract/order-kinds/index.js';
 import { adminOrderRoutes } from './routes/admin/orders.js';
 import { orderRoutes } from './routes/orders.js';
@@ -49,16 +49,20 @@ function normalizeBodyHook(request: FastifyRequest, _reply: FastifyReply, done: 
 export async function buildApp(context: ParleyContext, options: AppOptions): Promise<FastifyInstance> {
   const logger = options.logger;
   const logsRequests = fastifyLogsRequests(logger);
+  // Above info, Fastify runs without a logger (no child logger, no response listeners per
+  // request: fastifyLogsRequests), and request.log and app.log still reach the app's logger.
+  const quietLogger = logsRequests || logger === false ? null : logger;
   const app = Fastify({
     ...(logsRequests ? { loggerInstance: logger } : { logger: false }),
+    ...(quietLogger ? { childLoggerFactory: lazyChildLoggerFactory(quietLogger) } : {}),
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { querystringParser: parseQueryString },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  if (quietLogger) app.log = quietLogger;
   app.decorate('parley', context);
-  registerQuietLogger(app, logsRequests || logger === false ? null : logger);
   app.decorateRequest('actor', null as unknown as Actor);
   app.setValidatorCompiler(validatorCompiler);
   registerErrorHandling(app);
@@ -76,7 +80,8 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
 
   // Built once from the contract; the same function writes it to a file (`npm run openapi`).
   const openApi = JSON.stringify(await buildOpenApiDocument({ version: options.version }));
-  app.get('/api/openapi.json', async (_request, reply) => reply.type('application/json; charset=utf-8').send(openApi));
+  // A string payload goes out as it is: the response schema documents it, nothing re-serializes it.
+  app.get(openApiOperation.url, { schema: openApiOperation.schema }, async (_request, reply) => reply.type('application/json; charset=utf-8').send(openApi));
   app.get(healthOperation.url, { schema: healthOperation.schema }, async () => ({ status: 'ok' as const }));
 
   await app.register(async (v2) => {

@@ -1,7 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '../domain/errors.js';
 import { TooManyRequestsError } from './http-errors.js';
-import { requestLog } from './request-log.js';
 import { toFieldErrors } from './validation.js';
 
 const NOT_FOUND = 'Resource not found.';
@@ -46,7 +45,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (status !== undefined && status >= 400 && status < 500) {
       return send(reply, request, status, { message: 'Bad request.' });
     }
-    requestLog(request).error({ err: error }, 'unhandled error');
+    request.log.error({ err: error }, 'unhandled error');
     return send(reply, request, 500, { message: 'Server Error.' });
   });
 }

@@ -1,5 +1,11 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { systemClock } from '../../src/domain/clock.js';
+import type { Store } from '../../src/domain/ports.js';
+import type { ApiKeyAuthenticator } from '../../src/domain/api-keys.js';
+import { buildApp } from '../../src/http/app.js';
+import type { ParleyContext } from '../../src/http/context.js';
 import { tempDbFile } from '../support/parley.js';
 import { clientFor, spawnParley, type ServerProcess } from '../support/server-process.js';
 
@@ -73,5 +79,55 @@ describe('request logging', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ level: 50, reqId: body.request_id });
     expect(String((errors[0]!.err as { message?: string }).message)).toContain('messages');
+  });
+});
+
+/**
+ * The app as buildApp makes it, at warn, on a store that fails: Fastify runs without a logger
+ * there, and what is logged through request.log and app.log must still be written.
+ */
+describe('logging above info, in process', () => {
+  const seller = { id: 7, username: 'seller', role: 'seller' as const, created_at: 0 };
+  const actor = { user: seller, apiKeyId: 3, isAdmin: false };
+  const context = {
+    clock: systemClock,
+    store: { orders: { list: async () => Promise.reject(new Error('the disk is on fire')) } } as unknown as Store,
+    authenticator: { authenticateCached: () => actor, authenticate: async () => actor } as unknown as ApiKeyAuthenticator,
+    rateLimits: { reads: 0, writes: 0, chat: 0 },
+    orderSettings: { eurUsdRate: 1.08 },
+  } as unknown as ParleyContext;
+
+  async function quietApp() {
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const child = vi.spyOn(logger, 'child');
+    const app = await buildApp(context, { logger, version: 'test' });
+    return { app, lines, child };
+  }
+
+  it('writes an error logged through request.log, with its request id, and nothing for the request itself', async () => {
+    const { app, lines } = await quietApp();
+    try {
+      const failed = await app.inject({ method: 'GET', url: '/v2/account-orders', headers: { authorization: 'Bearer anything' } });
+      expect(failed.statusCode).toBe(500);
+      expect(lines.map((line) => line.msg)).toEqual(['unhandled error']);
+      expect(lines[0]).toMatchObject({ level: 50, reqId: failed.headers['x-gameboost-request-id'], err: { message: 'the disk is on fire' } });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('writes what is logged through app.log, and makes no child logger for a request that logs nothing', async () => {
+    const { app, lines, child } = await quietApp();
+    try {
+      const ok = await app.inject({ method: 'GET', url: '/health' });
+      expect(ok.statusCode).toBe(200);
+      expect(child).not.toHaveBeenCalled();
+      app.log.error('said through app.log');
+      app.log.info('below the level');
+      expect(lines.map((line) => line.msg)).toEqual(['said through app.log']);
+    } finally {
+      await app.close();
+    }
   });
 });

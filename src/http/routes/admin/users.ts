@@ -4,7 +4,6 @@ import { checkNewApiKey, issueApiKey, revokeApiKey } from '../../../domain/api-k
 import { checkNewGame, createGame } from '../../../domain/games.js';
 import { parseResourceId } from '../../../domain/orders.js';
 import { checkNewUser, createUser, getUser } from '../../../domain/user-accounts.js';
-import { requestLog } from '../../request-log.js';
 import { assertValidRequest } from '../../validation.js';
 
 /** Users, their API keys, and games. */
@@ -32,7 +31,7 @@ export const adminUserRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // other instances stop trusting their cached copy when its TTL runs out.
     app.parley.authenticator.forgetKey(tokenHash);
     await app.parley.changes.publish({ type: 'api_key.revoked', keyHash: tokenHash })
-      .catch((error: unknown) => requestLog(request).error({ err: error }, 'change feed: revocation not published'));
+      .catch((error: unknown) => request.log.error({ err: error }, 'change feed: revocation not published'));
     return reply.code(204).send(null);
   });
 
