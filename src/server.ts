@@ -66,24 +66,56 @@ export async function startParley(config: ParleyConfig, options: StartOptions = 
   }
 }
 
+/**
+ * What start-up has opened, each with its close, pushed as it starts: a start that fails closes
+ * them in reverse order, and so does the running server's close().
+ */
+class CloseStack {
+  private readonly closers: (() => Promise<void>)[] = [];
+
+  push(close: () => Promise<void>): void {
+    this.closers.push(close);
+  }
+
+  /** Closes everything, last opened first; each close runs even if one before it failed (the first error is thrown). */
+  async closeAll(): Promise<void> {
+    let failure: { error: unknown } | null = null;
+    for (let close = this.closers.pop(); close; close = this.closers.pop()) {
+      try {
+        await close();
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+    if (failure) throw failure.error;
+  }
+}
+
 async function startParleyLocked(config: ParleyConfig, clock: Clock, releaseStartLock: () => void): Promise<RunningParley> {
   if (config.database.dialect === 'postgres' && config.encryptionKey === null) {
     throw new ConfigError('PARLEY_ENCRYPTION_KEY is required with PostgreSQL: every instance must seal credentials with the same key');
   }
-  const { db, close: closeDb, dialect, sqlite } = openDatabase(config.database);
-  await migrateToLatest(db, dialect).catch(async (error: unknown) => {
-    await closeDb();
+  const opened = new CloseStack();
+  try {
+    return await startComponents(config, clock, releaseStartLock, opened);
+  } catch (error) {
+    // The start's own error is the one to report, not a close's.
+    await opened.closeAll().catch(() => undefined);
     throw error;
-  });
+  }
+}
+
+async function startComponents(config: ParleyConfig, clock: Clock, releaseStartLock: () => void, opened: CloseStack): Promise<RunningParley> {
+  const { db, close: closeDb, dialect, sqlite } = openDatabase(config.database);
+  opened.push(closeDb);
+  await migrateToLatest(db, dialect);
   const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
   // Before seeding: a first start that cannot reach Redis must not seed and lose the once-shown keys.
   const rateLimitStore = await createRateLimitStore(config.redisUrl, clock, {
     namespace: config.redisNamespace ?? undefined,
     onError: (error) => logger.error({ err: error }, 'Redis (rate limits): connection error'),
-  }).catch(async (error: unknown) => {
-    await closeDb();
-    throw error;
   });
+  opened.push(() => rateLimitStore.close());
   // PostgreSQL always has PARLEY_ENCRYPTION_KEY (checked above): no key file is read or written.
   const { key, generated } = loadOrCreateKey(config.encryptionKey, config.database.dialect === 'sqlite' ? config.database.file : ':memory:');
   if (generated) {
@@ -102,11 +134,8 @@ async function startParleyLocked(config: ParleyConfig, clock: Clock, releaseStar
       ? { connectionString: config.database.url, query: (text, values) => db.executeQuery(CompiledQuery.raw(text, values)) }
       : null,
     onError: (error) => logger.error({ err: error }, 'change feed'),
-  }).catch(async (error: unknown) => {
-    await rateLimitStore.close();
-    await closeDb();
-    throw error;
   });
+  opened.push(() => changes.close());
   // One group commit per SQLite connection: requests and the webhook worker share its batches.
   const committer = sqlite ? new GroupCommitter(db, sqlite.writer) : null;
   // After the commit: other instances (and live views) hear of new messages and status moves.
@@ -165,6 +194,7 @@ async function startParleyLocked(config: ParleyConfig, clock: Clock, releaseStar
     },
     { logger, version: VERSION },
   );
+  opened.push(() => app.close());
   const worker = new WebhookDeliveryWorker(
     new KyselyDeliveryQueue(db, cipher, dialect, committer),
     { ...config.webhooks, env: config.env, maxResponseBytes: 64 * 1024, maxInFlight: 32, maxInFlightPerEndpoint: 2,
@@ -172,6 +202,7 @@ async function startParleyLocked(config: ParleyConfig, clock: Clock, releaseStar
     logger,
     clock,
   );
+  opened.push(() => worker.stop());
   if (config.webhooks.leaseMs <= config.webhooks.timeoutMs) {
     logger.warn(
       { leaseMs: config.webhooks.leaseMs, timeoutMs: config.webhooks.timeoutMs },
@@ -184,12 +215,6 @@ async function startParleyLocked(config: ParleyConfig, clock: Clock, releaseStar
     app,
     url: address,
     firstStart,
-    async close() {
-      await worker.stop();
-      await app.close();
-      await changes.close();
-      await rateLimitStore.close();
-      await closeDb();
-    },
+    close: () => opened.closeAll(),
   };
 }
