@@ -26,13 +26,19 @@ async function checkUrl(settings: WebhookSettings, url: string | undefined, erro
   if (problem) errors.url = [problem];
 }
 
+/**
+ * The URL rules on a new endpoint (`owner` given) or a change (`current` given). Re-enabling an
+ * endpoint (`disabled: false` without a new `url`) checks its stored URL again: it may have been
+ * registered under sandbox rules, or before the policy tightened.
+ */
 export async function checkWebhookEndpointInput(
   settings: WebhookSettings,
-  input: { url?: string },
+  input: { url?: string; disabled?: boolean },
   owner?: { role: string },
+  current?: { url: string },
 ): Promise<FieldErrors> {
   const errors: FieldErrors = {};
-  await checkUrl(settings, input.url, errors);
+  await checkUrl(settings, input.url ?? (input.disabled === false ? current?.url : undefined), errors);
   if (owner && owner.role !== 'seller') errors.user = ['Webhook endpoints belong to sellers.'];
   return errors;
 }
@@ -72,8 +78,8 @@ export async function updateWebhookEndpoint(
   input: { url?: string; description?: string | null; events?: WebhookTopic[]; disabled?: boolean },
 ): Promise<WebhookEndpointRecord> {
   const now = store.clock.now();
-  await getWebhookEndpoint(store, id);
-  const errors = await checkWebhookEndpointInput(settings, input);
+  const current = await getWebhookEndpoint(store, id);
+  const errors = await checkWebhookEndpointInput(settings, input, undefined, current);
   if (Object.keys(errors).length) throw new ValidationError(errors);
   return store.webhooks.updateEndpoint(id, {
     ...(input.url !== undefined ? { url: input.url } : {}),

@@ -32,11 +32,15 @@ export class Receiver {
   private readonly defaults = new Map<string, Action>();
   private readonly hanging = new Set<http.ServerResponse>();
   private counter = 0;
+  /** TCP connections accepted, HTTP or not (a TLS handshake to this plain server counts too). */
+  connections = 0;
 
   private constructor(
     private readonly server: http.Server,
     readonly port: number,
-  ) {}
+  ) {
+    server.on('connection', () => this.connections++);
+  }
 
   /** Starts listening on 127.0.0.1, on `port` if given (a port reserved earlier), else on any free one. */
   static async start(port = 0): Promise<Receiver> {

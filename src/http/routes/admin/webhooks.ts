@@ -39,8 +39,9 @@ export const adminWebhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.patch(ops.updateEndpoint.url, { attachValidation: true, schema: ops.updateEndpoint.schema }, async (request) => {
     const id = parseResourceId(request.params.endpoint);
-    await getWebhookEndpoint(store, id);
-    await assertValidRequest(request, (fields) => checkWebhookEndpointInput(webhookSettings, fields as { url?: string }));
+    const current = await getWebhookEndpoint(store, id);
+    await assertValidRequest(request, (fields) =>
+      checkWebhookEndpointInput(webhookSettings, fields as { url?: string; disabled?: boolean }, undefined, current));
     const body = request.body;
     const updated = await updateWebhookEndpoint(store, webhookSettings, id, { ...body, events: body.events as WebhookTopic[] | undefined });
     return { data: toWebhookEndpointResource(updated) };
