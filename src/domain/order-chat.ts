@@ -1,12 +1,87 @@
 import { unixSeconds } from './clock.js';
+import { ValidationError, type FieldErrors } from './errors.js';
 import type { DomainEvent } from './events.js';
 import { authorizeOrderAccess, checkAccess } from './order-access.js';
 import type { MessageRecord, OrderAccess, OrderKind, SharedWork, Store, WorkOutcome } from './ports.js';
 import type { Actor } from './users.js';
 
-export async function listOrderMessages(store: Store, actor: Actor, kind: OrderKind, id: number): Promise<MessageRecord[]> {
+/**
+ * Messages a thread read holds in memory at a time: a thread up to this size is read and
+ * answered in one piece (the common case); a longer one is read page by page while it is
+ * written out, so a read holds about one page whatever the thread's length.
+ */
+export const THREAD_PAGE_SIZE = 100;
+/** The most `limit` may ask for (Parley's extension). */
+export const MAX_THREAD_LIMIT = 1000;
+
+const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/** `?after=<message id>&limit=` as the client sent them (Parley's extension); empty counts as absent. */
+export interface ThreadReadParams {
+  after?: string;
+  limit?: string;
+}
+
+/**
+ * A thread read: `first` is the whole answer when `rest` is null; otherwise `rest()` yields the
+ * following pages (each at most THREAD_PAGE_SIZE messages), read from the store one at a time as
+ * the caller asks for them.
+ */
+export interface ThreadRead {
+  first: MessageRecord[];
+  rest: (() => AsyncGenerator<MessageRecord[]>) | null;
+}
+
+/** Laravel-worded checks of the extension's parameters (after the 404/403 checks). */
+function parseThreadParams(params: ThreadReadParams): { after: string | null; limit: number | null; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const after = params.after?.trim() || null;
+  const rawLimit = params.limit?.trim() || null;
+  let limit: number | null = null;
+  if (rawLimit !== null) {
+    if (!/^-?\d+$/.test(rawLimit)) errors.limit = ['The limit field must be an integer.'];
+    else if (Number(rawLimit) < 1 || Number(rawLimit) > MAX_THREAD_LIMIT) errors.limit = [`The limit field must be between 1 and ${MAX_THREAD_LIMIT}.`];
+    else limit = Number(rawLimit);
+  }
+  return { after, limit, errors };
+}
+
+/**
+ * The thread, oldest first: all of it (GameBoost's answer), or with `after` the messages after
+ * that one and with `limit` at most that many. An `after` that is not a message of this thread
+ * is a 422, as Laravel's `exists` rule answers.
+ */
+export async function readOrderThread(store: Store, actor: Actor, kind: OrderKind, id: number, params: ThreadReadParams = {}): Promise<ThreadRead> {
   await authorizeOrderAccess(store, actor, kind, id, 'read');
-  return store.messages.listThread(kind, id);
+  const { after, limit, errors } = parseThreadParams(params);
+  // Message ids are ULIDs: anything else names no message, and is not worth a query.
+  if (after !== null && (!ULID.test(after) || !(await store.messages.hasMessage(kind, id, after)))) errors.after = ['The selected after is invalid.'];
+  if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+
+  const wanted = limit ?? Number.POSITIVE_INFINITY;
+  if (wanted <= THREAD_PAGE_SIZE) return { first: await store.messages.listThread(kind, id, { after, limit: wanted }), rest: null };
+  // One more than a page tells whether there is more without a count.
+  const head = await store.messages.listThread(kind, id, { after, limit: THREAD_PAGE_SIZE + 1 });
+  if (head.length <= THREAD_PAGE_SIZE) return { first: head, rest: null };
+  const first = head.slice(0, THREAD_PAGE_SIZE);
+  return {
+    first,
+    async *rest() {
+      // The thread as it stood when the read began: messages are only ever appended, so pages
+      // up to its newest message then add up to the answer one read would have given.
+      const upTo = await store.messages.lastMessageId(kind, id);
+      let left = wanted - first.length;
+      let cursor = first[first.length - 1]!.id;
+      while (left > 0) {
+        const page = await store.messages.listThread(kind, id, { after: cursor, upTo, limit: Math.min(left, THREAD_PAGE_SIZE) });
+        if (page.length === 0) return;
+        yield page;
+        left -= page.length;
+        cursor = page[page.length - 1]!.id;
+        if (page.length < THREAD_PAGE_SIZE) return;
+      }
+    },
+  };
 }
 
 /**

@@ -173,9 +173,20 @@ export interface OrderStore {
   list(query: OrderListQuery): Promise<{ rows: OrderRecord[]; total: number }>;
 }
 
+/** Which messages of a thread a read takes: ids after `after` up to `upTo` (both optional), at most `limit`. */
+export interface ThreadRange {
+  after?: string | null;
+  upTo?: string | null;
+  limit?: number;
+}
+
 export interface MessageStore {
   insert(message: NewMessage): Promise<MessageRecord>;
-  listThread(kind: OrderKind, orderId: number): Promise<MessageRecord[]>;
+  /** Oldest first. */
+  listThread(kind: OrderKind, orderId: number, range?: ThreadRange): Promise<MessageRecord[]>;
+  hasMessage(kind: OrderKind, orderId: number, id: string): Promise<boolean>;
+  /** The id of the thread's newest message; null for an empty thread. */
+  lastMessageId(kind: OrderKind, orderId: number): Promise<string | null>;
 }
 
 export interface WebhookEndpointRecord {

@@ -322,13 +322,26 @@ function messageStore(db: Db, fast: FastPath): MessageStore {
       // Everything the record holds is known already: no read-back on the hot path.
       return { id, order_kind, order_id, type, text, attachment, sender: messageSender(sender), sent_at };
     },
-    async listThread(kind, orderId) {
-      const rows = await base()
+    async listThread(kind, orderId, range = {}) {
+      // A range over the thread's primary key (order_kind, order_id, id): pages cost their size.
+      let query = base()
         .where('messages.order_kind', '=', kind)
         .where('messages.order_id', '=', orderId)
-        .orderBy('messages.id')
-        .execute();
-      return rows.map(toMessage);
+        .orderBy('messages.id');
+      if (range.after != null) query = query.where('messages.id', '>', range.after);
+      if (range.upTo != null) query = query.where('messages.id', '<=', range.upTo);
+      if (range.limit !== undefined && Number.isFinite(range.limit)) query = query.limit(range.limit);
+      return (await query.execute()).map(toMessage);
+    },
+    async hasMessage(kind, orderId, id) {
+      const row = await db.selectFrom('messages').select('id')
+        .where('order_kind', '=', kind).where('order_id', '=', orderId).where('id', '=', id).executeTakeFirst();
+      return row !== undefined;
+    },
+    async lastMessageId(kind, orderId) {
+      const row = await db.selectFrom('messages').select('id')
+        .where('order_kind', '=', kind).where('order_id', '=', orderId).orderBy('id', 'desc').limit(1).executeTakeFirst();
+      return row?.id ?? null;
     },
   };
 }

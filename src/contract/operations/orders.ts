@@ -3,12 +3,21 @@ import { errorResponses, IdParam } from '../common.js';
 import { MessageEnvelope, MessageListEnvelope, SendMessageBody } from '../message.js';
 import { OrderActionEnvelope, OrderEnvelope, OrderListQuery } from '../order.js';
 import type { OrderKindApi } from '../order-kinds/order-kind-api.js';
-import { Paginated } from '../pagination.js';
+import { Paginated, QueryInteger } from '../pagination.js';
 import { BEARER, JSON_OR_FORM, operation } from './operation.js';
 
 export const CredentialsBody = Type.Object({
   credentials: Type.String({ maxLength: 10000, description: 'The new credentials for the buyer. Trimmed; at most 10000 Unicode characters.' }),
 });
+
+/** Parley's extension of the thread read; without them the answer is GameBoost's whole thread. */
+const ThreadQuery = Type.Object(
+  {
+    after: Type.Optional(Type.String({ description: 'Parley extension: only the messages after this message id (of this thread), oldest first' })),
+    limit: Type.Optional(QueryInteger({ minimum: 1, maximum: 1000, description: 'Parley extension: at most this many messages, 1 to 1000; default: all' })),
+  },
+  { additionalProperties: true },
+);
 
 /** `accountOrders` from `account-orders`: the stem of each kind's operation ids. */
 function stem(collection: string): string {
@@ -41,9 +50,12 @@ export function orderOperations<P extends string>(api: OrderKindApi<P>) {
     listMessages: operation('GET', `${base}/messages`, {
       operationId: `list${one}Messages`,
       tags, security: BEARER, summary: `List the messages of an ${api.label}`,
-      description: 'The whole thread, oldest first.',
+      description: 'The whole thread, oldest first (GameBoost). A thread longer than 100 messages is sent as it is read, in chunks. ' +
+        'Parley extension: `after` (a message id of this thread) answers only the messages after it, `limit` (1 to 1000) at most that many; ' +
+        'an `after` that is not a message of this thread, or a bad `limit`, is a 422.',
       params,
-      response: { 200: MessageListEnvelope, ...errorResponses(401, 403, 404, 429) },
+      querystring: ThreadQuery,
+      response: { 200: MessageListEnvelope, ...errorResponses(401, 403, 404, 422, 429) },
     }),
     sendMessage: operation('POST', `${base}/messages`, {
       operationId: `send${one}Message`,

@@ -1,16 +1,42 @@
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { orderOperations, offerOrdersOperation } from '../../contract/operations/orders.js';
 import type { AnyOrderKindApi } from '../../contract/order-kinds/index.js';
-import { toMessageResource } from '../../contract/message.js';
+import { MessageSchema, toMessageResource } from '../../contract/message.js';
 import { completeOrder, replaceOrderCredentials } from '../../domain/order-actions.js';
 import { authorizeOrderAccess } from '../../domain/order-access.js';
-import { listOrderMessages, sendOrderMessage } from '../../domain/order-chat.js';
+import { readOrderThread, sendOrderMessage } from '../../domain/order-chat.js';
+import type { MessageRecord } from '../../domain/ports.js';
 import { getOrder, listOrders, parseResourceId } from '../../domain/orders.js';
 import type { OrderPage } from '../../domain/orders.js';
 import { paginate } from '../pagination.js';
 import { filtersOf } from '../query-string.js';
 import { assertValidRequest } from '../validation.js';
+
+/** Chunks of about this many characters: few writes, and little held beyond the page. */
+const STREAM_CHUNK_CHARS = 64 * 1024;
+
+/** `{"data":[...],"message":null}` of a thread read page by page, in chunks. */
+async function* threadJson(first: MessageRecord[], rest: AsyncIterable<MessageRecord[]>, serialize: (message: unknown) => string): AsyncGenerator<string> {
+  let chunk = '{"data":[';
+  let separator = '';
+  const add = (message: MessageRecord) => {
+    chunk += separator + serialize(toMessageResource(message));
+    separator = ',';
+  };
+  for (const message of first) add(message);
+  for await (const page of rest) {
+    for (const message of page) {
+      add(message);
+      if (chunk.length >= STREAM_CHUNK_CHARS) {
+        yield chunk;
+        chunk = '';
+      }
+    }
+  }
+  yield `${chunk}],"message":null}`;
+}
 
 /**
  * The GameBoost endpoints of one order kind under /v2. The same code serves account, item and
@@ -42,9 +68,16 @@ export function orderRoutes(api: AnyOrderKindApi): FastifyPluginAsyncTypebox {
     app.get(ops.get.url, { schema: ops.get.schema }, async (request) =>
       ({ data: api.toResource(await getOrder(store, request.actor, api.kind, parseResourceId(request.params[api.param]))) }));
 
-    app.get(ops.listMessages.url, { config: { chat: true }, schema: ops.listMessages.schema }, async (request) => {
-      const messages = await listOrderMessages(store, request.actor, api.kind, parseResourceId(request.params[api.param]));
-      return { data: messages.map(toMessageResource), message: null };
+    app.get(ops.listMessages.url, { config: { chat: true }, schema: ops.listMessages.schema }, async (request, reply) => {
+      const { after, limit } = request.query;
+      const read = await readOrderThread(store, request.actor, api.kind, parseResourceId(request.params[api.param]), { after, limit });
+      if (!read.rest) return { data: read.first.map(toMessageResource), message: null };
+      // A long thread goes out as it is read: the route's own serializer for each message, so
+      // the bytes are those of the one-piece answer, and a page read only as the socket drains.
+      const serialize = reply.compileSerializationSchema(MessageSchema as unknown as Record<string, unknown>) as (message: unknown) => string;
+      reply.type('application/json; charset=utf-8');
+      // The stream is not the route's typed body: the schema documents what it writes.
+      return (reply as FastifyReply).send(Readable.from(threadJson(read.first, read.rest(), serialize), { objectMode: false }));
     });
 
     app.post(ops.sendMessage.url, { config: { chat: true }, attachValidation: true, schema: ops.sendMessage.schema }, async (request) => {
