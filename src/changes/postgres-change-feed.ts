@@ -81,6 +81,8 @@ export class PostgresChangeFeed extends TransportChangeFeed {
       // One connection is enough: publishes run one at a time.
       const pool = new pg.Pool({ connectionString: options.connectionString, max: 1, connectionTimeoutMillis: this.connectTimeoutMs });
       pool.on('error', () => undefined); // an idle connection lost; the next publish opens another
+      // Lost while checked out: the publish under way rejects with it; unheard, it would crash the process.
+      pool.on('connect', (client) => client.on('error', () => undefined));
       this.ownPool = pool;
       this.query = (text, values) => pool.query(text, values);
     }

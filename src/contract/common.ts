@@ -49,6 +49,11 @@ export const ERROR_RESPONSES = {
     example: { message: 'The given data was invalid.', errors: { message: ['The message field is required.'] } },
   },
   429: { name: 'ErrorRateLimited', description: 'Rate limit exceeded; retry after the Retry-After header\'s seconds', example: { message: 'Too many requests.' } },
+  503: {
+    name: 'ErrorServiceUnavailable',
+    description: 'The database cannot be reached right now (a lost connection, a restart, a failover); nothing was acknowledged: retry after the Retry-After header\'s seconds',
+    example: { message: 'Service Unavailable.' },
+  },
 } as const;
 
 export type ErrorStatus = keyof typeof ERROR_RESPONSES;
@@ -58,10 +63,13 @@ export function errorExample(code: ErrorStatus): Record<string, unknown> {
   return { ...ERROR_RESPONSES[code].example, request_id: REQUEST_ID_EXAMPLE };
 }
 
-/** The error part of a route's `response` map. */
+/**
+ * The error part of a route's `response` map. 503 is added to every route: each one reads or
+ * writes the database, which may be unreachable for a moment.
+ */
 export function errorResponses(...codes: ErrorStatus[]) {
   const out: Record<number, TSchema> = {};
-  for (const code of codes) {
+  for (const code of new Set<ErrorStatus>([...codes, 503])) {
     out[code] = { ...(code === 422 ? ValidationErrorBody : ErrorBody), description: ERROR_RESPONSES[code].description };
   }
   return out;

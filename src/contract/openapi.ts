@@ -86,7 +86,7 @@ const HEADERS: Record<string, Json> = {
   RateLimitLimit: { description: `Requests allowed per minute. ${RATE_LIMITED_WHERE}`, schema: { type: 'integer', minimum: 1 }, example: 5 },
   RateLimitRemaining: { description: `Requests left in the current minute. ${RATE_LIMITED_WHERE}`, schema: { type: 'integer', minimum: 0 }, example: 4 },
   RateLimitReset: { description: `Unix seconds at which the current window ends. ${RATE_LIMITED_WHERE}`, schema: { type: 'integer' }, example: 1735689660 },
-  RetryAfter: { description: 'Seconds to wait before the next request counts again.', required: true, schema: { type: 'integer', minimum: 1 }, example: 42 },
+  RetryAfter: { description: 'Seconds to wait before trying again (429: until the next request counts again).', required: true, schema: { type: 'integer', minimum: 1 }, example: 42 },
 };
 
 const headerRef = (name: string) => ({ $ref: `#/components/headers/${name}` });
@@ -111,7 +111,7 @@ function errorResponseComponents(): Json {
     const status = Number(code) as ErrorStatus;
     out[error.name] = {
       description: error.description,
-      headers: responseHeaders(status !== 401, status === 429),
+      headers: responseHeaders(status !== 401, status === 429 || status === 503),
       content: {
         'application/json': {
           schema: { $ref: `#/components/schemas/${status === 422 ? 'ValidationErrorBody' : 'ErrorBody'}` },

@@ -1,9 +1,13 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '../domain/errors.js';
+import { isDatabaseUnavailable } from '../store/database-errors.js';
 import { TooManyRequestsError } from './http-errors.js';
 import { toFieldErrors } from './validation.js';
 
 const NOT_FOUND = 'Resource not found.';
+const SERVICE_UNAVAILABLE = 'Service Unavailable.';
+/** What a 503 for an unreachable database tells clients to wait (docs/api.md, docs/deploy.md). */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 function send(reply: FastifyReply, request: FastifyRequest, status: number, body: Record<string, unknown>): FastifyReply {
   return reply.code(status).type('application/json; charset=utf-8').send({ ...body, request_id: request.id });
@@ -44,6 +48,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const status = fastifyError.statusCode;
     if (status !== undefined && status >= 400 && status < 500) {
       return send(reply, request, status, { message: 'Bad request.' });
+    }
+    if (isDatabaseUnavailable(error)) {
+      // Lost or refused database connections, SQLite's lock held past the busy timeout: worth
+      // retrying, so 503 with a Retry-After rather than 500. The broken connection was discarded.
+      request.log.warn({ err: error }, 'database unavailable');
+      reply.header('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      return send(reply, request, 503, { message: SERVICE_UNAVAILABLE });
     }
     request.log.error({ err: error }, 'unhandled error');
     return send(reply, request, 500, { message: 'Server Error.' });

@@ -94,6 +94,9 @@ function openSqlite(file: string): OpenDatabase {
   };
 }
 
+/** How long a query may wait to connect, or for one of the pool's connections. */
+const POOL_CONNECT_TIMEOUT_MS = 5_000;
+
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
 
@@ -123,10 +126,26 @@ function loadPg(): typeof pg {
  */
 function openPostgres(url: string): OpenDatabase {
   const pgModule = loadPg();
-  const pool = new pgModule.Pool({ connectionString: url, max: 10, types: pgTypes(pgModule.types) });
-  // An idle client losing its connection (server restart) must not crash the process; the pool
-  // drops it and the next query opens a fresh one.
+  const pool = new pgModule.Pool({
+    connectionString: url,
+    max: 10,
+    types: pgTypes(pgModule.types),
+    // Connecting, or waiting for a free connection, fails after this instead of holding the
+    // request while the server is away: the request answers 503 (src/store/database-errors.ts).
+    connectionTimeoutMillis: POOL_CONNECT_TIMEOUT_MS,
+    // A server that vanished without closing the socket (a dropped network path) is noticed by TCP.
+    keepAlive: true,
+  });
+  // A connection lost while idle in the pool (a server restart): the pool drops it and emits
+  // 'error', which must not crash the process; the next query opens a fresh connection.
   pool.on('error', () => undefined);
+  // A connection lost while checked out (pg_terminate_backend, a failover during a transaction)
+  // emits 'error' on the client, which the pool does not listen to then: unhandled, that would
+  // kill the process. Its query rejects with the same error, which fails the request (503), and
+  // Kysely's release hands the broken client back, which the pool discards.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, close: () => db.destroy(), dialect: 'postgres', sqlite: null };
 }
