@@ -31,6 +31,8 @@ export interface ParleyConfig {
   redisUrl: string | null;
   /** Separates the counters of deployments sharing one Redis (keys `parley:rl:<namespace>:...`). */
   redisNamespace: string | null;
+  /** How long a rate-limit hit or a change publish may wait for Redis before the fallback applies. */
+  redisTimeoutMs: number;
   /** Accepted as an admin key when set; never stored. */
   adminToken: string | null;
   /** Seconds a resolved API key is trusted without a database read (revocations reach every instance at once through the change feed); 0: off. */
@@ -89,6 +91,13 @@ export function parseRedisUrl(raw: string | undefined): string | null {
   return value;
 }
 
+/** PARLEY_REDIS_TIMEOUT_MS: whole milliseconds, at least 1 (300 when unset). */
+function redisTimeoutFrom(env: NodeJS.ProcessEnv): number {
+  const ms = intFrom(env, 'PARLEY_REDIS_TIMEOUT_MS', 300);
+  if (ms < 1) throw new ConfigError('PARLEY_REDIS_TIMEOUT_MS must be at least 1 (milliseconds)');
+  return ms;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
   const parleyEnv = (env.PARLEY_ENV?.trim() || 'sandbox').toLowerCase();
   if (parleyEnv !== 'sandbox' && parleyEnv !== 'production') throw new ConfigError('PARLEY_ENV must be sandbox or production');
@@ -111,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
     },
     redisUrl: parseRedisUrl(env.REDIS_URL),
     redisNamespace: env.PARLEY_REDIS_NAMESPACE?.trim() || null,
+    redisTimeoutMs: redisTimeoutFrom(env),
     adminToken: env.PARLEY_ADMIN_TOKEN?.trim() || null,
     authCacheSeconds: intFrom(env, 'PARLEY_AUTH_CACHE_SECONDS', 10),
     encryptionKey: env.PARLEY_ENCRYPTION_KEY?.trim() || null,

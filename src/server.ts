@@ -113,6 +113,7 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
   // Before seeding: a first start that cannot reach Redis must not seed and lose the once-shown keys.
   const rateLimitStore = await createRateLimitStore(config.redisUrl, clock, {
     namespace: config.redisNamespace ?? undefined,
+    timeoutMs: config.redisTimeoutMs,
     onError: (error) => logger.error({ err: error }, 'Redis (rate limits): connection error'),
   });
   opened.push(() => rateLimitStore.close());
@@ -129,6 +130,7 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
   const changes = await createChangeFeed({
     redisUrl: config.redisUrl,
     redisNamespace: config.redisNamespace,
+    redisTimeoutMs: config.redisTimeoutMs,
     // NOTIFY goes through the app's own pool; LISTEN holds one connection of the feed's own.
     postgres: config.database.dialect === 'postgres'
       ? { connectionString: config.database.url, query: (text, values) => db.executeQuery(CompiledQuery.raw(text, values)) }
@@ -139,10 +141,22 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
   // One group commit per SQLite connection: requests and the webhook worker share its batches.
   const committer = sqlite ? new GroupCommitter(db, sqlite.writer) : null;
   // After the commit: other instances (and live views) hear of new messages and status moves.
+  // Never awaited: a reply does not wait for the feed. Failures are logged once per 10 s with a
+  // count, since during an outage every commit would log one.
+  let publishFailures = { loggedAt: 0, since: 0 };
+  const publishFailed = (error: unknown) => {
+    const now = Date.now();
+    if (now - publishFailures.loggedAt < 10_000) {
+      publishFailures.since++;
+      return;
+    }
+    logger.error({ err: error, alsoFailedSinceLastLog: publishFailures.since }, 'change feed: publish failed');
+    publishFailures = { loggedAt: now, since: 0 };
+  };
   const onCommitted = (events: DomainEvent[]) => {
     for (const event of events) {
       const change = changeOf(event);
-      if (change) changes.publish(change).catch((error: unknown) => logger.error({ err: error }, 'change feed: publish failed'));
+      if (change) changes.publish(change).catch(publishFailed);
     }
   };
   const store = createKyselyStore(db, {

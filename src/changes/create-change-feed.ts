@@ -11,6 +11,8 @@ export interface CreateChangeFeedOptions {
   postgres: { connectionString: string; channel?: string; query?: NotifyQuery } | null;
   /** Malformed messages, failing listeners, lost connections. Default: stderr. */
   onError?: ChangeFeedErrorHandler;
+  /** How long a Redis publish may wait (PARLEY_REDIS_TIMEOUT_MS). Default 300 ms. */
+  redisTimeoutMs?: number;
 }
 
 /**
@@ -19,13 +21,13 @@ export interface CreateChangeFeedOptions {
  * does not answer, so a misconfigured instance fails at start instead of missing every change.
  */
 export async function createChangeFeed(options: CreateChangeFeedOptions): Promise<ChangeFeed> {
-  const { redisUrl, redisNamespace, postgres, onError } = options;
+  const { redisUrl, redisNamespace, postgres, onError, redisTimeoutMs } = options;
   // The Redis and PostgreSQL clients are loaded only when used (a SQLite instance needs neither).
   if (redisUrl !== null) {
     const { DEFAULT_REDIS_CHANGE_NAMESPACE, RedisChangeFeed } = await import('./redis-change-feed.js');
     // Beside the rate-limit keys (`parley:rl:<namespace>:`): deployments sharing a Redis stay apart.
     const namespace = redisNamespace ? `${DEFAULT_REDIS_CHANGE_NAMESPACE}:${redisNamespace}` : DEFAULT_REDIS_CHANGE_NAMESPACE;
-    return RedisChangeFeed.connect(redisUrl, { namespace, onError });
+    return RedisChangeFeed.connect(redisUrl, { namespace, onError, timeoutMs: redisTimeoutMs });
   }
   if (postgres !== null) {
     const { PostgresChangeFeed } = await import('./postgres-change-feed.js');

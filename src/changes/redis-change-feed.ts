@@ -1,4 +1,5 @@
 import { createClient } from 'redis';
+import { DeadlineError, withDeadline } from '../rate-limit/deadline.js';
 import { redactRedisUrl } from '../rate-limit/redis-rate-limit-store.js';
 import { reasonOf, TransportChangeFeed, type ChangeFeedErrorHandler } from './change-feed.js';
 
@@ -14,7 +15,14 @@ export interface RedisChangeFeedOptions {
   connectTimeoutMs?: number;
   /** Shown by CLIENT LIST for both connections. Default `parley-changes`. */
   clientName?: string;
+  /** How long a publish may wait for Redis (PARLEY_REDIS_TIMEOUT_MS). Default 300 ms. */
+  timeoutMs?: number;
+  /** After a publish ran out of time, how often to check whether Redis answers again. Default 1 s. */
+  probeEveryMs?: number;
 }
+
+/** Still not answering is said again at most this often. */
+const REPORT_EVERY_MS = 60_000;
 
 /** Closes a client once its pending replies are in; drops it when they do not come within `ms`. */
 async function closeClient(client: RedisClient, ms: number): Promise<void> {
@@ -40,13 +48,25 @@ async function closeClient(client: RedisClient, ms: number): Promise<void> {
  * one (`duplicate()`: in subscribe mode a connection can run nothing else) is subscribed. Both
  * reconnect with back-off; node-redis subscribes again before it reports the subscriber ready,
  * and the feed then delivers `{ type: 'resync' }`: messages published meanwhile are lost.
+ *
+ * A publish waits at most `timeoutMs` (node-redis's own timeout stops once the command is
+ * written, so a stalled Redis would hold it forever). One that runs out of time marks Redis
+ * stalled: later publishes reject at once, without queueing, until a PING every `probeEveryMs`
+ * is answered; then the feed delivers `{ type: 'resync' }` to its own listeners, since every
+ * instance dropped its changes meanwhile.
  */
 export class RedisChangeFeed extends TransportChangeFeed {
+  private stalledSince: number | null = null;
+  private lastReport = 0;
+  private probe: NodeJS.Timeout | null = null;
+
   private constructor(
     private readonly publisher: RedisClient,
     private readonly subscriber: RedisClient,
     readonly channel: string,
     onError: ChangeFeedErrorHandler | undefined,
+    private readonly timeoutMs: number,
+    private readonly probeEveryMs: number,
   ) {
     super('Redis change feed', onError);
   }
@@ -57,19 +77,21 @@ export class RedisChangeFeed extends TransportChangeFeed {
    */
   static async connect(url: string, options: RedisChangeFeedOptions = {}): Promise<RedisChangeFeed> {
     let started = false;
+    const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
+    const timeoutMs = options.timeoutMs ?? 300;
     const publisher = createClient({
       url,
       name: options.clientName ?? 'parley-changes',
       socket: {
-        connectTimeout: options.connectTimeoutMs ?? 5_000,
+        connectTimeout: connectTimeoutMs,
         reconnectStrategy: (retries, cause) => (started ? Math.min(50 * 2 ** retries, 2_000) : cause),
       },
       // A publish while Redis is away waits this long in the queue, then fails.
-      commandOptions: { timeout: 2_000 },
+      commandOptions: { timeout: timeoutMs },
     });
     const subscriber = publisher.duplicate();
     const channel = `${options.namespace || DEFAULT_REDIS_CHANGE_NAMESPACE}:changes`;
-    const feed = new RedisChangeFeed(publisher, subscriber, channel, options.onError);
+    const feed = new RedisChangeFeed(publisher, subscriber, channel, options.onError, timeoutMs, options.probeEveryMs ?? 1_000);
     for (const [client, role] of [
       [publisher, 'publishing'],
       [subscriber, 'subscribed'],
@@ -80,8 +102,11 @@ export class RedisChangeFeed extends TransportChangeFeed {
       });
     }
     try {
-      await Promise.all([publisher.connect(), subscriber.connect()]);
-      await subscriber.subscribe(channel, (message) => feed.listeners.receive(message));
+      // connectTimeout covers TCP only; a Redis that accepts and never answers would hold the handshake.
+      await withDeadline((async () => {
+        await Promise.all([publisher.connect(), subscriber.connect()]);
+        await subscriber.subscribe(channel, (message) => feed.listeners.receive(message));
+      })(), connectTimeoutMs, 'connecting');
     } catch (error) {
       for (const client of [publisher, subscriber]) {
         try {
@@ -102,11 +127,57 @@ export class RedisChangeFeed extends TransportChangeFeed {
   }
 
   protected async send(payload: string): Promise<void> {
-    await this.publisher.publish(this.channel, payload);
+    if (this.stalledSince !== null) throw new Error('Redis does not answer; change dropped');
+    if (!this.publisher.isReady) {
+      // Reconnecting: queueing would only delay the failure. Dropped like during a stall.
+      const error = new Error('not connected to Redis; change dropped');
+      this.stall(error);
+      throw error;
+    }
+    try {
+      await withDeadline(this.publisher.publish(this.channel, payload), this.timeoutMs, 'PUBLISH');
+    } catch (error) {
+      if (error instanceof DeadlineError) this.stall(error);
+      throw error;
+    }
+  }
+
+  private stall(error: Error): void {
+    if (this.stalledSince !== null || this.closed) return;
+    this.stalledSince = Date.now();
+    this.lastReport = this.stalledSince;
+    this.listeners.report(new Error(`Redis change feed: Redis does not answer (${error.message}): changes are dropped until it does`, { cause: error }));
+    this.scheduleProbe();
+  }
+
+  private scheduleProbe(): void {
+    if (this.closed) return;
+    this.probe = setTimeout(() => void this.runProbe(), this.probeEveryMs);
+    this.probe.unref();
+  }
+
+  private async runProbe(): Promise<void> {
+    try {
+      await withDeadline(this.publisher.ping(), this.timeoutMs, 'PING');
+    } catch (error) {
+      const now = Date.now();
+      if (now - this.lastReport >= REPORT_EVERY_MS) {
+        this.lastReport = now;
+        this.listeners.report(new Error(`Redis change feed: Redis still does not answer after ${Math.round((now - this.stalledSince!) / 1000)} s (${reasonOf(error)})`, { cause: error }));
+      }
+      this.scheduleProbe();
+      return;
+    }
+    if (this.closed || this.stalledSince === null) return;
+    this.listeners.report(new Error(`Redis change feed: Redis answers again after ${Math.round((Date.now() - this.stalledSince) / 1000)} s; publishing again`));
+    this.stalledSince = null;
+    // Changes of every instance were dropped meanwhile: what this instance keeps must be read again.
+    this.listeners.resync();
   }
 
   /** Waits (up to two seconds) for publishes under way, then closes both connections. */
   protected async shutdown(): Promise<void> {
+    if (this.probe) clearTimeout(this.probe);
     await Promise.all([closeClient(this.subscriber, 2_000), closeClient(this.publisher, 2_000)]);
   }
 }

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createClient, ErrorReply, type RedisClientType } from 'redis';
-import type { RateLimitDecision, RateLimitStore } from './rate-limit-store.js';
+import { withDeadline } from './deadline.js';
+import type { SharedRateLimitStore } from './fallback-rate-limit-store.js';
+import type { RateLimitDecision } from './rate-limit-store.js';
 
 /** Every key this store writes starts with this. */
 export const REDIS_KEY_PREFIX = 'parley:rl:';
@@ -40,7 +42,7 @@ return {1, limit - count, reset}
 const HIT_SCRIPT_SHA1 = createHash('sha1').update(HIT_SCRIPT).digest('hex');
 
 /** The few client calls the store makes (a node-redis v5 client has them). */
-export type RedisRateLimitClient = Pick<RedisClientType, 'evalSha' | 'eval' | 'close' | 'destroy' | 'isReady'>;
+export type RedisRateLimitClient = Pick<RedisClientType, 'evalSha' | 'eval' | 'ping' | 'close' | 'destroy' | 'isReady'>;
 
 export interface RedisRateLimitStoreOptions {
   /**
@@ -53,8 +55,13 @@ export interface RedisRateLimitStoreOptions {
 export interface ConnectOptions extends RedisRateLimitStoreOptions {
   /** Errors of an established connection (lost connection, failed reconnects). Default: stderr. */
   onError?: (error: Error) => void;
-  /** How long the first connection may take before start-up fails. */
+  /** How long the first connection (TCP and handshake) may take before start-up fails. Default 5 s. */
   connectTimeoutMs?: number;
+  /**
+   * node-redis's own timeout for a command still waiting to be written (while reconnecting).
+   * It stops counting once the command is written: FallbackRateLimitStore bounds the round trip.
+   */
+  commandTimeoutMs?: number;
 }
 
 /** `redis://user:secret@host` -> `redis://host`: URLs may carry a password, error messages must not. */
@@ -81,7 +88,7 @@ export function redactRedisUrl(url: string): string {
  * key's TTL (the window length, counted by Redis from the hit that opened it) lets Redis drop
  * finished windows; it can end a window early for a process whose clock lags, never extend one.
  */
-export class RedisRateLimitStore implements RateLimitStore {
+export class RedisRateLimitStore implements SharedRateLimitStore {
   private readonly prefix: string;
   private closed: Promise<void> | null = null;
 
@@ -100,20 +107,22 @@ export class RedisRateLimitStore implements RateLimitStore {
    */
   static async connect(url: string, options: ConnectOptions = {}): Promise<RedisRateLimitStore> {
     let ready = false;
+    const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
     const client = createClient({
       url,
       socket: {
-        connectTimeout: options.connectTimeoutMs ?? 5_000,
+        connectTimeout: connectTimeoutMs,
         reconnectStrategy: (retries, cause) => (ready ? Math.min(50 * 2 ** retries, 2_000) : cause),
       },
-      commandOptions: { timeout: 1_000 },
+      commandOptions: { timeout: options.commandTimeoutMs ?? 1_000 },
     });
     const onError = options.onError ?? ((error: Error) => process.stderr.write(`parley: Redis (rate limits): ${error.message}\n`));
     client.on('error', (error: Error) => {
       if (ready) onError(error); // before that, connect() rejects with it
     });
     try {
-      await client.connect();
+      // connectTimeout covers TCP only; a Redis that accepts and never answers would hold the handshake.
+      await withDeadline(client.connect(), connectTimeoutMs, 'connecting');
     } catch (error) {
       try {
         client.destroy();
@@ -152,6 +161,12 @@ export class RedisRateLimitStore implements RateLimitStore {
     }
     const [allowed, remaining, resetAtMs] = reply as [number, number, number];
     return { allowed: allowed === 1, remaining, resetAtMs };
+  }
+
+  /** Resolves when Redis answers a PING; rejects at once while the connection is down. */
+  async ping(): Promise<void> {
+    if (!this.client.isReady) throw new Error('Redis (rate limits) is not connected');
+    await this.client.ping();
   }
 
   /**

@@ -28,9 +28,10 @@ export const adminUserRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const tokenHash = await revokeApiKey(store, parseResourceId(request.params.key));
     // This instance forgets the key before answering; the feed tells every other one (and this
     // one again, harmlessly). The revocation is committed either way: if the feed is down, the
-    // other instances stop trusting their cached copy when its TTL runs out.
+    // other instances stop trusting their cached copy when its TTL runs out. Not awaited: a
+    // stalled feed must not hold the answer (the publish has its own deadline, and is logged).
     app.parley.authenticator.forgetKey(tokenHash);
-    await app.parley.changes.publish({ type: 'api_key.revoked', keyHash: tokenHash })
+    app.parley.changes.publish({ type: 'api_key.revoked', keyHash: tokenHash })
       .catch((error: unknown) => request.log.error({ err: error }, 'change feed: revocation not published'));
     return reply.code(204).send(null);
   });
