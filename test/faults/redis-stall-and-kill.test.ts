@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Change } from '../../src/changes/change-feed.js';
 import { RedisChangeFeed } from '../../src/changes/redis-change-feed.js';
 import { RedisRateLimitStore } from '../../src/rate-limit/redis-rate-limit-store.js';
 import { rawRedis } from '../rate-limit/redis-test-support.js';
@@ -44,6 +45,8 @@ describe.skipIf(redisServerMissing())(SUITE, () => {
   let port: number;
   let redis: ChildProcess;
   let parley: TestParley;
+  /** What the instance's change feed delivered to its own listeners. */
+  const heard: Change[] = [];
   const killAll = () => {
     for (const child of children) {
       if (child.exitCode !== null || child.signalCode !== null) continue;
@@ -94,6 +97,7 @@ describe.skipIf(redisServerMissing())(SUITE, () => {
       PARLEY_RATE_LIMIT_CHAT: String(LIMIT),
       PARLEY_REDIS_TIMEOUT_MS: '300',
     });
+    parley.running.app.parley.changes.subscribe((change) => void heard.push(change));
   }, 30_000);
 
   afterAll(async () => {
@@ -155,6 +159,14 @@ describe.skipIf(redisServerMissing())(SUITE, () => {
     await expectFreshWindowThen429(first.send, 'stalled');
     for (let i = 0; i < 5; i++) expect((await first.read()).status).toBe(200);
     await expectRevocationAnswered(first.userId);
+    // The feed does not wait either: a publish is refused (dropped) within its deadline.
+    const keyHash = 'a'.repeat(64);
+    const publish = parley.running.app.parley.changes.publish({ type: 'api_key.revoked', keyHash });
+    const outcome = await Promise.race([
+      publish.then(() => 'published', (error: Error) => error.message),
+      new Promise<string>((resolve) => setTimeout(() => resolve('hung'), HANG_MS)),
+    ]);
+    expect(outcome).toMatch(/^Redis change feed: publish failed: /);
   }, 30_000);
 
   it('while stopped, a new instance\'s connections fail at start instead of waiting for the handshake', async () => {
@@ -173,6 +185,11 @@ describe.skipIf(redisServerMissing())(SUITE, () => {
     }, 15_000, 'a send counted by Redis again', 200);
     expect(back.headers.get('x-ratelimit-remaining')).toBe(String(LIMIT - 2));
     expect(await redisChatCount(first.keyId)).toBe(2);
+    // The feed publishes again, and told this instance to re-read what it caches (changes were dropped).
+    await waitFor(() => heard.some((c) => c.type === 'resync'), 10_000, 'a resync after the stall');
+    const keyHash = 'b'.repeat(64);
+    await waitFor(async () => parley.running.app.parley.changes.publish({ type: 'api_key.revoked', keyHash }).then(() => true, () => false), 10_000, 'a publish taken');
+    await waitFor(() => heard.some((c) => c.type === 'api_key.revoked' && c.keyHash === keyHash), 5_000, 'the published change heard');
   }, 30_000);
 
   let second: Awaited<ReturnType<typeof seller>>;
