@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_HTTP_SERVER_LIMITS, type HttpServerLimits } from './http/transport.js';
 import { DEFAULT_RETRY_SCHEDULE } from './webhooks/delivery-worker.js';
 
 /** Requests per minute per key; 0 switches a bucket off. */
@@ -47,6 +48,8 @@ export interface ParleyConfig {
   webhooks: WebhookConfig;
   /** EUR -> USD rate used when an order is created without `price_usd`. */
   eurUsdRate: number;
+  /** Slow clients: request and header time limits, keep-alive, connections per client address. */
+  http: HttpServerLimits;
 }
 
 export class ConfigError extends Error {}
@@ -136,5 +139,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
       retentionDays: intFrom(env, 'PARLEY_WEBHOOK_RETENTION_DAYS', 30),
     },
     eurUsdRate,
+    http: {
+      requestTimeoutSeconds: intFrom(env, 'PARLEY_REQUEST_TIMEOUT_SECONDS', DEFAULT_HTTP_SERVER_LIMITS.requestTimeoutSeconds),
+      headersTimeoutSeconds: intFrom(env, 'PARLEY_HEADERS_TIMEOUT_SECONDS', DEFAULT_HTTP_SERVER_LIMITS.headersTimeoutSeconds),
+      keepAliveTimeoutSeconds: intFrom(env, 'PARLEY_KEEP_ALIVE_TIMEOUT_SECONDS', DEFAULT_HTTP_SERVER_LIMITS.keepAliveTimeoutSeconds),
+      maxConnectionsPerIp: intFrom(env, 'PARLEY_MAX_CONNECTIONS_PER_IP', DEFAULT_HTTP_SERVER_LIMITS.maxConnectionsPerIp),
+    },
   };
 }

@@ -206,7 +206,7 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
       orderSettings,
       webhookSettings: { urlPolicy: createUrlPolicy(config.env), secretGraceSeconds: config.webhooks.secretGraceSeconds },
     },
-    { logger, version: VERSION },
+    { logger, version: VERSION, http: config.http },
   );
   opened.push(() => app.close());
   const worker = new WebhookDeliveryWorker(

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type HookHandlerDoneFunction } from 'fastify';
@@ -5,8 +6,9 @@ import type { Actor } from '../domain/users.js';
 import { authenticationHook } from './authentication.js';
 import type { ParleyContext } from './context.js';
 import { registerErrorHandling } from './error-handler.js';
-import { normalizeInput } from './input-normalizer.js';
-import { parseQueryString } from './query-string.js';
+import { MalformedRequestError } from './http-errors.js';
+import { MALFORMED_BODY, normalizeInput } from './input-normalizer.js';
+import { hasHighByteEscape, parseQueryString, percentDecodesToUtf8 } from './query-string.js';
 import { rateLimitHook } from './rate-limiting.js';
 import { fastifyLogsRequests, lazyChildLoggerFactory } from './request-log.js';
 import { buildOpenApiDocument } from '../contract/openapi.js';
@@ -17,32 +19,57 @@ import { orderRoutes } from './routes/orders.js';
 import { adminWebhookRoutes } from './routes/admin/webhooks.js';
 import { adminUserRoutes } from './routes/admin/users.js';
 import { validatorCompiler } from './validation.js';
+import {
+  clientErrorHandler,
+  DEFAULT_HTTP_SERVER_LIMITS,
+  frameworkErrorHandler,
+  httpServerOptions,
+  limitConnectionsPerAddress,
+  type HttpServerLimits,
+} from './transport.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 export interface AppOptions {
   logger: FastifyBaseLogger | false;
   version: string;
+  /** Time limits and the per-address connection cap; absent: DEFAULT_HTTP_SERVER_LIMITS. */
+  http?: HttpServerLimits;
 }
 
+/**
+ * Bodies are read as bytes and checked to be UTF-8 before they are decoded: decoding as a string
+ * would replace bad bytes with U+FFFD, and the text acknowledged would not be the text sent.
+ */
 function registerBodyParsers(app: FastifyInstance): void {
   const json = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser(['application/json', 'text/plain']);
   // An empty JSON body is "no input" (Laravel), so a send without a body answers 422, not 400.
-  app.addContentTypeParser(/^application\/([\w.-]+\+)?json/, { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (request, body, done) => {
-    if ((body as string).trim() === '') return done(null, {});
-    json(request, body as string, done);
+  app.addContentTypeParser(/^application\/([\w.-]+\+)?json/, { parseAs: 'buffer', bodyLimit: BODY_LIMIT_BYTES }, (request, bytes, done) => {
+    if (!isUtf8(bytes as Buffer)) return done(new MalformedRequestError(MALFORMED_BODY.notUtf8), undefined);
+    const body = (bytes as Buffer).toString('utf8');
+    if (body.trim() === '') return done(null, {});
+    json(request, body, done);
   });
   // Laravel accepts forms too: `curl -d message=hi` works as it does against GameBoost.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (_request, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer', bodyLimit: BODY_LIMIT_BYTES }, (_request, bytes, done) => {
+    const text = (bytes as Buffer).toString('utf8');
+    // Raw bytes, then %-escapes of bytes above 0x7f (URLSearchParams would turn bad ones into U+FFFD).
+    if (!isUtf8(bytes as Buffer) || (hasHighByteEscape(text) && !percentDecodesToUtf8(bytes as Buffer))) {
+      return done(new MalformedRequestError(MALFORMED_BODY.notUtf8), undefined);
+    }
+    done(null, Object.fromEntries(new URLSearchParams(text)));
   });
 }
 
 /** preValidation: Laravel reads input only from a JSON object: no body, `null`, `[]` or `"text"` is empty input. */
 function normalizeBodyHook(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
   const body = request.body;
-  request.body = body !== null && typeof body === 'object' && !Array.isArray(body) ? normalizeInput(body) : {};
+  try {
+    request.body = body !== null && typeof body === 'object' && !Array.isArray(body) ? normalizeInput(body) : {};
+  } catch (error) {
+    return done(error as Error); // MalformedRequestError: 400
+  }
   done();
 }
 
@@ -52,6 +79,8 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
   // Above info, Fastify runs without a logger (no child logger, no response listeners per
   // request: fastifyLogsRequests), and request.log and app.log still reach the app's logger.
   const quietLogger = logsRequests || logger === false ? null : logger;
+  const limits = options.http ?? DEFAULT_HTTP_SERVER_LIMITS;
+  const serverOptions = httpServerOptions(limits);
   const app = Fastify({
     ...(logsRequests ? { loggerInstance: logger } : { logger: false }),
     ...(quietLogger ? { childLoggerFactory: lazyChildLoggerFactory(quietLogger) } : {}),
@@ -59,7 +88,16 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
     requestIdHeader: false,
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { querystringParser: parseQueryString },
+    // Slow clients: a bounded time for the headers and for the whole request (Fastify's default is none).
+    http: serverOptions,
+    requestTimeout: serverOptions.requestTimeout,
+    // At least 1 s: Fastify reads 0 as its own default (72 s), Node as "never".
+    keepAliveTimeout: Math.max(1, limits.keepAliveTimeoutSeconds) * 1000,
+    // What is refused below the routes answers in the Laravel shape too.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  limitConnectionsPerAddress(app.server, limits.maxConnectionsPerIp);
 
   if (quietLogger) app.log = quietLogger;
   app.decorate('parley', context);
@@ -71,6 +109,8 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
   // Hooks in callback style: an async hook costs a promise per request, and these never wait.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('X-GameBoost-Request-Id', request.id);
+    // HTTP/1.1 requires Host; Node's own check (switched off) would answer an empty 400.
+    if (request.headers.host === undefined && request.raw.httpVersion === '1.1') return done(new MalformedRequestError('The Host header is required.'));
     done();
   });
   // Only routes that take a body get the input normalization (decided once, per route).

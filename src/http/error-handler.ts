@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '../domain/errors.js';
 import { isDatabaseUnavailable } from '../store/database-errors.js';
-import { TooManyRequestsError } from './http-errors.js';
+import { MalformedRequestError, TooManyRequestsError } from './http-errors.js';
 import { toFieldErrors } from './validation.js';
 
 const NOT_FOUND = 'Resource not found.';
@@ -29,6 +29,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return send(reply, request, 429, { message: error.message });
     }
     if (error instanceof DomainError) return send(reply, request, 400, { message: error.message });
+    if (error instanceof MalformedRequestError) return send(reply, request, 400, { message: error.message });
 
     const fastifyError = error as FastifyError;
     if (fastifyError.validation) {
