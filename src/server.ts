@@ -18,6 +18,7 @@ import { createRateLimitStore } from './rate-limit/create-rate-limit-store.js';
 import { openDatabase, SqliteStartupLock, withStartupLock } from './store/database.js';
 import { CredentialCipher, loadOrCreateKey } from './store/credential-cipher.js';
 import { KyselyDeliveryQueue } from './store/delivery-queue.js';
+import { resealLegacyValues } from './store/sealed-values.js';
 import { GroupCommitter } from './store/group-commit.js';
 import { WebhookDeliveryWorker } from './webhooks/delivery-worker.js';
 import { formatWebhookEvent } from './contract/webhook-events.js';
@@ -127,6 +128,10 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
     );
   }
   const cipher = new CredentialCipher(key);
+  // Values sealed before they were bound to their rows, re-sealed once (0006_sealed_row_binding
+  // leaves the task: it needs the key), before anything reads them and under the start-up lock.
+  const resealed = await withStartupLock(db, dialect, () => resealLegacyValues(db, cipher));
+  if (resealed > 0) logger.info({ resealed }, 'sealed values re-sealed, bound to their rows');
   const changes = await createChangeFeed({
     redisUrl: config.redisUrl,
     redisNamespace: config.redisNamespace,

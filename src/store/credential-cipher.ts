@@ -2,14 +2,39 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const PREFIX = 'v1:';
+/** Bound to its row and column (associated data): every value written since 0006_sealed_row_binding. */
+const BOUND = 'v2:';
+/** Unbound (no associated data): what earlier versions wrote; opened, never written. */
+const LEGACY = 'v1:';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
+/** Where a sealed value lives: its table, its column and its row's id. */
+export interface SealedAt {
+  table: string;
+  column: string;
+  id: number;
+}
+
+/** Every column Parley seals, for the start-up re-seal (sealed-values.ts) and its tests. */
+export const SEALED_COLUMNS = [
+  { table: 'orders', column: 'credentials' },
+  { table: 'webhook_endpoints', column: 'secret' },
+  { table: 'webhook_endpoints', column: 'previous_secret' },
+] as const;
+
+function associatedData(at: SealedAt): Buffer {
+  return Buffer.from(`parley:${at.table}.${at.column}:${at.id}`, 'utf8');
+}
+
 /**
- * AES-256-GCM for secrets at rest (order credentials). Each value gets a fresh 96-bit nonce;
- * the stored form is `v1:` + base64(nonce | tag | ciphertext), so a future key rotation can
- * tell versions apart. Tampering fails authentication instead of yielding garbage.
+ * AES-256-GCM for secrets at rest (order credentials, webhook secrets). Each value gets a fresh
+ * 96-bit nonce and is bound to where it is stored: the table, column and row id are its
+ * associated data, so a value copied into another row or column (by anyone with write access to
+ * the database but not the key) fails authentication instead of handing one order's secret to
+ * another. The stored form is `v2:` + base64(nonce | tag | ciphertext). `v1:` values (no
+ * associated data) are still opened, so that nothing becomes unreadable; start-up re-seals them
+ * (sealed-values.ts). Tampering fails authentication instead of yielding garbage.
  */
 export class CredentialCipher {
   private readonly key: Buffer;
@@ -19,19 +44,35 @@ export class CredentialCipher {
     this.key = key;
   }
 
-  encrypt(plaintext: string): string {
+  encrypt(plaintext: string, at: SealedAt): string {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    cipher.setAAD(associatedData(at));
+    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return BOUND + Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
+  }
+
+  decrypt(stored: string, at: SealedAt): string {
+    const bound = stored.startsWith(BOUND);
+    if (!bound && !stored.startsWith(LEGACY)) throw new Error('unknown credentials format');
+    const raw = Buffer.from(stored.slice(BOUND.length), 'base64');
+    const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, IV_BYTES));
+    if (bound) decipher.setAAD(associatedData(at));
+    decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+    return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+  }
+
+  /** Whether a stored value is in the unbound format that start-up re-seals. */
+  static isLegacy(stored: string): boolean {
+    return stored.startsWith(LEGACY);
+  }
+
+  /** An unbound `v1:` value, as versions before row binding wrote it (tests of the re-seal only). */
+  encryptLegacy(plaintext: string): string {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return PREFIX + Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
-  }
-
-  decrypt(stored: string): string {
-    if (!stored.startsWith(PREFIX)) throw new Error('unknown credentials format');
-    const raw = Buffer.from(stored.slice(PREFIX.length), 'base64');
-    const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, IV_BYTES));
-    decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-    return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+    return LEGACY + Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AttemptLog, ClaimFilter, DeliveryOutcome, DeliveryQueue, DueDelivery } from '../webhooks/delivery-queue.js';
 import type { CredentialCipher } from './credential-cipher.js';
+import { previousSecretOf, secretOf } from './webhook-store.js';
 import type { DialectName } from './database.js';
 import type { GroupCommitter } from './group-commit.js';
 import type { Database } from './schema.js';
@@ -124,8 +125,8 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
     nowMs: number,
   ): DueDelivery {
     const now = Math.floor(nowMs / 1000);
-    const secrets = [this.cipher.decrypt(r.secret)];
-    if (r.previous_secret !== null && (r.previous_secret_expires_at ?? 0) > now) secrets.push(this.cipher.decrypt(r.previous_secret));
+    const secrets = [this.cipher.decrypt(r.secret, secretOf(r.endpoint_id))];
+    if (r.previous_secret !== null && (r.previous_secret_expires_at ?? 0) > now) secrets.push(this.cipher.decrypt(r.previous_secret, previousSecretOf(r.endpoint_id)));
     return { id: r.id, eventId: r.event_id, topic: r.topic, body: r.payload, endpointId: r.endpoint_id, url: r.url, secrets, attempts: r.attempts, leaseUntilMs: 0 };
   }
 

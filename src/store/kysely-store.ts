@@ -23,7 +23,7 @@ import type {
 } from '../domain/ports.js';
 import { messageSender } from '../domain/system-sender.js';
 import type { User, UserRole } from '../domain/users.js';
-import type { CredentialCipher } from './credential-cipher.js';
+import type { CredentialCipher, SealedAt } from './credential-cipher.js';
 import { SharedUnitFailed, type GroupCommitter } from './group-commit.js';
 import { readRunner, writeRunner, type FastPath } from './fast-path.js';
 import { countableFromTable, countFromTable, countOrder } from './order-counts.js';
@@ -146,7 +146,7 @@ function toOrder(row: OrderRow, cipher: CredentialCipher): OrderRecord {
     price_amount: row.price_amount,
     price_usd_amount: row.price_usd_amount,
     rating: row.rating === null ? null : toRating(JSON.parse(row.rating) as Partial<Rating>),
-    credentials: row.credentials === null ? null : cipher.decrypt(row.credentials),
+    credentials: row.credentials === null ? null : cipher.decrypt(row.credentials, credentialsOf(row.id)),
     details: JSON.parse(row.details) as Record<string, unknown>,
     created_at: row.created_at,
     updated_at: row.updated_at,
@@ -156,7 +156,11 @@ function toOrder(row: OrderRow, cipher: CredentialCipher): OrderRecord {
   };
 }
 
-function toOrderColumns(fields: Partial<OrderFields>, cipher: CredentialCipher): Partial<Omit<OrdersTable, 'id'>> {
+/** Where an order's sealed credentials live: they open only in their own row. */
+const credentialsOf = (id: number): SealedAt => ({ table: 'orders', column: 'credentials', id });
+
+/** `id`: the row written; null only for an insert, which seals its credentials once the row has its id. */
+function toOrderColumns(fields: Partial<OrderFields>, cipher: CredentialCipher, id: number | null): Partial<Omit<OrdersTable, 'id'>> {
   const { parameters, is_disputed, rating, details, credentials, title, delivery_time_duration, delivery_time_unit, ...plain } = fields;
   const out: Partial<Omit<OrdersTable, 'id'>> = { ...plain };
   if (title !== undefined) {
@@ -167,7 +171,8 @@ function toOrderColumns(fields: Partial<OrderFields>, cipher: CredentialCipher):
   if (is_disputed !== undefined) out.is_disputed = is_disputed ? 1 : 0;
   if (rating !== undefined) out.rating = rating === null ? null : JSON.stringify(rating);
   if (details !== undefined) out.details = JSON.stringify(details);
-  if (credentials !== undefined) out.credentials = credentials === null ? null : cipher.encrypt(credentials);
+  if (credentials !== undefined && credentials !== null && id === null) throw new Error('credentials are sealed once the row has its id');
+  if (credentials !== undefined) out.credentials = credentials === null ? null : cipher.encrypt(credentials, credentialsOf(id!));
   if (delivery_time_duration !== undefined && delivery_time_unit !== undefined) {
     out.delivery_time_duration = delivery_time_duration;
     out.delivery_time_unit = delivery_time_unit;
@@ -226,11 +231,15 @@ function orderStore(db: Db, cipher: CredentialCipher, lockRows: boolean, fast: F
   const store: OrderStore = {
     async insert(fields) {
       return inTransaction(async (tx) => {
+        // Sealed credentials name their row: the row first, then its credentials.
         const { id } = await tx
           .insertInto('orders')
-          .values(toOrderColumns(fields, cipher) as Omit<OrdersTable, 'id'>)
+          .values(toOrderColumns({ ...fields, credentials: null }, cipher, null) as Omit<OrdersTable, 'id'>)
           .returning('id')
           .executeTakeFirstOrThrow();
+        if (fields.credentials !== null) {
+          await tx.updateTable('orders').set(toOrderColumns({ credentials: fields.credentials }, cipher, id)).where('id', '=', id).execute();
+        }
         await countOrder(tx, fields, 1);
         return (await orderStore(tx, cipher, lockRows, fast).findById(fields.kind, id))!;
       });
@@ -251,13 +260,13 @@ function orderStore(db: Db, cipher: CredentialCipher, lockRows: boolean, fast: F
     },
     async update(kind, id, patch) {
       if (patch.status === undefined && patch.seller_id === undefined) {
-        await db.updateTable('orders').set(toOrderColumns(patch, cipher)).where('kind', '=', kind).where('id', '=', id).execute();
+        await db.updateTable('orders').set(toOrderColumns(patch, cipher, id)).where('kind', '=', kind).where('id', '=', id).execute();
         return (await store.findById(kind, id))!;
       }
       // The order moves between counters: take it from the old one, add it to the new one.
       return inTransaction(async (tx) => {
         const before = await tx.selectFrom('orders').select(['kind', 'seller_id', 'status']).where('kind', '=', kind).where('id', '=', id).executeTakeFirst();
-        await tx.updateTable('orders').set(toOrderColumns(patch, cipher)).where('kind', '=', kind).where('id', '=', id).execute();
+        await tx.updateTable('orders').set(toOrderColumns(patch, cipher, id)).where('kind', '=', kind).where('id', '=', id).execute();
         if (before) {
           await countOrder(tx, before, -1);
           await countOrder(tx, { kind, seller_id: patch.seller_id ?? before.seller_id, status: patch.status ?? before.status }, 1);

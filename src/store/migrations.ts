@@ -241,6 +241,16 @@ const migrations = (t: ColumnTypes): Record<string, Migration> => ({
       });
     },
   },
+  '0006_sealed_row_binding': {
+    // Sealed values (order credentials, webhook secrets) are now bound to their table, column and
+    // row. Re-sealing the existing ones needs the key, which migrations do not have: this leaves a
+    // task that start-up carries out, under the start-up lock, before it listens
+    // (store/sealed-values.ts), and deletes in the same transaction as the re-seal.
+    async up(db: Kysely<any>) {
+      await db.schema.createTable('startup_tasks').addColumn('name', 'text', (c) => c.primaryKey()).execute();
+      await db.insertInto('startup_tasks').values({ name: 'reseal_bound_to_row' }).execute();
+    },
+  },
 });
 
 /** Every migration's name, in the order they apply. */

@@ -130,6 +130,11 @@ export interface OrderCountsTable {
   n: number;
 }
 
+/** Start-up steps a migration has asked for that need more than SQL (the key): done, the row goes. */
+export interface StartupTasksTable {
+  name: string;
+}
+
 export interface Database {
   users: UsersTable;
   api_keys: ApiKeysTable;
@@ -141,4 +146,5 @@ export interface Database {
   webhook_events: WebhookEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  startup_tasks: StartupTasksTable;
 }

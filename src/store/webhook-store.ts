@@ -1,32 +1,43 @@
-import type { Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { unixSeconds, type Clock } from '../domain/clock.js';
 import { TEST_TOPIC, type DomainEvent } from '../domain/events.js';
 import type { MessageIdGenerator } from '../domain/message-id.js';
 import type { OutboxStore, WebhookEndpointRecord, WebhookStore } from '../domain/ports.js';
 import type { EventFormatter } from '../contract/webhook-events.js';
-import type { CredentialCipher } from './credential-cipher.js';
+import type { CredentialCipher, SealedAt } from './credential-cipher.js';
 import type { Database, WebhookEndpointsTable } from './schema.js';
 import { readRunner, writeRunner, type FastPath } from './fast-path.js';
 import type { Db } from './kysely-store.js';
 
 
+/** Where an endpoint's sealed secrets live: each opens only in its own row and column. */
+export const secretOf = (id: number): SealedAt => ({ table: 'webhook_endpoints', column: 'secret', id });
+export const previousSecretOf = (id: number): SealedAt => ({ table: 'webhook_endpoints', column: 'previous_secret', id });
+
 function toEndpoint(row: Selectable<WebhookEndpointsTable>, cipher: CredentialCipher): WebhookEndpointRecord {
   return {
     ...row,
     events: JSON.parse(row.events) as string[],
-    secret: cipher.decrypt(row.secret),
-    previous_secret: row.previous_secret === null ? null : cipher.decrypt(row.previous_secret),
+    secret: cipher.decrypt(row.secret, secretOf(row.id)),
+    previous_secret: row.previous_secret === null ? null : cipher.decrypt(row.previous_secret, previousSecretOf(row.id)),
   };
 }
 
 export function webhookStore(db: Db, cipher: CredentialCipher): WebhookStore {
   const store: WebhookStore = {
     async createEndpoint(endpoint) {
-      const { id } = await db
-        .insertInto('webhook_endpoints')
-        .values({ ...endpoint, events: JSON.stringify(endpoint.events), secret: cipher.encrypt(endpoint.secret), updated_at: endpoint.created_at })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      // The sealed secret names its row: the row first (no value opens as its secret meanwhile,
+      // and the transaction shows it to no one before it is sealed), then the secret.
+      const write = async (tx: Db) => {
+        const { id } = await tx
+          .insertInto('webhook_endpoints')
+          .values({ ...endpoint, events: JSON.stringify(endpoint.events), secret: '', updated_at: endpoint.created_at })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await tx.updateTable('webhook_endpoints').set({ secret: cipher.encrypt(endpoint.secret, secretOf(id)) }).where('id', '=', id).execute();
+        return id;
+      };
+      const id = db.isTransaction ? await write(db) : await (db as Kysely<Database>).transaction().execute(write);
       return (await store.findEndpoint(id))!;
     },
     async findEndpoint(id) {
@@ -44,8 +55,8 @@ export function webhookStore(db: Db, cipher: CredentialCipher): WebhookStore {
         .set({
           ...plain,
           ...(events !== undefined ? { events: JSON.stringify(events) } : {}),
-          ...(secret !== undefined ? { secret: cipher.encrypt(secret) } : {}),
-          ...(previous_secret !== undefined ? { previous_secret: previous_secret === null ? null : cipher.encrypt(previous_secret) } : {}),
+          ...(secret !== undefined ? { secret: cipher.encrypt(secret, secretOf(id)) } : {}),
+          ...(previous_secret !== undefined ? { previous_secret: previous_secret === null ? null : cipher.encrypt(previous_secret, previousSecretOf(id)) } : {}),
         })
         .where('id', '=', id)
         .execute();

@@ -6,23 +6,40 @@ import { tempDbFile } from '../support/parley.js';
 
 describe('CredentialCipher', () => {
   const cipher = new CredentialCipher(randomBytes(32));
+  const AT = { table: 'orders', column: 'credentials', id: 7 };
 
   it('round-trips Unicode text and never stores the plaintext or the same ciphertext twice', () => {
     const secret = 'login: hunter2 / pass: 😀 ünïcode';
-    const a = cipher.encrypt(secret);
-    const b = cipher.encrypt(secret);
+    const a = cipher.encrypt(secret, AT);
+    const b = cipher.encrypt(secret, AT);
     expect(a).not.toBe(b);
     expect(a).not.toContain('hunter2');
-    expect(a.startsWith('v1:')).toBe(true);
-    expect(cipher.decrypt(a)).toBe(secret);
+    expect(a.startsWith('v2:')).toBe(true);
+    expect(cipher.decrypt(a, AT)).toBe(secret);
   });
 
   it('refuses a tampered value and a value sealed under another key', () => {
-    const sealed = cipher.encrypt('secret');
+    const sealed = cipher.encrypt('secret', AT);
     const raw = Buffer.from(sealed.slice(3), 'base64');
     raw[raw.length - 1]! ^= 1;
-    expect(() => cipher.decrypt(`v1:${raw.toString('base64')}`)).toThrow();
-    expect(() => new CredentialCipher(randomBytes(32)).decrypt(sealed)).toThrow();
+    expect(() => cipher.decrypt(`v2:${raw.toString('base64')}`, AT)).toThrow();
+    expect(() => new CredentialCipher(randomBytes(32)).decrypt(sealed, AT)).toThrow();
+  });
+
+  it('opens a value only where it was sealed: another row, column or table fails', () => {
+    const sealed = cipher.encrypt('secret', AT);
+    expect(() => cipher.decrypt(sealed, { ...AT, id: 8 })).toThrow();
+    expect(() => cipher.decrypt(sealed, { ...AT, column: 'details' })).toThrow();
+    expect(() => cipher.decrypt(sealed, { table: 'webhook_endpoints', column: 'secret', id: 7 })).toThrow();
+    // Relabelled as the unbound format, it fails too (the tag covers the associated data).
+    expect(() => cipher.decrypt(`v1:${sealed.slice(3)}`, AT)).toThrow();
+  });
+
+  it('still opens the unbound v1 values that earlier versions wrote, wherever they are', () => {
+    const legacy = cipher.encryptLegacy('old secret');
+    expect(legacy.startsWith('v1:')).toBe(true);
+    expect(CredentialCipher.isLegacy(legacy)).toBe(true);
+    expect(cipher.decrypt(legacy, AT)).toBe('old secret');
   });
 });
 

@@ -96,7 +96,7 @@ describe('credentials at rest', () => {
     // The column holds the sealed form only.
     const columns = credentialColumns(parley, [account.id, currency.id]);
     for (const column of columns) {
-      expect(column).toMatch(/^v1:[A-Za-z0-9+/]+=*$/);
+      expect(column).toMatch(/^v2:[A-Za-z0-9+/]+=*$/);
       for (const marker of MARKERS) expect(column).not.toContain(marker);
       const decoded = Buffer.from(column!.slice(3), 'base64');
       for (const marker of MARKERS) expect(decoded.indexOf(Buffer.from(marker))).toBe(-1);
@@ -122,14 +122,14 @@ describe('credentials at rest', () => {
     const a = await parley.fixtures.order(seller, buyer, { credentials: ACCOUNT_CREDENTIALS });
     const b = await parley.fixtures.order(seller, buyer, { credentials: ACCOUNT_CREDENTIALS });
     const [ca, cb] = credentialColumns(parley, [a.id, b.id]);
-    expect(ca).toMatch(/^v1:/);
-    expect(cb).toMatch(/^v1:/);
+    expect(ca).toMatch(/^v2:/);
+    expect(cb).toMatch(/^v2:/);
     expect(ca).not.toBe(cb);
     // Replacing with the very same text stores a new sealed value too.
     const again = await parley.api.patch(`/v2/account-orders/${a.id}/credentials`, { credentials: ACCOUNT_CREDENTIALS }, { token: seller.token });
     expect(again.status, again.text).toBe(200);
     const [ca2] = credentialColumns(parley, [a.id]);
-    expect(ca2).toMatch(/^v1:/);
+    expect(ca2).toMatch(/^v2:/);
     expect(ca2).not.toBe(ca);
   });
 

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DatabaseConfig } from '../../src/config.js';
 import { CredentialCipher } from '../../src/store/credential-cipher.js';
+import { secretOf } from '../../src/store/webhook-store.js';
 import { openDatabase, type OpenDatabase } from '../../src/store/database.js';
 import { KyselyDeliveryQueue } from '../../src/store/delivery-queue.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
@@ -56,11 +57,13 @@ describe.each([
         .insertInto('webhook_endpoints')
         .values({
           user_id: user.id, url: `http://127.0.0.1:9/hook-${i}`, description: null, events: '["order.message.created"]',
-          secret: cipher.encrypt(SECRET), previous_secret: null, previous_secret_expires_at: null,
+          secret: '', previous_secret: null, previous_secret_expires_at: null,
           disabled_at: null, disabled_reason: null, deleted_at: null, created_at: now, updated_at: now,
         })
         .returning('id')
         .executeTakeFirstOrThrow();
+      // A sealed secret opens only in its own row: sealed once the row has its id.
+      await setup.db.updateTable('webhook_endpoints').set({ secret: cipher.encrypt(SECRET, secretOf(endpoint.id)) }).where('id', '=', endpoint.id).execute();
       endpointIds.push(endpoint.id);
     }
     eventIds = Array.from({ length: EVENTS }, (_, i) => `evt_${String(i).padStart(26, '0')}`);

@@ -188,7 +188,7 @@ describe('POST /admin/v1/currency-orders -> 201', () => {
       unit_price_usd: { format: '$2.70', format_readable: '$2.70 per 100 Platinum', amount: 270, currency: 'USD' },
     });
     const row = orderRow(parley, order.id)!;
-    expect(row.credentials).toMatch(/^v1:/);
+    expect(row.credentials).toMatch(/^v2:/);
     expect(String(row.credentials)).not.toContain('bob');
     expect(row).toMatchObject({ status: 'delivered', completed_at: order.created_at });
     const read = await parley.api.get(orderPath(CURRENCY, order.id), { token: buyer.token });

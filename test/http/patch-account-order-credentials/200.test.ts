@@ -46,7 +46,7 @@ describe('PATCH /v2/account-orders/{accountOrder}/credentials -> 200', () => {
     // Committed, sealed, and served the same to both parties.
     const row = orderRow(parley, order.id)!;
     expect(row).toMatchObject({ status, updated_at: data.updated_at, completed_at: order.completed_at, refunded_at: null });
-    expect(row.credentials).toMatch(/^v1:/);
+    expect(row.credentials).toMatch(/^v2:/);
     expect(row.credentials).not.toBe(oldColumn);
     expect(String(row.credentials)).not.toContain('NEW-secret-42');
     for (const user of [seller, buyer]) {
@@ -100,7 +100,7 @@ describe('PATCH /v2/account-orders/{accountOrder}/credentials -> 200', () => {
     expect(orderRow(parley, order.id)!.credentials).toBeNull();
     const data = expectUpdated(await parley.api.patch(credentialsPath(order.id), { credentials: 'first' }, { token: seller.token }), order, 'first');
     expect(data.credentials).toBe('first');
-    expect(orderRow(parley, order.id)!.credentials).toMatch(/^v1:/);
+    expect(orderRow(parley, order.id)!.credentials).toMatch(/^v2:/);
   });
 
   it('trims the text and keeps inner whitespace and line breaks', async () => {
