@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { WEBHOOK_TOPICS } from '../domain/events.js';
 import type { WebhookEndpointRecord } from '../domain/ports.js';
 import { USER_ROLES } from '../domain/users.js';
-import { Nullable, StringEnum } from './common.js';
+import { MAX_UNIX_SECONDS, Nullable, StringEnum } from './common.js';
 
 /** The operator API's own resources (/admin/v1): Parley's, not GameBoost's. */
 const Strict = { additionalProperties: false } as const;
@@ -19,7 +19,7 @@ export const CreateUserBody = Type.Object({
 
 export const CreateApiKeyBody = Type.Object({
   name: Type.String({ maxLength: 255 }),
-  expires_at: Type.Optional(Nullable(Type.Integer({ description: 'Unix seconds; must be in the future. null or absent: never expires' }))),
+  expires_at: Type.Optional(Nullable(Type.Integer({ maximum: MAX_UNIX_SECONDS, description: 'Unix seconds; must be in the future. null or absent: never expires' }))),
 });
 
 export const IssuedKeySchema = Type.Object(

@@ -30,6 +30,15 @@ export const ValidationErrorBody = Type.Object(
   { additionalProperties: false, description: 'A validation failure, as Laravel words it' },
 );
 
+/**
+ * The largest id a request body may name: ids are read back as JavaScript numbers, exact up to
+ * 2^53 - 1 (and PostgreSQL's bigint ends at 2^63 - 1). Larger ones are a 422 before any SQL.
+ */
+export const MAX_ID = Number.MAX_SAFE_INTEGER;
+
+/** The latest Unix time (in seconds) a body may give: 9999-12-31T23:59:59Z. */
+export const MAX_UNIX_SECONDS = 253_402_300_799;
+
 const REQUEST_ID_EXAMPLE = '0b4bd6b5-3c4e-4d5f-9f55-2f1a8d2c3e10';
 
 /**

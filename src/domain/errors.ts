@@ -22,6 +22,16 @@ export class ForbiddenError extends DomainError {
   }
 }
 
+/**
+ * A store refused a write because a unique value is already taken: a concurrent request got there
+ * between the domain's check and the insert. The domain turns it into its own 422.
+ */
+export class DuplicateValueError extends Error {
+  constructor(public readonly field: string) {
+    super(`duplicate ${field}`);
+  }
+}
+
 /** Field name -> messages, Laravel style (`filter.status`, `message`, ...). */
 export type FieldErrors = Record<string, string[]>;
 

@@ -57,11 +57,13 @@ function moneyOrError(value: string | number | null | undefined, field: string, 
  */
 async function resolveNewOrder(store: Store, input: Partial<CreateOrderInput>) {
   const errors: FieldErrors = {};
-  const seller = input.seller_id !== undefined ? await store.users.findById(input.seller_id) : undefined;
+  // Ids below 1 name nothing; not looked up, since PostgreSQL refuses those beyond bigint.
+  const user = (id: number) => (id >= 1 ? store.users.findById(id) : undefined);
+  const seller = input.seller_id !== undefined ? await user(input.seller_id) : undefined;
   if (input.seller_id !== undefined && seller?.role !== 'seller') errors.seller_id = ['The selected seller id is invalid.'];
-  const buyer = input.buyer_id !== undefined ? await store.users.findById(input.buyer_id) : undefined;
+  const buyer = input.buyer_id !== undefined ? await user(input.buyer_id) : undefined;
   if (input.buyer_id !== undefined && buyer?.role !== 'buyer') errors.buyer_id = ['The selected buyer id is invalid.'];
-  const game = input.game_id != null ? await store.games.findById(input.game_id) : await store.games.first();
+  const game = input.game_id != null ? (input.game_id >= 1 ? await store.games.findById(input.game_id) : undefined) : await store.games.first();
   if (!game) errors.game_id = [input.game_id != null ? 'The selected game id is invalid.' : 'The game id field is required: no game exists yet.'];
   const price = moneyOrError(input.price, input.price_field ?? 'price', errors) ?? 0;
   const priceUsd = moneyOrError(input.price_usd, 'price_usd', errors);

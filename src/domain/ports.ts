@@ -133,6 +133,7 @@ export interface OrderListQuery {
 }
 
 export interface UserStore {
+  /** Throws DuplicateValueError('username') when the username is taken. */
   create(user: { username: string; role: UserRole; created_at: number }): Promise<User>;
   findById(id: number): Promise<User | undefined>;
   findByUsername(username: string): Promise<User | undefined>;
@@ -149,6 +150,7 @@ export interface ApiKeyStore {
 }
 
 export interface GameStore {
+  /** Throws DuplicateValueError('slug') when the slug is taken. */
   create(game: { name: string; slug: string }): Promise<Game>;
   findById(id: number): Promise<Game | undefined>;
   findBySlug(slug: string): Promise<Game | undefined>;

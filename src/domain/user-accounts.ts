@@ -1,12 +1,14 @@
-import { NotFoundError, ValidationError, type FieldErrors } from './errors.js';
+import { DuplicateValueError, NotFoundError, ValidationError, type FieldErrors } from './errors.js';
 import type { Store } from './ports.js';
 import type { User, UserRole } from './users.js';
 
 export const ADMIN_USERNAME = 'admin';
 
+const USERNAME_TAKEN = 'The username has already been taken.';
+
 export async function checkNewUser(store: Store, input: { username?: string }): Promise<FieldErrors> {
   if (input.username !== undefined && (await store.users.findByUsername(input.username))) {
-    return { username: ['The username has already been taken.'] };
+    return { username: [USERNAME_TAKEN] };
   }
   return {};
 }
@@ -14,7 +16,13 @@ export async function checkNewUser(store: Store, input: { username?: string }): 
 export async function createUser(store: Store, input: { username: string; role: UserRole }): Promise<User> {
   const errors = await checkNewUser(store, input);
   if (Object.keys(errors).length) throw new ValidationError(errors);
-  return store.users.create({ username: input.username, role: input.role, created_at: store.clock.now() });
+  try {
+    return await store.users.create({ username: input.username, role: input.role, created_at: store.clock.now() });
+  } catch (error) {
+    // Taken by a concurrent create since the check: the same answer the check gives.
+    if (error instanceof DuplicateValueError) throw ValidationError.field('username', USERNAME_TAKEN);
+    throw error;
+  }
 }
 
 /** The user behind PARLEY_ADMIN_TOKEN and the first generated admin key. */

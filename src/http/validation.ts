@@ -20,6 +20,28 @@ const bodyAjv = createAjv(false);
 const paramAjv = createAjv(false);
 
 /**
+ * PostgreSQL's text cannot hold U+0000, so a body string carrying one is refused on both
+ * databases alike (422, docs/api.md) rather than stored on SQLite and failing on PostgreSQL.
+ * The keyword is added to every string the body schema declares (unknown fields stay ignored).
+ */
+const NO_NUL = 'x-no-nul';
+bodyAjv.addKeyword({ keyword: NO_NUL, type: 'string', schemaType: 'boolean', validate: (_: boolean, data: string) => !data.includes('\u0000') });
+
+/** A copy of `schema` with NO_NUL on each string schema that is not an enum (an enum refuses a NUL already). */
+function refusingNul(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(refusingNul);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    out[key] = key === 'enum' || key === 'const' || key === 'default' || key === 'examples' ? value : refusingNul(value);
+  }
+  const { type } = schema as { type?: unknown };
+  const string = type === 'string' || (Array.isArray(type) && type.includes('string'));
+  if (string && !('enum' in schema) && !('const' in schema)) out[NO_NUL] = true;
+  return out;
+}
+
+/**
  * Query parameters documented as integers (`page`, `per_page`) arrive as strings and are read by
  * the handler, because Laravel does not reject them the same way: a bad `page` means page 1.
  * Their validator therefore accepts any value; the served document keeps `type: integer`.
@@ -32,7 +54,7 @@ function withoutIntegerQueryChecks(schema: object): object {
 }
 
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
-  if (httpPart === 'body') return bodyAjv.compile(schema as object) as ValidateFunction;
+  if (httpPart === 'body') return bodyAjv.compile(refusingNul(schema) as object) as ValidateFunction;
   return paramAjv.compile(httpPart === 'querystring' ? withoutIntegerQueryChecks(schema as object) : (schema as object)) as ValidateFunction;
 };
 
@@ -89,6 +111,8 @@ function messageFor(error: ErrorObject, field: string): string | null {
       return params.format === 'uri' ? `The ${attr} field must be a valid URL.` : `The ${attr} field must be a valid ${params.format}.`;
     case 'additionalProperties':
       return null; // unknown fields are ignored, as Laravel does
+    case NO_NUL:
+      return `The ${attr} field must not contain null characters.`;
     default:
       return `The ${attr} field is invalid.`;
   }

@@ -21,9 +21,11 @@ import type {
   UserStore,
   WorkOutcome,
 } from '../domain/ports.js';
+import { DuplicateValueError } from '../domain/errors.js';
 import { messageSender } from '../domain/system-sender.js';
 import type { User, UserRole } from '../domain/users.js';
 import type { CredentialCipher, SealedAt } from './credential-cipher.js';
+import { isUniqueViolation } from './database-errors.js';
 import { SharedUnitFailed, type GroupCommitter } from './group-commit.js';
 import { readRunner, writeRunner, type FastPath } from './fast-path.js';
 import { countableFromTable, countFromTable, countOrder } from './order-counts.js';
@@ -33,6 +35,13 @@ import type { Database, MessagesTable, OrdersTable } from './schema.js';
 
 export type Db = Kysely<Database> | Transaction<Database>;
 
+/** Rethrows a unique index's refusal of `field` as the domain's DuplicateValueError, anything else as is. */
+function duplicate(field: string): (error: unknown) => never {
+  return (error) => {
+    throw isUniqueViolation(error) ? new DuplicateValueError(field) : error;
+  };
+}
+
 function toUser(row: Selectable<Database['users']>): User {
   return { id: row.id, username: row.username, role: row.role as UserRole, created_at: row.created_at };
 }
@@ -40,7 +49,7 @@ function toUser(row: Selectable<Database['users']>): User {
 function userStore(db: Db): UserStore {
   return {
     async create(user) {
-      const row = await db.insertInto('users').values(user).returningAll().executeTakeFirstOrThrow();
+      const row = await db.insertInto('users').values(user).returningAll().executeTakeFirstOrThrow().catch(duplicate('username'));
       return toUser(row);
     },
     async findById(id) {
@@ -97,7 +106,7 @@ function apiKeyStore(db: Db): ApiKeyStore {
 function gameStore(db: Db): GameStore {
   return {
     async create(game) {
-      return db.insertInto('games').values(game).returningAll().executeTakeFirstOrThrow();
+      return db.insertInto('games').values(game).returningAll().executeTakeFirstOrThrow().catch(duplicate('slug'));
     },
     async findById(id) {
       return db.selectFrom('games').selectAll().where('id', '=', id).executeTakeFirst();
@@ -203,7 +212,11 @@ function applyOrderFilters<QB extends SelectQueryBuilder<Database, 'orders', obj
   for (const range of query.dateRanges) {
     q = q.where(`orders.${range.column}`, '>=', range.from).where(`orders.${range.column}`, '<', range.to);
   }
-  if (query.search !== undefined) {
+  if (query.search !== undefined && query.search.includes('\u0000')) {
+    // No title holds U+0000 (bodies carrying one are refused) and PostgreSQL cannot even compare
+    // it: such a search matches nothing, on both databases (docs/api.md).
+    q = q.where(sql<boolean>`1 = 0`);
+  } else if (query.search !== undefined) {
     const search = query.search;
     // search_title is folded in Unicode at write time; an explicit ESCAPE makes % and _ literal.
     const title = sql<boolean>`orders.search_title like ${`%${escapeLike(search.toLowerCase())}%`} escape '\\'`;

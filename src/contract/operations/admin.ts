@@ -4,7 +4,7 @@ import {
   CreateApiKeyBody, CreateGameBody, CreateUserBody, IssuedKeySchema, UserSchema, WebhookAttemptSchema,
   WebhookEndpointSchema, WebhookEndpointWithSecret, WebhookSecret, WebhookTopics,
 } from '../admin.js';
-import { errorResponses, IdParam, Nullable, StringEnum } from '../common.js';
+import { errorResponses, IdParam, MAX_ID, Nullable, StringEnum } from '../common.js';
 import { GameSchema, OrderEnvelope } from '../order.js';
 import { commonCreateFields, type OrderKindApi } from '../order-kinds/order-kind-api.js';
 import { Paginated } from '../pagination.js';
@@ -55,7 +55,7 @@ export const OrderChangesBody = Type.Object({
   status: Type.Optional(StringEnum(ORDER_STATUSES, { description: 'A move along the lifecycle; writes a system message' })),
   rating: Type.Optional(Nullable(RatingBody)),
   is_disputed: Type.Optional(Type.Boolean()),
-  dispute_case_id: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+  dispute_case_id: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: MAX_ID }))),
 });
 
 /** What a marketplace back end does to orders of one kind: create them, move them through their lifecycle. */

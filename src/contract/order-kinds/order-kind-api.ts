@@ -4,7 +4,7 @@ import { DELIVERY_TIME_UNITS } from '../../domain/delivery-time.js';
 import { ORDER_STATUSES } from '../../domain/order-status.js';
 import type { CreateOrderInput } from '../../domain/orders.js';
 import type { OrderKind, OrderRecord } from '../../domain/ports.js';
-import { Nullable, StringEnum } from '../common.js';
+import { MAX_ID, Nullable, StringEnum } from '../common.js';
 
 /**
  * What one kind of order declares about itself on the wire: its paths, its resource schema and
@@ -71,15 +71,15 @@ const Price = Type.Unsafe<string | number | null>({
 /** The admin create body's common part, named the way the kind names its price and offer. */
 export function commonCreateFields(api: Pick<OrderKindApi, 'priceField' | 'offerField'>): Record<string, TSchema> {
   return {
-    seller_id: Type.Integer({ description: 'A user with role seller' }),
-    buyer_id: Type.Integer({ description: 'A user with role buyer' }),
+    seller_id: Type.Integer({ maximum: MAX_ID, description: 'A user with role seller' }),
+    buyer_id: Type.Integer({ maximum: MAX_ID, description: 'A user with role buyer' }),
     title: Type.String({ maxLength: 255 }),
     description: Type.Optional(Nullable(Type.String({ maxLength: 10000 }))),
     [api.priceField]: Type.Optional(Price),
     price_usd: Type.Optional(Type.Unsafe<string | number | null>({ ...Price, description: 'Defaults to the EUR price at PARLEY_EUR_USD_RATE' })),
-    game_id: Type.Optional(Nullable(Type.Integer({ description: 'Defaults to the first game' }))),
+    game_id: Type.Optional(Nullable(Type.Integer({ maximum: MAX_ID, description: 'Defaults to the first game' }))),
     status: Type.Optional(Nullable(StringEnum(ORDER_STATUSES, { description: 'Defaults to pending' }))),
-    [api.offerField]: Type.Optional(Nullable(Type.Integer({ minimum: 1, description: 'Defaults to the order id' }))),
+    [api.offerField]: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: MAX_ID, description: 'Defaults to the order id' }))),
     parameters: Type.Optional(Nullable(Type.Record(Type.String(), Type.Unknown(), { type: 'object' }))),
     delivery_time: Type.Optional(Nullable(Type.Object({
       duration: Type.Integer({ minimum: 1, maximum: 1000 }),
