@@ -36,6 +36,8 @@ export interface ParleyConfig {
   redisTimeoutMs: number;
   /** Accepted as an admin key when set; never stored. */
   adminToken: string | null;
+  /** Failed authentications per client address and minute before 429s; 0: off. */
+  authFailuresPerMinute: number;
   /** Seconds a resolved API key is trusted without a database read (revocations reach every instance at once through the change feed); 0: off. */
   authCacheSeconds: number;
   /** 32 bytes (hex or base64) sealing credentials at rest; null: a key file beside the SQLite file (required with PostgreSQL). */
@@ -53,6 +55,17 @@ export interface ParleyConfig {
 }
 
 export class ConfigError extends Error {}
+
+/**
+ * The shortest PARLEY_ADMIN_TOKEN taken in production (and below which start-up warns): it opens
+ * every order and the operator API, and is compared as given, so it must be unguessable itself.
+ */
+export const MIN_ADMIN_TOKEN_LENGTH = 32;
+
+/** Whether the configured admin token is too short to be unguessable (warned at start in the sandbox). */
+export function adminTokenTooShort(token: string | null): boolean {
+  return token !== null && token.length < MIN_ADMIN_TOKEN_LENGTH;
+}
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -107,6 +120,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
   const rate = env.PARLEY_EUR_USD_RATE?.trim();
   const eurUsdRate = rate ? Number(rate) : 1.08;
   if (!Number.isFinite(eurUsdRate) || eurUsdRate <= 0) throw new ConfigError('PARLEY_EUR_USD_RATE must be a positive number');
+  const adminToken = env.PARLEY_ADMIN_TOKEN?.trim() || null;
+  if (parleyEnv === 'production' && adminTokenTooShort(adminToken)) {
+    throw new ConfigError(`PARLEY_ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters in production (e.g. openssl rand -hex 32)`);
+  }
   const database = parseDatabaseUrl(env.DATABASE_URL);
   if (database.dialect === 'postgres' && !env.PARLEY_ENCRYPTION_KEY?.trim()) {
     // No key file beside a server database: every instance must seal with the same key.
@@ -124,7 +141,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
     redisUrl: parseRedisUrl(env.REDIS_URL),
     redisNamespace: env.PARLEY_REDIS_NAMESPACE?.trim() || null,
     redisTimeoutMs: redisTimeoutFrom(env),
-    adminToken: env.PARLEY_ADMIN_TOKEN?.trim() || null,
+    adminToken,
+    authFailuresPerMinute: intFrom(env, 'PARLEY_AUTH_FAILURES_PER_MINUTE', 20),
     authCacheSeconds: intFrom(env, 'PARLEY_AUTH_CACHE_SECONDS', 10),
     encryptionKey: env.PARLEY_ENCRYPTION_KEY?.trim() || null,
     seedDemo: !['0', 'false', 'no'].includes((env.PARLEY_SEED_DEMO ?? 'true').trim().toLowerCase()),

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { CompiledQuery } from 'kysely';
 import pino from 'pino';
-import { ConfigError, type ParleyConfig } from './config.js';
+import { adminTokenTooShort, ConfigError, MIN_ADMIN_TOKEN_LENGTH, type ParleyConfig } from './config.js';
 import { ApiKeyAuthenticator, issueApiKey } from './domain/api-keys.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { MessageIdGenerator } from './domain/message-id.js';
@@ -132,6 +132,13 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
   // leaves the task: it needs the key), before anything reads them and under the start-up lock.
   const resealed = await withStartupLock(db, dialect, () => resealLegacyValues(db, cipher));
   if (resealed > 0) logger.info({ resealed }, 'sealed values re-sealed, bound to their rows');
+  if (adminTokenTooShort(config.adminToken)) {
+    logger.warn(
+      { length: config.adminToken!.length, minimum: MIN_ADMIN_TOKEN_LENGTH },
+      `PARLEY_ADMIN_TOKEN is shorter than ${MIN_ADMIN_TOKEN_LENGTH} characters: it opens every order and the operator API; ` +
+        'use a long random one (openssl rand -hex 32). PARLEY_ENV=production refuses to start with it.',
+    );
+  }
   const changes = await createChangeFeed({
     redisUrl: config.redisUrl,
     redisNamespace: config.redisNamespace,
@@ -208,6 +215,7 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
       changes,
       rateLimits: config.rateLimits,
       rateLimitStore,
+      authFailuresPerMinute: config.authFailuresPerMinute,
       orderSettings,
       webhookSettings: { urlPolicy: createUrlPolicy(config.env), secretGraceSeconds: config.webhooks.secretGraceSeconds },
     },

@@ -1,4 +1,5 @@
-import type { ParleyConfig } from '../config.js';
+import net from 'node:net';
+import { adminTokenTooShort, MIN_ADMIN_TOKEN_LENGTH, type ParleyConfig } from '../config.js';
 import type { RunningParley } from '../server.js';
 
 /** The SQLite file, or the PostgreSQL URL without its password. */
@@ -16,6 +17,34 @@ export function describeDatabase(database: ParleyConfig['database']): string {
   }
 }
 
+/** Whether `host` only listens on this machine: localhost, 127.0.0.0/8, ::1 (bracketed or IPv4-mapped too). */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (bare === 'localhost') return true;
+  const v4 = bare.replace(/^::ffff:/, '');
+  if (net.isIPv4(v4)) return v4.startsWith('127.');
+  return net.isIPv6(bare) && /^(0{0,4}:){7}0{0,3}1$|^::1$/.test(bare);
+}
+
+/** Settings an operator must not miss, each a line of its own, loud. */
+export function startWarnings(config: Pick<ParleyConfig, 'env' | 'host' | 'adminToken'>): string[] {
+  const warnings: string[] = [];
+  if (config.env === 'sandbox' && !isLoopbackHost(config.host)) {
+    warnings.push(
+      `WARNING: PARLEY_ENV is sandbox but HOST is ${config.host}, reachable from other machines. The sandbox ` +
+        'delivers webhooks to http and loopback/private URLs (a caller with an admin key can reach this network through it). ' +
+        'Set PARLEY_ENV=production, or HOST=127.0.0.1 for local use.',
+    );
+  }
+  if (adminTokenTooShort(config.adminToken)) {
+    warnings.push(
+      `WARNING: PARLEY_ADMIN_TOKEN is shorter than ${MIN_ADMIN_TOKEN_LENGTH} characters: it opens every order and the operator API. ` +
+        'Use a long random one (openssl rand -hex 32); PARLEY_ENV=production refuses it.',
+    );
+  }
+  return warnings;
+}
+
 /** What a developer needs after `npm start`: where it listens, the keys minted once, a ready curl. */
 export function printStartBanner(parley: RunningParley, config: ParleyConfig): void {
   const base = parley.url.replace('0.0.0.0', '127.0.0.1');
@@ -25,6 +54,8 @@ export function printStartBanner(parley: RunningParley, config: ParleyConfig): v
     `  database: ${describeDatabase(config.database)}`,
     `  OpenAPI:  ${base}/api/openapi.json`,
   ];
+  const warnings = startWarnings(config);
+  if (warnings.length > 0) lines.push('', '!'.repeat(72), ...warnings, '!'.repeat(72));
   const first = parley.firstStart;
   if (first?.adminToken) lines.push('', `Admin key (shown once, keep it): ${first.adminToken}`);
   if (first?.demo) {

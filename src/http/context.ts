@@ -18,6 +18,8 @@ export interface ParleyContext {
   changes: ChangeFeed;
   rateLimits: RateLimitConfig;
   rateLimitStore: RateLimitStore;
+  /** Failed authentications per client address and minute before 429s (authentication.ts); 0 or absent: off. */
+  authFailuresPerMinute?: number;
   orderSettings: OrderSettings;
   webhookSettings: WebhookSettings;
 }

@@ -97,6 +97,8 @@ export function loadOrCreateKey(configured: string | null, databaseFile: string)
   if (keyFile) {
     fs.mkdirSync(path.dirname(keyFile), { recursive: true });
     fs.writeFileSync(keyFile, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+    // The mode given at creation passes through the umask; say it once more, exactly.
+    fs.chmodSync(keyFile, 0o600);
   }
   return { key, generated: keyFile ?? 'memory' };
 }

@@ -62,11 +62,30 @@ function kyselySqliteDatabase(handle: SqliteHandle): SqliteDatabase {
 }
 
 /**
+ * Creates `file` empty with mode 0600 unless it exists. SQLite gives the -wal, -shm and -journal
+ * files it creates beside a database the database file's own mode, so they are owner-only too;
+ * an existing file keeps the mode its operator gave it.
+ */
+export function createOwnerOnly(file: string): void {
+  try {
+    fs.closeSync(fs.openSync(file, 'wx', 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return;
+  }
+  // The mode given to open() passes through the umask; say it once more, exactly.
+  fs.chmodSync(file, 0o600);
+}
+
+/**
  * SQLite in WAL mode with synchronous=FULL: a commit has reached the disk (not just the OS)
  * before the statement returns, so a reply sent after a commit survives power loss.
  */
 function openSqlite(file: string): OpenDatabase {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    createOwnerOnly(file);
+  }
   const connection = new BetterSqlite3(file);
   connection.pragma('journal_mode = WAL');
   connection.pragma('synchronous = FULL');
@@ -189,6 +208,7 @@ export class SqliteStartupLock {
   static acquire(file: string, timeoutMs = 60_000): SqliteStartupLock {
     if (file === ':memory:') return new SqliteStartupLock(null);
     fs.mkdirSync(path.dirname(file), { recursive: true });
+    createOwnerOnly(`${file}.startup-lock`);
     const handle = new BetterSqlite3(`${file}.startup-lock`);
     try {
       handle.pragma(`busy_timeout = ${timeoutMs}`);

@@ -42,7 +42,7 @@ export interface TestParley {
 /**
  * The real server, listening on a loopback port, on its own temporary SQLite file or, with
  * `PARLEY_TEST_DB=postgres`, on a fresh PostgreSQL database dropped again by `close()`.
- * Rate limits are off unless a test sets them; env overrides go through the same loader as production.
+ * Rate limits and the failed-authentication throttle are off unless a test sets them; env overrides go through the same loader as production.
  * An explicit `DATABASE_URL` in `env` is used as is (and not removed on close). `options.clock`
  * replaces the system clock for the whole server.
  */
@@ -63,6 +63,8 @@ export async function startTestParley(env: Record<string, string> = {}, options:
       PARLEY_RATE_LIMIT_READS: '0',
       PARLEY_RATE_LIMIT_WRITES: '0',
       PARLEY_RATE_LIMIT_CHAT: '0',
+      // Suites send many bad keys from one address on purpose; the throttle has its own tests.
+      PARLEY_AUTH_FAILURES_PER_MINUTE: '0',
       // PostgreSQL keeps no key file: the key comes from the environment, as in production.
       ...(pgDatabase ? { PARLEY_ENCRYPTION_KEY: randomBytes(32).toString('hex') } : {}),
       ...env,

@@ -21,26 +21,26 @@ export const adminUserOperations = {
     operationId: 'adminCreateUser',
     tags: admin, security: BEARER, summary: 'Create a user (seller, buyer or admin)',
     body: CreateUserBody, consumes: JSON_OR_FORM,
-    response: { 201: data(UserSchema), ...errorResponses(400, 401, 403, 413, 415, 422) },
+    response: { 201: data(UserSchema), ...errorResponses(400, 401, 403, 413, 415, 422, 429) },
   }),
   createApiKey: operation('POST', '/users/:user/api-keys', {
     operationId: 'adminCreateApiKey',
     tags: admin, security: BEARER, summary: 'Create an API key for a user; the token is returned once',
     params: IdParam('user', 'User id'),
     body: CreateApiKeyBody, consumes: JSON_OR_FORM,
-    response: { 201: data(IssuedKeySchema), ...errorResponses(400, 401, 403, 404, 413, 415, 422) },
+    response: { 201: data(IssuedKeySchema), ...errorResponses(400, 401, 403, 404, 413, 415, 422, 429) },
   }),
   revokeApiKey: operation('DELETE', '/api-keys/:key', {
     operationId: 'adminRevokeApiKey',
     tags: admin, security: BEARER, summary: 'Revoke an API key, effective at once',
     params: IdParam('key', 'API key id'),
-    response: { 204: Type.Null({ description: 'Revoked' }), ...errorResponses(401, 403, 404) },
+    response: { 204: Type.Null({ description: 'Revoked' }), ...errorResponses(401, 403, 404, 429) },
   }),
   createGame: operation('POST', '/games', {
     operationId: 'adminCreateGame',
     tags: admin, security: BEARER, summary: 'Create a game',
     body: CreateGameBody, consumes: JSON_OR_FORM,
-    response: { 201: data(GameSchema), ...errorResponses(400, 401, 403, 413, 415, 422) },
+    response: { 201: data(GameSchema), ...errorResponses(400, 401, 403, 413, 415, 422, 429) },
   }),
 };
 
@@ -68,7 +68,7 @@ export function adminOrderOperations<P extends string>(api: OrderKindApi<P>) {
       description: `Creates the order as after a purchase. Prices take numbers or decimal strings (${api.priceField}, price_usd).`,
       body: Type.Object({ ...commonCreateFields(api), ...api.createFields }),
       consumes: JSON_OR_FORM,
-      response: { 201: OrderEnvelope(api.schema), ...errorResponses(400, 401, 403, 413, 415, 422) },
+      response: { 201: OrderEnvelope(api.schema), ...errorResponses(400, 401, 403, 413, 415, 422, 429) },
     }),
     update: operation('PATCH', `/${api.collection}/:${api.param}`, {
       operationId: `adminUpdate${Kind}`,
@@ -76,7 +76,7 @@ export function adminOrderOperations<P extends string>(api: OrderKindApi<P>) {
       description: 'Every field is optional; at least one is required. status: pending -> in_delivery -> delivered; pending, in_delivery or delivered -> refunded; other moves answer 422; a system message records each move in the thread. rating sets or replaces (null removes) the buyer\'s rating; is_disputed and dispute_case_id set the dispute fields. All given fields change together or, on a 422, none.',
       params: IdParam(api.param, `The ID of the ${api.label}`),
       body: OrderChangesBody, consumes: JSON_OR_FORM,
-      response: { 200: OrderEnvelope(api.schema), ...errorResponses(400, 401, 403, 404, 413, 415, 422) },
+      response: { 200: OrderEnvelope(api.schema), ...errorResponses(400, 401, 403, 404, 413, 415, 422, 429) },
     }),
   };
 }
@@ -95,13 +95,13 @@ export const adminWebhookOperations = {
       secret: Type.Optional(Nullable(WebhookSecret)),
     }),
     consumes: JSON_OR_FORM,
-    response: { 201: data(WebhookEndpointWithSecret), ...errorResponses(400, 401, 403, 404, 413, 415, 422) },
+    response: { 201: data(WebhookEndpointWithSecret), ...errorResponses(400, 401, 403, 404, 413, 415, 422, 429) },
   }),
   listEndpoints: operation('GET', '/users/:user/webhook-endpoints', {
     operationId: 'adminListWebhookEndpoints',
     tags: webhooks, security: BEARER, summary: "List a seller's webhook endpoints",
     params: IdParam('user', 'Seller id'),
-    response: { 200: data(Type.Array(WebhookEndpointSchema)), ...errorResponses(401, 403, 404) },
+    response: { 200: data(Type.Array(WebhookEndpointSchema)), ...errorResponses(401, 403, 404, 429) },
   }),
   updateEndpoint: operation('PATCH', '/webhook-endpoints/:endpoint', {
     operationId: 'adminUpdateWebhookEndpoint',
@@ -114,13 +114,13 @@ export const adminWebhookOperations = {
       disabled: Type.Optional(Type.Boolean()),
     }),
     consumes: JSON_OR_FORM,
-    response: { 200: data(WebhookEndpointSchema), ...errorResponses(400, 401, 403, 404, 413, 415, 422) },
+    response: { 200: data(WebhookEndpointSchema), ...errorResponses(400, 401, 403, 404, 413, 415, 422, 429) },
   }),
   deleteEndpoint: operation('DELETE', '/webhook-endpoints/:endpoint', {
     operationId: 'adminDeleteWebhookEndpoint',
     tags: webhooks, security: BEARER, summary: 'Delete a webhook endpoint; pending deliveries to it stop',
     params: EndpointParams,
-    response: { 204: Type.Null({ description: 'Deleted' }), ...errorResponses(401, 403, 404) },
+    response: { 204: Type.Null({ description: 'Deleted' }), ...errorResponses(401, 403, 404, 429) },
   }),
   rotateSecret: operation('POST', '/webhook-endpoints/:endpoint/rotate-secret', {
     operationId: 'adminRotateWebhookSecret',
@@ -131,14 +131,14 @@ export const adminWebhookOperations = {
       grace_period_seconds: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 30 * 86400, description: 'Default PARLEY_WEBHOOK_SECRET_GRACE_SECONDS (a day)' }))),
     })),
     consumes: JSON_OR_FORM,
-    response: { 200: data(WebhookEndpointWithSecret), ...errorResponses(400, 401, 403, 404, 413, 415, 422) },
+    response: { 200: data(WebhookEndpointWithSecret), ...errorResponses(400, 401, 403, 404, 413, 415, 422, 429) },
   }),
   sendTest: operation('POST', '/webhook-endpoints/:endpoint/test', {
     operationId: 'adminSendWebhookTest',
     tags: webhooks, security: BEARER, summary: 'Queue a webhook.test event for this endpoint',
     description: 'Takes no request body; one sent is ignored.',
     params: EndpointParams,
-    response: { 202: data(Type.Object({ event_id: Type.String() }, Strict)), ...errorResponses(400, 401, 403, 404, 413, 415) },
+    response: { 202: data(Type.Object({ event_id: Type.String() }, Strict)), ...errorResponses(400, 401, 403, 404, 413, 415, 429) },
   }),
   listDeliveries: operation('GET', '/webhook-endpoints/:endpoint/deliveries', {
     operationId: 'adminListWebhookAttempts',
@@ -148,13 +148,13 @@ export const adminWebhookOperations = {
       page: Type.Optional(Type.String({ description: 'Page number from 1; invalid values mean 1' })),
       per_page: Type.Optional(Type.String({ description: '1 to 100, default 50' })),
     }, { additionalProperties: true }),
-    response: { 200: Paginated(WebhookAttemptSchema), ...errorResponses(401, 403, 404) },
+    response: { 200: Paginated(WebhookAttemptSchema), ...errorResponses(401, 403, 404, 429) },
   }),
   replayEvent: operation('POST', '/webhook-events/:event/replay', {
     operationId: 'adminReplayWebhookEvent',
     tags: webhooks, security: BEARER, summary: 'Deliver an event again to every endpoint of its seller that takes its topic',
     description: 'Takes no request body; one sent is ignored.',
     params: Type.Object({ event: Type.String({ description: 'Event id, evt_...', examples: ['evt_01JD7X3Q2M4N5P6R7S8T9V0W1X'] }) }),
-    response: { 202: data(Type.Object({ event_id: Type.String(), deliveries: Type.Integer() }, Strict)), ...errorResponses(400, 401, 403, 404, 413, 415) },
+    response: { 202: data(Type.Object({ event_id: Type.String(), deliveries: Type.Integer() }, Strict)), ...errorResponses(400, 401, 403, 404, 413, 415, 429) },
   }),
 };
