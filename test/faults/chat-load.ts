@@ -146,3 +146,47 @@ export class ChatLoad {
     return { body: parsed, failure };
   }
 }
+
+export interface TimedResponse {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+/**
+ * One request that must be answered within `timeoutMs` (it throws otherwise: a hang fails the
+ * test at once), its body checked against the served OpenAPI document.
+ */
+export async function requestWithin(
+  validator: OpenApiValidator,
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: { token?: string; json?: unknown; timeoutMs?: number } = {},
+): Promise<TimedResponse> {
+  const url = `${baseUrl}${path}`;
+  const response = await fetch(url, {
+    method,
+    headers: {
+      accept: 'application/json',
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...(options.json !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    body: options.json !== undefined ? JSON.stringify(options.json) : undefined,
+    signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
+  });
+  const text = await response.text();
+  const body = text === '' ? undefined : JSON.parse(text);
+  validator.validate(method, url, response.status, body, response.headers.get('content-type'));
+  return { status: response.status, headers: response.headers, body };
+}
+
+/** The database outage answer: 503, a Retry-After in seconds, the Laravel-style body with the request id. */
+export function expectServiceUnavailable(res: TimedResponse, what: string): void {
+  expect({ what, status: res.status, body: res.body }).toEqual({
+    what,
+    status: 503,
+    body: { message: 'Service Unavailable.', request_id: res.headers.get('x-gameboost-request-id') },
+  });
+  expect(res.headers.get('retry-after'), what).toMatch(/^[1-9]\d*$/);
+}
