@@ -124,7 +124,9 @@ export function parseOrderListParams(params: OrderListParams, kind: OrderKind, s
     // Empty parts are dropped, as Spatie's query builder does: `sort=` means the default order.
     for (const key of params.sort.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
       const descending = key.startsWith('-');
-      const column = SORT_KEYS[descending ? key.slice(1) : key];
+      const name = descending ? key.slice(1) : key;
+      // Own keys only: `sort=__proto__` or `sort=constructor` must not find Object.prototype's.
+      const column = Object.hasOwn(SORT_KEYS, name) ? SORT_KEYS[name] : undefined;
       if (!column) {
         fail('sort', `The selected sort is invalid. Allowed: ${Object.keys(SORT_KEYS).join(', ')} (prefix - for descending).`);
         break;
