@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { httpServerOptions } from '../../src/http/transport.js';
 import { addressOf, expectRawError, rawExchange } from '../http/misc/raw-http.js';
 import { startTestParley, type TestParley } from '../support/parley.js';
 
@@ -144,5 +145,15 @@ describe('limits configuration', () => {
     });
     expect(config.http).toEqual({ requestTimeoutSeconds: 0, headersTimeoutSeconds: 5, keepAliveTimeoutSeconds: 10, maxConnectionsPerIp: 0 });
     expect(() => loadConfig({ PARLEY_REQUEST_TIMEOUT_SECONDS: 'soon' })).toThrow(/PARLEY_REQUEST_TIMEOUT_SECONDS/);
+  });
+
+  it('hands Node a header time no longer than the request time, and checks often enough for the shortest', () => {
+    const limits = { keepAliveTimeoutSeconds: 72, maxConnectionsPerIp: 256 };
+    expect(httpServerOptions({ ...limits, requestTimeoutSeconds: 60, headersTimeoutSeconds: 20 })).toEqual({
+      requestTimeout: 60_000, headersTimeout: 20_000, connectionsCheckingInterval: 5_000, requireHostHeader: false,
+    });
+    expect(httpServerOptions({ ...limits, requestTimeoutSeconds: 10, headersTimeoutSeconds: 20 })).toMatchObject({ requestTimeout: 10_000, headersTimeout: 10_000, connectionsCheckingInterval: 2_500 });
+    expect(httpServerOptions({ ...limits, requestTimeoutSeconds: 0, headersTimeoutSeconds: 20 })).toMatchObject({ requestTimeout: 0, headersTimeout: 20_000 });
+    expect(httpServerOptions({ ...limits, requestTimeoutSeconds: 1, headersTimeoutSeconds: 1 })).toMatchObject({ connectionsCheckingInterval: 250 });
   });
 });
