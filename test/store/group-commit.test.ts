@@ -13,6 +13,7 @@ import { hotQueries } from '../../src/store/hot-queries.js';
 import { sqliteRunners } from '../../src/store/query-runner.js';
 import { formatWebhookEvent } from '../../src/contract/webhook-events.js';
 import type { SharedWork } from '../../src/domain/ports.js';
+import { DuplicateValueError } from '../../src/domain/errors.js';
 import { tempDbFile } from '../support/parley.js';
 
 let file: string;
@@ -178,7 +179,7 @@ describe('Store.shareTransaction on the group commit', () => {
     async run(tx, slugs) {
       runs.push(slugs);
       const outcomes = [];
-      // A duplicate slug is a write error (UNIQUE), not a refusal: it fails the whole shared run.
+      // A duplicate slug is a write error (UNIQUE, raised as DuplicateValueError), not a refusal: it fails the whole shared run.
       for (const slug of slugs) outcomes.push({ ok: true as const, value: (await tx.games.create({ name: slug, slug })).slug });
       return outcomes;
     },
@@ -190,7 +191,9 @@ describe('Store.shareTransaction on the group commit', () => {
     await store.games.create({ name: 'taken', slug: 'taken' });
     const results = await Promise.allSettled(['one', 'taken', 'two'].map((slug) => store.shareTransaction(createGames, slug)));
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/UNIQUE/);
+    const reason = (results[1] as PromiseRejectedResult).reason;
+    expect(reason).toBeInstanceOf(DuplicateValueError);
+    expect((reason as DuplicateValueError).field).toBe('slug');
     expect(runs[0]).toEqual(['one', 'taken', 'two']);
     expect(runs.slice(1).sort()).toEqual([['one'], ['taken'], ['two']]);
     expect(committedSlugs()).toEqual(['one', 'taken', 'two']);
