@@ -7,7 +7,7 @@ import {
 import { errorResponses, IdParam, MAX_ID, Nullable, StringEnum } from '../common.js';
 import { GameSchema, OrderEnvelope } from '../order.js';
 import { commonCreateFields, type OrderKindApi } from '../order-kinds/order-kind-api.js';
-import { Paginated } from '../pagination.js';
+import { Paginated, QueryInteger } from '../pagination.js';
 import { BEARER, JSON_OR_FORM, operation } from './operation.js';
 
 /** The operator API (/admin/v1), Parley's own; admin keys only. */
@@ -145,8 +145,8 @@ export const adminWebhookOperations = {
     tags: webhooks, security: BEARER, summary: 'The delivery log: every attempt, newest first',
     params: EndpointParams,
     querystring: Type.Object({
-      page: Type.Optional(Type.String({ description: 'Page number from 1; invalid values mean 1' })),
-      per_page: Type.Optional(Type.String({ description: '1 to 100, default 50' })),
+      page: Type.Optional(QueryInteger({ minimum: 1, default: 1, description: 'Page number from 1; invalid values mean 1' })),
+      per_page: Type.Optional(QueryInteger({ minimum: 1, maximum: 100, default: 50, description: '1 to 100, default 50; out-of-range values are clamped' })),
     }, { additionalProperties: true }),
     response: { 200: Paginated(WebhookAttemptSchema), ...errorResponses(401, 403, 404, 429) },
   }),
