@@ -1,5 +1,5 @@
 import { issueApiKey } from './api-keys.js';
-import { createGame } from './games.js';
+import { seedCatalogue } from './games.js';
 import { sendOrderMessage } from './order-chat.js';
 import { changeOrderStatus, createOrder, type CreateOrderInput, type OrderSettings } from './orders.js';
 import type { OrderRecord, Store } from './ports.js';
@@ -16,14 +16,17 @@ export interface DemoSeed {
 }
 
 /**
- * A small, realistic sandbox for a fresh database: one seller, one buyer, one game, an account
- * order in each status with the thread its history would have produced, and a pending item and
- * currency order.
+ * A small, realistic sandbox for a fresh database: one seller, one buyer, the catalogue's games
+ * and offer templates, an account order in each status with the thread its history would have
+ * produced, and a pending item and currency order.
  */
 export async function seedDemo(store: Store, settings: OrderSettings): Promise<DemoSeed> {
   const seller = await createUser(store, { username: 'demo-seller', role: 'seller' });
   const buyer = await createUser(store, { username: 'demo-buyer', role: 'buyer' });
-  const game = await createGame(store, { name: 'League of Legends', slug: 'league-of-legends' });
+  // The catalogue's games with their offer templates (League of Legends, Fortnite, Valorant,
+  // World of Warcraft, Roblox); the demo orders are League of Legends ones.
+  const games = await seedCatalogue(store);
+  const game = games.get('league-of-legends')!;
   const sellerKey = await issueApiKey(store, seller.id, { name: 'demo seller key', expires_at: null });
   const buyerKey = await issueApiKey(store, buyer.id, { name: 'demo buyer key', expires_at: null });
 

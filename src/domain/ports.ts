@@ -149,12 +149,46 @@ export interface ApiKeyStore {
   touch(id: number, at: number): Promise<void>;
 }
 
+/** What a game sells; only the first three have offer templates. */
+export const GAME_TEMPLATE_SERVICES = ['accounts', 'items', 'currencies'] as const;
+export type GameTemplateService = (typeof GAME_TEMPLATE_SERVICES)[number];
+
+export interface GameItemCollection {
+  name: string;
+  slug: string;
+  items_count: number | null;
+}
+
+/** A game as the catalogue (`GET /v2/games`) serves it; orders embed only `Game`. */
+export interface CatalogueGame extends Game {
+  acronym: string | null;
+  services: string[];
+  game_item_collections: GameItemCollection[];
+}
+
+/** Without the catalogue fields, a game has no acronym and empty lists. */
+export type NewGame = Pick<CatalogueGame, 'name' | 'slug'> & Partial<Omit<CatalogueGame, 'id' | 'name' | 'slug'>>;
+
+export interface GameTemplateRecord {
+  game_id: number;
+  service: GameTemplateService;
+  template: Record<string, unknown>;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface GameStore {
   /** Throws DuplicateValueError('slug') when the slug is taken. */
-  create(game: { name: string; slug: string }): Promise<Game>;
-  findById(id: number): Promise<Game | undefined>;
-  findBySlug(slug: string): Promise<Game | undefined>;
+  create(game: NewGame): Promise<CatalogueGame>;
+  findById(id: number): Promise<CatalogueGame | undefined>;
+  findBySlug(slug: string): Promise<CatalogueGame | undefined>;
   first(): Promise<Game | undefined>;
+  /** Every game, by id (the catalogue is small: lists filter and sort it in the domain). */
+  all(): Promise<CatalogueGame[]>;
+  setServices(id: number, services: string[]): Promise<void>;
+  findTemplate(gameId: number, service: GameTemplateService): Promise<GameTemplateRecord | undefined>;
+  /** Inserts or replaces; answers whether it inserted. `onlyIfAbsent` keeps an existing one (seeding). */
+  putTemplate(template: GameTemplateRecord, options?: { onlyIfAbsent?: boolean }): Promise<{ created: boolean }>;
 }
 
 /** What access checks read: who takes part and where the order stands. */

@@ -7,7 +7,6 @@ import type { DomainEvent } from '../domain/events.js';
 import type {
   ApiKeyRecord,
   ApiKeyStore,
-  GameStore,
   MessageRecord,
   MessageStore,
   OrderFields,
@@ -31,6 +30,7 @@ import { readRunner, writeRunner, type FastPath } from './fast-path.js';
 import { countableFromTable, countFromTable, countOrder } from './order-counts.js';
 import type { EventFormatter } from '../contract/webhook-events.js';
 import { outboxStore, webhookStore } from './webhook-store.js';
+import { gameStore } from './game-store.js';
 import type { Database, MessagesTable, OrdersTable } from './schema.js';
 
 export type Db = Kysely<Database> | Transaction<Database>;
@@ -99,23 +99,6 @@ function apiKeyStore(db: Db): ApiKeyStore {
     },
     async touch(id, at) {
       await db.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', id).execute();
-    },
-  };
-}
-
-function gameStore(db: Db): GameStore {
-  return {
-    async create(game) {
-      return db.insertInto('games').values(game).returningAll().executeTakeFirstOrThrow().catch(duplicate('slug'));
-    },
-    async findById(id) {
-      return db.selectFrom('games').selectAll().where('id', '=', id).executeTakeFirst();
-    },
-    async findBySlug(slug) {
-      return db.selectFrom('games').selectAll().where('slug', '=', slug).executeTakeFirst();
-    },
-    async first() {
-      return db.selectFrom('games').selectAll().orderBy('id').limit(1).executeTakeFirst();
     },
   };
 }

@@ -251,6 +251,24 @@ const migrations = (t: ColumnTypes): Record<string, Migration> => ({
       await db.insertInto('startup_tasks').values({ name: 'reseal_bound_to_row' }).execute();
     },
   },
+  '0007_games_catalogue': {
+    // The public catalogue: a game's acronym, services and item collections (JSON text), and one
+    // offer template per game and service. Existing games get no acronym and empty lists.
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('games').addColumn('acronym', 'text').execute();
+      await db.schema.alterTable('games').addColumn('services', 'text', (c) => c.notNull().defaultTo('[]')).execute();
+      await db.schema.alterTable('games').addColumn('game_item_collections', 'text', (c) => c.notNull().defaultTo('[]')).execute();
+      await db.schema
+        .createTable('game_templates')
+        .addColumn('game_id', t.integer, (c) => c.notNull().references('games.id'))
+        .addColumn('service', 'text', (c) => c.notNull())
+        .addColumn('template', 'text', (c) => c.notNull())
+        .addColumn('created_at', t.integer, (c) => c.notNull())
+        .addColumn('updated_at', t.integer, (c) => c.notNull())
+        .addPrimaryKeyConstraint('game_templates_pk', ['game_id', 'service'])
+        .execute();
+    },
+  },
 });
 
 /** Every migration's name, in the order they apply. */

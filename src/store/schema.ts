@@ -23,6 +23,20 @@ export interface GamesTable {
   id: Generated<number>;
   name: string;
   slug: string;
+  acronym: string | null;
+  /** JSON array of service names; default `[]`. */
+  services: Generated<string>;
+  /** JSON array of `{name, slug, items_count}`; default `[]`. */
+  game_item_collections: Generated<string>;
+}
+
+/** One offer template per game and service (accounts, items, currencies); `template` is JSON text. */
+export interface GameTemplatesTable {
+  game_id: number;
+  service: string;
+  template: string;
+  created_at: number;
+  updated_at: number;
 }
 
 /** Every kind of order in one table: common columns for the shared rules, `details` for the rest. */
@@ -139,6 +153,7 @@ export interface Database {
   users: UsersTable;
   api_keys: ApiKeysTable;
   games: GamesTable;
+  game_templates: GameTemplatesTable;
   orders: OrdersTable;
   order_counts: OrderCountsTable;
   messages: MessagesTable;
