@@ -7,6 +7,9 @@ export interface RateLimitConfig {
   reads: number;
   writes: number;
   chat: number;
+  /** Writes to one resource (an offer) per key, per minute and per hour; absent or 0: off. */
+  resourceMinute?: number;
+  resourceHour?: number;
 }
 
 export interface WebhookConfig {
@@ -137,6 +140,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
       reads: intFrom(env, 'PARLEY_RATE_LIMIT_READS', 1000),
       writes: intFrom(env, 'PARLEY_RATE_LIMIT_WRITES', 500),
       chat: intFrom(env, 'PARLEY_RATE_LIMIT_CHAT', 5),
+      resourceMinute: intFrom(env, 'PARLEY_RATE_LIMIT_RESOURCE_MINUTE', 5),
+      resourceHour: intFrom(env, 'PARLEY_RATE_LIMIT_RESOURCE_HOUR', 10),
     },
     redisUrl: parseRedisUrl(env.REDIS_URL),
     redisNamespace: env.PARLEY_REDIS_NAMESPACE?.trim() || null,

@@ -17,6 +17,8 @@ export function deliveryTimeSeconds(duration: number, unit: DeliveryTimeUnit): n
 }
 
 export function deliveryTime(duration: number, unit: DeliveryTimeUnit): DeliveryTime {
+  // Instant delivery (an instant account offer and the orders bought from it) reads as GameBoost serves it.
+  if (duration === 0) return { duration, unit, format: 'Instant', format_long: 'Instant delivery', seconds: 0 };
   const singular = unit.slice(0, -1);
   return {
     duration,

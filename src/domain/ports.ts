@@ -276,6 +276,115 @@ export interface OutboxStore {
   replay(eventId: string): Promise<number | null>;
 }
 
+export const ACCOUNT_OFFER_STATUSES = ['draft', 'pending', 'listed', 'processing', 'sold', 'refunded', 'archived'] as const;
+export type AccountOfferStatus = (typeof ACCOUNT_OFFER_STATUSES)[number];
+
+/** A legacy offer's inline account: what the buyer gets. */
+export interface LegacyAccountCredentials {
+  login: string | null;
+  password: string | null;
+  email_login: string | null;
+  email_password: string | null;
+  email_provider: string | null;
+}
+
+/** What an account offer stores; `credentials` is plaintext here and sealed by the store. */
+export interface AccountOfferFields {
+  seller_id: number;
+  game_id: number;
+  external_id: string | null;
+  title: string;
+  slug: string;
+  description: string;
+  parameters: Record<string, unknown>;
+  dump: string;
+  status: AccountOfferStatus;
+  is_manual_delivery: boolean;
+  delivery_time_duration: number;
+  delivery_time_unit: DeliveryTimeUnit;
+  delivery_instructions: string | null;
+  /** EUR, minor units. */
+  price_amount: number;
+  price_usd_amount: number;
+  image_urls: string[];
+  /** Made with `POST /v2/account-offers` (inline credentials, no stock sub-resource). */
+  is_legacy: boolean;
+  /** Legacy offers only; null on new-format ones. */
+  credentials: LegacyAccountCredentials | null;
+  account_order_ids: number[];
+  views: number;
+  /** Stored, not served: game_items, private_note. */
+  details: Record<string, unknown>;
+  created_at: number;
+  updated_at: number;
+  listed_at: number | null;
+}
+
+export interface AccountOfferRecord extends AccountOfferFields {
+  id: number;
+  game: Game;
+}
+
+/** delivery_time_duration and delivery_time_unit are written together. */
+export type AccountOfferPatch = Partial<Omit<AccountOfferFields, 'seller_id' | 'is_legacy' | 'created_at'>>;
+
+/** One unit of a new-format offer's stock; `credentials` is plaintext here and sealed by the store. */
+export interface AccountOfferCredentialRecord {
+  id: number;
+  account_offer_id: number;
+  credentials: string;
+  is_sold: boolean;
+  account_order_id: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export const ACCOUNT_OFFER_SORT_COLUMNS = ['id', 'price_amount', 'views', 'delivery_time_seconds', 'created_at', 'updated_at', 'listed_at'] as const;
+export type AccountOfferSortColumn = (typeof ACCOUNT_OFFER_SORT_COLUMNS)[number];
+
+export interface AccountOfferListQuery {
+  /** null lists every seller's offers (admin keys). */
+  sellerId: number | null;
+  ids?: number[];
+  statuses?: AccountOfferStatus[];
+  gameIds?: number[];
+  /** The id, or part of the title or description (case-insensitive). */
+  search?: string;
+  sort: { column: AccountOfferSortColumn; direction: 'asc' | 'desc' }[];
+  offset: number;
+  limit: number;
+}
+
+export interface AccountOfferStore {
+  insert(offer: AccountOfferFields): Promise<AccountOfferRecord>;
+  /**
+   * A deleted offer is not found. Inside a write transaction on PostgreSQL the offer's row is
+   * locked (FOR UPDATE), so that purchases and stock changes of one offer run one after another.
+   */
+  findById(id: number): Promise<AccountOfferRecord | undefined>;
+  update(id: number, patch: AccountOfferPatch): Promise<AccountOfferRecord>;
+  /** Marks the offer deleted and deletes its unsold credentials (sold ones stay with their orders). */
+  delete(id: number, at: number): Promise<void>;
+  list(query: AccountOfferListQuery): Promise<{ rows: AccountOfferRecord[]; total: number }>;
+  /** Unsold credentials of the offer: its stock. */
+  countUnsold(offerId: number): Promise<number>;
+  /** Oldest first. */
+  listCredentials(offerId: number, query: { ids?: number[]; isSold?: boolean; offset: number; limit: number }): Promise<{ rows: AccountOfferCredentialRecord[]; total: number }>;
+  /** Every credential text of the offer, sold ones included (duplicate checks). */
+  credentialTexts(offerId: number): Promise<{ id: number; credentials: string }[]>;
+  insertCredential(offerId: number, credentials: string, at: number): Promise<AccountOfferCredentialRecord>;
+  findCredential(offerId: number, id: number): Promise<AccountOfferCredentialRecord | undefined>;
+  updateCredential(id: number, credentials: string, at: number): Promise<AccountOfferCredentialRecord>;
+  /** Deletes those of `ids` that belong to the offer and are unsold; answers how many. */
+  deleteUnsoldCredentials(offerId: number, ids: number[]): Promise<number>;
+  /**
+   * Marks the oldest unsold credential sold (a conditional UPDATE ... WHERE is_sold = 0 that
+   * checks its row count) and answers it; undefined when none is left.
+   */
+  claimOldestCredential(offerId: number, at: number): Promise<AccountOfferCredentialRecord | undefined>;
+  linkCredentialToOrder(id: number, orderId: number): Promise<void>;
+}
+
 export interface Store {
   /** The application's clock: the time every use case stamps and checks against. */
   clock: Clock;
@@ -285,6 +394,7 @@ export interface Store {
   apiKeys: ApiKeyStore;
   games: GameStore;
   orders: OrderStore;
+  accountOffers: AccountOfferStore;
   messages: MessageStore;
   webhooks: WebhookStore;
   outbox: OutboxStore;

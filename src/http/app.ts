@@ -16,6 +16,8 @@ import { ADMIN_PREFIX, healthOperation, openApiOperation, PUBLIC_PREFIX } from '
 import { ORDER_KIND_APIS } from '../contract/order-kinds/index.js';
 import { adminOrderRoutes } from './routes/admin/orders.js';
 import { orderRoutes } from './routes/orders.js';
+import { accountOfferRoutes } from './routes/account-offers.js';
+import { adminAccountOfferPurchaseRoutes } from './routes/admin/account-offer-purchases.js';
 import { adminWebhookRoutes } from './routes/admin/webhooks.js';
 import { adminUserRoutes } from './routes/admin/users.js';
 import { validatorCompiler } from './validation.js';
@@ -129,6 +131,7 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
     // With every limit off (PARLEY_RATE_LIMIT_*=0) there is nothing to count or to announce.
     if (Object.values(context.rateLimits).some((limit) => limit > 0)) v2.addHook('onRequest', rateLimitHook(app));
     for (const api of ORDER_KIND_APIS) await v2.register(orderRoutes(api));
+    await v2.register(accountOfferRoutes);
   }, { prefix: PUBLIC_PREFIX });
 
   await app.register(async (admin) => {
@@ -136,6 +139,7 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
     await admin.register(adminUserRoutes);
     await admin.register(adminWebhookRoutes);
     for (const api of ORDER_KIND_APIS) await admin.register(adminOrderRoutes(api));
+    await admin.register(adminAccountOfferPurchaseRoutes);
   }, { prefix: ADMIN_PREFIX });
 
   return app;

@@ -30,6 +30,7 @@ import { readRunner, writeRunner, type FastPath } from './fast-path.js';
 import { countableFromTable, countFromTable, countOrder } from './order-counts.js';
 import type { EventFormatter } from '../contract/webhook-events.js';
 import { outboxStore, webhookStore } from './webhook-store.js';
+import { accountOfferStore } from './account-offer-store.js';
 import { gameStore } from './game-store.js';
 import type { Database, MessagesTable, OrdersTable } from './schema.js';
 
@@ -424,6 +425,7 @@ export function createKyselyStore(db: Db, options: StoreOptions, collector: Even
     apiKeys: apiKeyStore(db),
     games: gameStore(db),
     orders: orderStore(db, cipher, lockRows, fast),
+    accountOffers: accountOfferStore(db, cipher, lockRows),
     messages: messageStore(db, fast),
     webhooks: webhookStore(db, cipher),
     outbox,

@@ -269,6 +269,62 @@ const migrations = (t: ColumnTypes): Record<string, Migration> => ({
         .execute();
     },
   },
+  '0008_account_offers': {
+    // Account offers (both formats) and the credentials stock of new-format ones. Sealed values
+    // (a legacy offer's inline credentials, each stock credential) are bound to their rows. A
+    // deleted offer keeps its row (orders point at it) with deleted_at set.
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('account_offers')
+        .addColumn('id', t.id, t.primaryId)
+        .addColumn('seller_id', t.integer, (c) => c.notNull().references('users.id'))
+        .addColumn('game_id', t.integer, (c) => c.notNull().references('games.id'))
+        .addColumn('external_id', 'text')
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('search_title', 'text', (c) => c.notNull())
+        .addColumn('slug', 'text', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull())
+        .addColumn('search_description', 'text', (c) => c.notNull())
+        .addColumn('parameters', 'text', (c) => c.notNull())
+        .addColumn('dump', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('is_manual_delivery', t.integer, (c) => c.notNull())
+        .addColumn('delivery_time_duration', t.integer, (c) => c.notNull())
+        .addColumn('delivery_time_unit', 'text', (c) => c.notNull())
+        .addColumn('delivery_time_seconds', t.integer, (c) => c.notNull())
+        .addColumn('delivery_instructions', 'text')
+        .addColumn('price_amount', t.integer, (c) => c.notNull())
+        .addColumn('price_usd_amount', t.integer, (c) => c.notNull())
+        .addColumn('image_urls', 'text', (c) => c.notNull())
+        .addColumn('is_legacy', t.integer, (c) => c.notNull())
+        .addColumn('credentials', 'text')
+        .addColumn('account_order_ids', 'text', (c) => c.notNull())
+        .addColumn('views', t.integer, (c) => c.notNull())
+        .addColumn('details', 'text', (c) => c.notNull())
+        .addColumn('created_at', t.integer, (c) => c.notNull())
+        .addColumn('updated_at', t.integer, (c) => c.notNull())
+        .addColumn('listed_at', t.integer)
+        .addColumn('deleted_at', t.integer)
+        .execute();
+      // A list is scoped by seller; one index per filter and sort column.
+      for (const column of ['id', 'status', 'game_id', 'price_amount', 'views', 'delivery_time_seconds', 'created_at', 'updated_at', 'listed_at']) {
+        await db.schema.createIndex(`account_offers_seller_${column}`).on('account_offers').columns(['seller_id', column]).execute();
+      }
+
+      await db.schema
+        .createTable('account_offer_credentials')
+        .addColumn('id', t.id, t.primaryId)
+        .addColumn('account_offer_id', t.integer, (c) => c.notNull().references('account_offers.id'))
+        .addColumn('credentials', 'text', (c) => c.notNull())
+        .addColumn('is_sold', t.integer, (c) => c.notNull())
+        .addColumn('account_order_id', t.integer, (c) => c.references('orders.id'))
+        .addColumn('created_at', t.integer, (c) => c.notNull())
+        .addColumn('updated_at', t.integer, (c) => c.notNull())
+        .execute();
+      // The purchase takes the oldest unsold credential; the stock is the count of unsold ones.
+      await db.schema.createIndex('account_offer_credentials_stock').on('account_offer_credentials').columns(['account_offer_id', 'is_sold', 'id']).execute();
+    },
+  },
 });
 
 /** Every migration's name, in the order they apply. */

@@ -149,12 +149,65 @@ export interface StartupTasksTable {
   name: string;
 }
 
+/** An account offer of either format; `deleted_at` hides a deleted one (its orders still point at it). */
+export interface AccountOffersTable {
+  id: Generated<number>;
+  seller_id: number;
+  game_id: number;
+  external_id: string | null;
+  title: string;
+  /** Title and description folded to lower case, for case-insensitive search on any dialect. */
+  search_title: string;
+  slug: string;
+  description: string;
+  search_description: string;
+  /** JSON object. */
+  parameters: string;
+  dump: string;
+  status: string;
+  is_manual_delivery: number;
+  delivery_time_duration: number;
+  delivery_time_unit: string;
+  delivery_time_seconds: number;
+  delivery_instructions: string | null;
+  price_amount: number;
+  price_usd_amount: number;
+  /** JSON array. */
+  image_urls: string;
+  is_legacy: number;
+  /** A legacy offer's inline credentials as JSON, AES-256-GCM sealed; null on new-format offers. */
+  credentials: string | null;
+  /** JSON array of order ids. */
+  account_order_ids: string;
+  views: number;
+  /** JSON object: what is stored but not served (game_items, private_note). */
+  details: string;
+  created_at: number;
+  updated_at: number;
+  listed_at: number | null;
+  deleted_at: number | null;
+}
+
+/** One unit of a new-format offer's stock. */
+export interface AccountOfferCredentialsTable {
+  id: Generated<number>;
+  account_offer_id: number;
+  /** AES-256-GCM sealed, never plaintext. */
+  credentials: string;
+  is_sold: number;
+  account_order_id: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   api_keys: ApiKeysTable;
   games: GamesTable;
   game_templates: GameTemplatesTable;
   orders: OrdersTable;
+  account_offers: AccountOffersTable;
+  account_offer_credentials: AccountOfferCredentialsTable;
   order_counts: OrderCountsTable;
   messages: MessagesTable;
   webhook_endpoints: WebhookEndpointsTable;

@@ -63,6 +63,8 @@ export async function startTestParley(env: Record<string, string> = {}, options:
       PARLEY_RATE_LIMIT_READS: '0',
       PARLEY_RATE_LIMIT_WRITES: '0',
       PARLEY_RATE_LIMIT_CHAT: '0',
+      PARLEY_RATE_LIMIT_RESOURCE_MINUTE: '0',
+      PARLEY_RATE_LIMIT_RESOURCE_HOUR: '0',
       // Suites send many bad keys from one address on purpose; the throttle has its own tests.
       PARLEY_AUTH_FAILURES_PER_MINUTE: '0',
       // PostgreSQL keeps no key file: the key comes from the environment, as in production.

@@ -3,6 +3,7 @@ import { ORDER_KIND_APIS } from '../order-kinds/index.js';
 import { adminOrderOperations, adminUserOperations, adminWebhookOperations } from './admin.js';
 import { operation, type Operation } from './operation.js';
 import { offerOrdersOperation, orderOperations } from './orders.js';
+import { accountOfferOperations, adminPurchaseOperations } from './account-offers.js';
 
 export const PUBLIC_PREFIX = '/v2';
 export const ADMIN_PREFIX = '/admin/v1';
@@ -43,6 +44,8 @@ export function allOperations(): OperationGroup[] {
     if (api.hasCredentialsEndpoint) publicOps.push(ops.replaceCredentials);
     adminOps.push(...Object.values(adminOrderOperations(api)));
   }
+  publicOps.push(...Object.values(accountOfferOperations));
+  adminOps.push(...Object.values(adminPurchaseOperations));
   return [
     { prefix: '', operations: [healthOperation, openApiOperation] },
     { prefix: PUBLIC_PREFIX, operations: publicOps },

@@ -34,6 +34,7 @@ describe('GET /api/openapi.json', () => {
   it('is an OpenAPI 3.1 document with every route', () => {
     expect(served.openapi).toBe('3.1.0');
     expect(Object.keys(served.paths).sort()).toEqual([
+      '/admin/v1/account-offers/{account}/purchases',
       '/admin/v1/account-orders',
       '/admin/v1/account-orders/{accountOrder}',
       '/admin/v1/api-keys/{key}',
@@ -52,6 +53,15 @@ describe('GET /api/openapi.json', () => {
       '/admin/v1/webhook-events/{event}/replay',
       '/api/openapi.json',
       '/health',
+      '/v2/account-offers',
+      '/v2/account-offers/create',
+      '/v2/account-offers/{account}',
+      '/v2/account-offers/{account}/credentials',
+      '/v2/account-offers/{account}/credentials/bulk-delete',
+      '/v2/account-offers/{account}/credentials/{credential}',
+      '/v2/account-offers/{account}/draft',
+      '/v2/account-offers/{account}/duplicate',
+      '/v2/account-offers/{account}/list',
       '/v2/account-orders',
       '/v2/account-orders/{accountOrder}',
       '/v2/account-orders/{accountOrder}/credentials',
