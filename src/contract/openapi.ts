@@ -9,6 +9,7 @@ import { allOperations, PUBLIC_PREFIX } from './operations/index.js';
 import type { Operation } from './operations/operation.js';
 import { BuyerSchema, DeliveryTimeSchema, GameSchema, RatingSchema } from './order.js';
 import { ORDER_KIND_APIS } from './order-kinds/index.js';
+import { OFFER_KIND_APIS } from './item-currency-offers.js';
 import { AccountOfferCredentialSchema, AccountOfferSchema, LegacyAccountCredentialsSchema } from './account-offers.js';
 import { PaginationLinks, PaginationMeta } from './pagination.js';
 import { MessageCreatedPayload, StatusUpdatedPayload, TestEventPayload, WEBHOOK_PAYLOADS } from './webhook-events.js';
@@ -38,6 +39,7 @@ type Json = Record<string, unknown>;
 function namedSchemas(): Record<string, TSchema> {
   return {
     ...Object.fromEntries(ORDER_KIND_APIS.map((api) => [api.schemaName, api.schema])),
+    ...Object.fromEntries(OFFER_KIND_APIS.map((api) => [api.schemaName, api.schema])),
     AccountOffer: AccountOfferSchema,
     AccountOfferCredential: AccountOfferCredentialSchema,
     LegacyAccountCredentials: LegacyAccountCredentialsSchema,
@@ -71,6 +73,8 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
     `GameBoost's ${api.label} endpoints: the seller's sales of this kind, their chat thread and what the seller does to them.`,
   ])),
   'Account Offers': "GameBoost's account offers: the seller's listings of game accounts (legacy: one inline account; new format: a stock of credentials), their actions (list, draft, duplicate) and their credentials stock. Another seller's offer is a 404; writes to one offer are limited per key and offer (5 a minute, 10 an hour).",
+  'Item Offers': "GameBoost's item offers: the seller's items for sale by quantity, their status actions (list, draft, archive).",
+  'Currency Offers': "GameBoost's currency offers: the seller's in-game currency for sale by the unit, their status actions (list, draft, archive).",
   Admin: "Parley's operator API (/admin/v1, admin keys only): users, API keys, games, and orders created and moved through their lifecycle.",
   Webhooks: 'Signed webhook endpoints of sellers: managing them (/admin/v1), their delivery log and replays. The events themselves are in the `webhooks` section.',
   Operations: 'Liveness and this document; no key needed.',

@@ -27,6 +27,20 @@ export function money(amount: number, code: CurrencyCode): Money {
 }
 
 /**
+ * A price in millionths (currency offers price one unit with up to 6 decimals): the money
+ * object's format with at least 2 and at most 6 decimals (`€0,015`, `$1,234.50`).
+ */
+export function formatMicros(micros: number, code: CurrencyCode): string {
+  const abs = Math.abs(micros);
+  const whole = Math.floor(abs / 1_000_000).toString();
+  const fraction = (abs % 1_000_000).toString().padStart(6, '0').replace(/0{1,4}$/, '');
+  const sign = micros < 0 ? '-' : '';
+  return code === 'EUR'
+    ? `${sign}€${groupThousands(whole, '.')},${fraction}`
+    : `${sign}$${groupThousands(whole, ',')}.${fraction}`;
+}
+
+/**
  * Request bodies may carry a price as a number (12.5) or a decimal string ("12.50"),
  * as GameBoost documents; at most two decimals, not negative.
  */

@@ -398,6 +398,7 @@ export interface Store {
   messages: MessageStore;
   webhooks: WebhookStore;
   outbox: OutboxStore;
+  itemCurrencyOffers: ItemCurrencyOfferStore;
   /** Runs fn atomically; everything fn writes through the given store commits or rolls back together. */
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
   /**
@@ -414,4 +415,78 @@ export type WorkOutcome<R> = { ok: true; value: R } | { ok: false; error: unknow
 /** Transactional work over several items at once, with one outcome per item (in order). */
 export interface SharedWork<I, R> {
   run(store: Store, items: I[]): Promise<WorkOutcome<R>[]>;
+}
+
+/** The offers sold by quantity: items and currencies (account offers have their own store). */
+export const ITEM_CURRENCY_OFFER_KINDS = ['item', 'currency'] as const;
+export type ItemCurrencyOfferKind = (typeof ITEM_CURRENCY_OFFER_KINDS)[number];
+
+/** `sold`: listed, but no stock is left (a restock lists it again); `archived`: retired, restorable. */
+export const ITEM_CURRENCY_OFFER_STATUSES = ['draft', 'listed', 'sold', 'archived'] as const;
+export type ItemCurrencyOfferStatus = (typeof ITEM_CURRENCY_OFFER_STATUSES)[number];
+
+export const ITEM_CURRENCY_OFFER_SORT_COLUMNS = ['id', 'price_amount', 'views', 'delivery_time_seconds', 'created_at', 'updated_at', 'listed_at'] as const;
+export type ItemCurrencyOfferSortColumn = (typeof ITEM_CURRENCY_OFFER_SORT_COLUMNS)[number];
+
+export interface ItemCurrencyOfferFields {
+  kind: ItemCurrencyOfferKind;
+  seller_id: number;
+  game_id: number;
+  external_id: string | null;
+  title: string;
+  slug: string;
+  description: string;
+  parameters: Record<string, unknown>;
+  status: ItemCurrencyOfferStatus;
+  delivery_time_duration: number;
+  delivery_time_unit: DeliveryTimeUnit;
+  delivery_instructions: string | null;
+  stock: number;
+  min_quantity: number;
+  /** EUR per unit: cents (item) or millionths of a euro (currency). */
+  price_amount: number;
+  price_usd_amount: number;
+  views: number;
+  image_urls: string[];
+  /** Orders created by purchases, oldest first. */
+  order_ids: number[];
+  /** The kind's own fields (currency: uuid, currency_unit, delivery_method, ...). */
+  details: Record<string, unknown>;
+  created_at: number;
+  updated_at: number;
+  listed_at: number | null;
+}
+
+export interface ItemCurrencyOfferRecord extends ItemCurrencyOfferFields {
+  id: number;
+  game: Game;
+}
+
+/** delivery_time_duration and delivery_time_unit are written together. */
+export type ItemCurrencyOfferPatch = Partial<Omit<ItemCurrencyOfferFields, 'kind' | 'seller_id' | 'created_at'>>;
+
+export interface ItemCurrencyOfferListQuery {
+  kind: ItemCurrencyOfferKind;
+  /** null lists every seller's offers (admin keys). */
+  sellerId: number | null;
+  ids?: number[];
+  statuses?: ItemCurrencyOfferStatus[];
+  gameIds?: number[];
+  search?: string;
+  sort: { column: ItemCurrencyOfferSortColumn; direction: 'asc' | 'desc' }[];
+  offset: number;
+  limit: number;
+}
+
+export interface ItemCurrencyOfferStore {
+  insert(offer: ItemCurrencyOfferFields): Promise<ItemCurrencyOfferRecord>;
+  findById(kind: ItemCurrencyOfferKind, id: number): Promise<ItemCurrencyOfferRecord | undefined>;
+  update(kind: ItemCurrencyOfferKind, id: number, patch: ItemCurrencyOfferPatch): Promise<ItemCurrencyOfferRecord>;
+  list(query: ItemCurrencyOfferListQuery): Promise<{ rows: ItemCurrencyOfferRecord[]; total: number }>;
+  /**
+   * Takes `quantity` units in one conditional write: only while the offer is listed, has at least
+   * that stock and a minimum quantity of at most that. Answers whether it took them; the row is
+   * then this transaction's until it ends (PostgreSQL's row lock, SQLite's single writer).
+   */
+  takeStock(kind: ItemCurrencyOfferKind, id: number, quantity: number, at: number): Promise<boolean>;
 }

@@ -16,6 +16,8 @@ import { ADMIN_PREFIX, healthOperation, openApiOperation, PUBLIC_PREFIX } from '
 import { ORDER_KIND_APIS } from '../contract/order-kinds/index.js';
 import { adminOrderRoutes } from './routes/admin/orders.js';
 import { orderRoutes } from './routes/orders.js';
+import { adminOfferPurchaseRoutes, offerRoutes } from './routes/item-currency-offers.js';
+import { OFFER_KIND_APIS } from '../contract/item-currency-offers.js';
 import { accountOfferRoutes } from './routes/account-offers.js';
 import { adminAccountOfferPurchaseRoutes } from './routes/admin/account-offer-purchases.js';
 import { adminWebhookRoutes } from './routes/admin/webhooks.js';
@@ -131,6 +133,7 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
     // With every limit off (PARLEY_RATE_LIMIT_*=0) there is nothing to count or to announce.
     if (Object.values(context.rateLimits).some((limit) => limit > 0)) v2.addHook('onRequest', rateLimitHook(app));
     for (const api of ORDER_KIND_APIS) await v2.register(orderRoutes(api));
+    for (const api of OFFER_KIND_APIS) await v2.register(offerRoutes(api));
     await v2.register(accountOfferRoutes);
   }, { prefix: PUBLIC_PREFIX });
 
@@ -139,6 +142,7 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
     await admin.register(adminUserRoutes);
     await admin.register(adminWebhookRoutes);
     for (const api of ORDER_KIND_APIS) await admin.register(adminOrderRoutes(api));
+    for (const api of OFFER_KIND_APIS) await admin.register(adminOfferPurchaseRoutes(api));
     await admin.register(adminAccountOfferPurchaseRoutes);
   }, { prefix: ADMIN_PREFIX });
 

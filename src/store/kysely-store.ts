@@ -30,6 +30,7 @@ import { readRunner, writeRunner, type FastPath } from './fast-path.js';
 import { countableFromTable, countFromTable, countOrder } from './order-counts.js';
 import type { EventFormatter } from '../contract/webhook-events.js';
 import { outboxStore, webhookStore } from './webhook-store.js';
+import { itemCurrencyOfferStore } from './item-currency-offer-store.js';
 import { accountOfferStore } from './account-offer-store.js';
 import { gameStore } from './game-store.js';
 import type { Database, MessagesTable, OrdersTable } from './schema.js';
@@ -429,6 +430,7 @@ export function createKyselyStore(db: Db, options: StoreOptions, collector: Even
     messages: messageStore(db, fast),
     webhooks: webhookStore(db, cipher),
     outbox,
+    itemCurrencyOffers: itemCurrencyOfferStore(db),
     transaction,
     async shareTransaction(work, item) {
       const runAlone = async () => outcomeValue((await transaction((tx) => work.run(tx, [item])))[0]!);

@@ -325,6 +325,47 @@ const migrations = (t: ColumnTypes): Record<string, Migration> => ({
       await db.schema.createIndex('account_offer_credentials_stock').on('account_offer_credentials').columns(['account_offer_id', 'is_sold', 'id']).execute();
     },
   },
+  '0009_item_currency_offers': {
+    // Item and currency offers share one table, as the three order kinds do: the common columns
+    // for lists and purchases, `details` (JSON text) for each kind's own fields. `price_amount` is
+    // EUR per unit in the kind's unit (item: cents, currency: millionths of a euro); `order_ids`
+    // (JSON text) lists the orders purchases created, oldest first.
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('item_currency_offers')
+        .addColumn('id', t.id, t.primaryId)
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('seller_id', t.integer, (c) => c.notNull().references('users.id'))
+        .addColumn('game_id', t.integer, (c) => c.notNull().references('games.id'))
+        .addColumn('external_id', 'text')
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('search_title', 'text', (c) => c.notNull())
+        .addColumn('slug', 'text', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull())
+        .addColumn('parameters', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('delivery_time_duration', t.integer, (c) => c.notNull())
+        .addColumn('delivery_time_unit', 'text', (c) => c.notNull())
+        .addColumn('delivery_time_seconds', t.integer, (c) => c.notNull())
+        .addColumn('delivery_instructions', 'text')
+        .addColumn('stock', t.integer, (c) => c.notNull())
+        .addColumn('min_quantity', t.integer, (c) => c.notNull())
+        .addColumn('price_amount', t.integer, (c) => c.notNull())
+        .addColumn('price_usd_amount', t.integer, (c) => c.notNull())
+        .addColumn('views', t.integer, (c) => c.notNull())
+        .addColumn('image_urls', 'text', (c) => c.notNull())
+        .addColumn('order_ids', 'text', (c) => c.notNull())
+        .addColumn('details', 'text', (c) => c.notNull())
+        .addColumn('created_at', t.integer, (c) => c.notNull())
+        .addColumn('updated_at', t.integer, (c) => c.notNull())
+        .addColumn('listed_at', t.integer)
+        .execute();
+      // Lists are scoped by kind and seller and sorted by one column (id breaks ties).
+      for (const column of ['id', 'status', 'game_id', 'price_amount', 'views', 'delivery_time_seconds', 'created_at', 'updated_at', 'listed_at']) {
+        await db.schema.createIndex(`item_currency_offers_kind_seller_${column}`).on('item_currency_offers').columns(['kind', 'seller_id', column]).execute();
+      }
+    },
+  },
 });
 
 /** Every migration's name, in the order they apply. */

@@ -71,6 +71,42 @@ export interface OrdersTable {
   refunded_at: number | null;
 }
 
+/** Item and currency offers in one table (`kind`); each kind's own fields are JSON text in `details`. */
+export interface ItemCurrencyOffersTable {
+  id: Generated<number>;
+  kind: string;
+  seller_id: number;
+  game_id: number;
+  external_id: string | null;
+  title: string;
+  /** Title folded to lower case, for case-insensitive search on any dialect. */
+  search_title: string;
+  slug: string;
+  description: string;
+  /** JSON object. */
+  parameters: string;
+  status: string;
+  delivery_time_duration: number;
+  delivery_time_unit: string;
+  delivery_time_seconds: number;
+  delivery_instructions: string | null;
+  stock: number;
+  min_quantity: number;
+  /** EUR per unit: cents (item) or millionths of a euro (currency). */
+  price_amount: number;
+  price_usd_amount: number;
+  views: number;
+  /** JSON array of strings. */
+  image_urls: string;
+  /** JSON array of the order ids purchases created. */
+  order_ids: string;
+  /** JSON object. */
+  details: string;
+  created_at: number;
+  updated_at: number;
+  listed_at: number | null;
+}
+
 /** One thread table for every order kind: (order_kind, order_id) names the thread. */
 export interface MessagesTable {
   id: string;
@@ -206,6 +242,7 @@ export interface Database {
   games: GamesTable;
   game_templates: GameTemplatesTable;
   orders: OrdersTable;
+  item_currency_offers: ItemCurrencyOffersTable;
   account_offers: AccountOffersTable;
   account_offer_credentials: AccountOfferCredentialsTable;
   order_counts: OrderCountsTable;

@@ -3,6 +3,8 @@ import { ORDER_KIND_APIS } from '../order-kinds/index.js';
 import { adminOrderOperations, adminUserOperations, adminWebhookOperations } from './admin.js';
 import { operation, type Operation } from './operation.js';
 import { offerOrdersOperation, orderOperations } from './orders.js';
+import { adminPurchaseOperation, offerOperations } from './item-currency-offers.js';
+import { OFFER_KIND_APIS } from '../item-currency-offers.js';
 import { accountOfferOperations, adminPurchaseOperations } from './account-offers.js';
 
 export const PUBLIC_PREFIX = '/v2';
@@ -43,6 +45,10 @@ export function allOperations(): OperationGroup[] {
     if (api.canComplete) publicOps.push(ops.complete);
     if (api.hasCredentialsEndpoint) publicOps.push(ops.replaceCredentials);
     adminOps.push(...Object.values(adminOrderOperations(api)));
+  }
+  for (const offers of OFFER_KIND_APIS) {
+    publicOps.push(...Object.values(offerOperations(offers)));
+    adminOps.push(adminPurchaseOperation(offers, ORDER_KIND_APIS.find((api) => api.kind === offers.kind)!));
   }
   publicOps.push(...Object.values(accountOfferOperations));
   adminOps.push(...Object.values(adminPurchaseOperations));

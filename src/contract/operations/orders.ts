@@ -90,7 +90,8 @@ export function offerOrdersOperation<P extends string>(api: OrderKindApi, offers
   return operation('GET', `/${offers.collection}/:${offers.param}/orders`, {
     operationId: `list${upperFirst(singular(stem(offers.collection)))}Orders`,
     tags: [api.tag], security: BEARER, summary: 'List the orders of one offer',
-    description: "The caller's orders of this offer, paginated and filtered like the main list; 404 for an offer that is not the caller's.",
+    description: "The orders of this offer, paginated and filtered like the main list. 404 for an offer that does not exist or is not the caller's (admin keys: any offer). " +
+      "An id no offer has still lists the caller's orders that the admin API created with it as their offer id (admin keys: anyone's), and is a 404 when there are none.",
     params: IdParam(offers.param, 'The ID of the offer.'),
     querystring: OrderListQuery(null),
     response: { 200: Paginated(api.schema), ...errorResponses(401, 404, 422, 429) },

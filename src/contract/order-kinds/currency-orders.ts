@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { money } from '../../domain/money.js';
+import { formatMicros, money } from '../../domain/money.js';
 import type { OrderRecord } from '../../domain/ports.js';
 import { MoneySchema, Nullable } from '../common.js';
 import { orderHead, orderState } from '../order.js';
@@ -18,17 +18,19 @@ const CurrencyUnitSchema = Type.Object(
   { additionalProperties: false },
 );
 
-const UnitPriceSchema = Type.Object(
+export const UnitPriceSchema = Type.Object(
   {
     format: Type.String({ examples: ['€0,50'] }),
     format_readable: Type.String({ examples: ['€0,50 per 1K Gold'] }),
-    amount: Type.Integer({ description: 'Minor units per currency unit' }),
+    amount: Type.Number({ description: 'Minor units (cents) per currency unit; a fraction of a cent for prices with more than 2 decimals (0.015 EUR: 1.5)' }),
     currency: Type.String({ examples: ['EUR'] }),
   },
   { additionalProperties: false },
 );
 
 const CredentialsObject = Type.Record(Type.String(), Type.Unknown(), { type: 'object' });
+
+export { CurrencyUnitSchema };
 
 export const CurrencyOrderSchema = Type.Object(
   {
@@ -50,10 +52,19 @@ export const CurrencyOrderSchema = Type.Object(
   { additionalProperties: false, description: 'A currency order: the sale of in-game currency' },
 );
 
-const DEFAULT_UNIT = { slug: 'gold', currency_name: 'Gold', name: 'Gold', symbol: 'G', multiplier: 1 };
+export const DEFAULT_UNIT = { slug: 'gold', currency_name: 'Gold', name: 'Gold', symbol: 'G', multiplier: 1 };
+
+/** The unit price object of a price in millionths per unit (currency offers, and orders purchased from them). */
+export function unitPriceFromMicros(micros: number, code: 'EUR' | 'USD', unitName: string) {
+  const format = formatMicros(micros, code);
+  return { format, format_readable: `${format} per ${unitName}`, amount: micros / 10_000, currency: code };
+}
 
 function unitPrice(order: OrderRecord, amount: number, code: 'EUR' | 'USD') {
   const unit = (order.details.currency_unit ?? DEFAULT_UNIT) as typeof DEFAULT_UNIT;
+  // A purchase keeps the offer's exact unit price (up to 6 decimals), not price / quantity.
+  const micros = order.details.unit_price_micros as { eur: number; usd: number } | undefined;
+  if (micros) return unitPriceFromMicros(code === 'EUR' ? micros.eur : micros.usd, code, unit.name);
   const price = money(unitAmount(order, amount), code);
   return { format: price.format, format_readable: `${price.format} per ${unit.name}`, amount: price.amount, currency: code };
 }

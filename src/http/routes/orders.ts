@@ -7,7 +7,8 @@ import { MessageSchema, toMessageResource } from '../../contract/message.js';
 import { completeOrder, replaceOrderCredentials } from '../../domain/order-actions.js';
 import { authorizeOrderAccess } from '../../domain/order-access.js';
 import { readOrderThread, sendOrderMessage } from '../../domain/order-chat.js';
-import type { MessageRecord } from '../../domain/ports.js';
+import type { ItemCurrencyOfferKind, MessageRecord } from '../../domain/ports.js';
+import { listOfferOrders } from '../../domain/item-currency-offers.js';
 import { getOrder, listOrders, parseResourceId } from '../../domain/orders.js';
 import type { OrderPage } from '../../domain/orders.js';
 import { paginate } from '../pagination.js';
@@ -61,7 +62,9 @@ export function orderRoutes(api: AnyOrderKindApi): FastifyPluginAsyncTypebox {
       const offerParam = api.offers.param;
       app.get(op.url, { schema: op.schema }, async (request) => {
         const offerId = parseResourceId(request.params[offerParam]);
-        return listPage(request, await listOrders(store, request.actor, api.kind, listParams(request.query), offerId));
+        // 404 for an offer that is not the caller's (or names no offer and no order of theirs).
+        const kind = api.kind as ItemCurrencyOfferKind;
+        return listPage(request, await listOfferOrders(store, request.actor, kind, listParams(request.query), offerId));
       });
     }
 

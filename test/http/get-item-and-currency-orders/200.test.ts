@@ -303,10 +303,15 @@ describe.each(COMPLETABLE.map((k) => [offersPath(k, '{offer}'), k] as const))('G
     expect(ids(await parley.api.get(offersPath(kind, offer, 'filter%5Bstatus%5D=delivered&sort=price'), { token: seller.token }))).toEqual([cheap.id, mid.id]);
   });
 
-  it('answers an empty list for an offer nobody sold', async () => {
+  it('answers an empty list for an offer of the caller that nobody bought, to its seller and the admin', async () => {
+    // Offers exist now: an id no offer (and no order) has is a 404 (see 404.test.ts).
     const seller = await parley.fixtures.user('seller');
+    const created = await parley.api.post(`/v2/${kind.kind}-offers`, {
+      game_id: game.id, title: 'Nobody buys this', description: 'x', price: '1.00', stock: 1, delivery_time: { duration: 1, unit: 'hours' },
+    }, { token: seller.token });
+    expect(created.status, created.text).toBe(201);
     for (const token of [seller.token, parley.adminToken]) {
-      const res = await parley.api.get(offersPath(kind, 987_654_321), { token });
+      const res = await parley.api.get(offersPath(kind, created.body.data.id), { token });
       expect(res.status, res.text).toBe(200);
       expect(res.body.data).toEqual([]);
       expect(metaCounts(res.body.meta)).toEqual({ current_page: 1, from: null, last_page: 1, per_page: 15, to: null, total: 0 });

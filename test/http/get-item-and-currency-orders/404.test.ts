@@ -51,6 +51,49 @@ describe.each(COMPLETABLE.map((k) => [`/v2/${k.kind}-offers/{offer}/orders`, k] 
   });
 });
 
+describe.each(COMPLETABLE.map((k) => [`/v2/${k.kind}-offers/{offer}/orders`, k] as const))('GET %s -> 404 (offers)', (_path, kind) => {
+  const createOffer = async (token: string) => {
+    const game = await parley.fixtures.game();
+    const res = await parley.api.post(`/v2/${kind.kind}-offers`, {
+      game_id: game.id, title: 'An offer', description: 'x', price: '1.00', stock: 5, delivery_time: { duration: 1, unit: 'hours' },
+    }, { token });
+    expect(res.status, res.text).toBe(201);
+    return res.body.data;
+  };
+
+  it('answers 404 for an id that names neither an offer nor an order, to sellers and admins alike', async () => {
+    // Before offers existed this was an empty page: the spec now says 404 for an offer that does not exist.
+    for (const token of [scenarios[kind.kind].seller.token, parley.adminToken]) {
+      expectError(await parley.api.get(`/v2/${kind.kind}-offers/987654321/orders`, { token }), 404, MESSAGES.notFound);
+    }
+  });
+
+  it("answers 404 for another seller's offer, even when the caller has orders under the same id", async () => {
+    const owner = await parley.fixtures.user('seller');
+    const offer = await createOffer(owner.token);
+    // An admin-created order of another seller that happens to carry this offer id.
+    const other = await parley.fixtures.scenario('pending', { [kind.offerField]: offer.id }, kind);
+    expectError(await parley.api.get(`/v2/${kind.kind}-offers/${offer.id}/orders`, { token: other.seller.token }), 404, MESSAGES.notFound);
+    // The owner and the admin see the offer's own (owner's) orders only: none.
+    for (const token of [owner.token, parley.adminToken]) {
+      const res = await parley.api.get(`/v2/${kind.kind}-offers/${offer.id}/orders`, { token });
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.data).toEqual([]);
+    }
+  });
+
+  it("answers 404 for another kind's offer id", async () => {
+    const seller = await parley.fixtures.user('seller');
+    const otherKind = kind.kind === 'item' ? 'currency' : 'item';
+    const res = await parley.api.post(`/v2/${otherKind}-offers`, {
+      game_id: (await parley.fixtures.game()).id, title: 't', description: 'x', price: '1.00', stock: 1, delivery_time: { duration: 1, unit: 'hours' },
+    }, { token: seller.token });
+    expect(res.status, res.text).toBe(201);
+    // Offer ids are shared by the two kinds (one table), so this id is no offer of this kind.
+    expectError(await parley.api.get(`/v2/${kind.kind}-offers/${res.body.data.id}/orders`, { token: seller.token }), 404, MESSAGES.notFound);
+  });
+});
+
 describe('GET /v2/account-offers/{offer}/orders -> 404', () => {
   it('has no offer list for account orders', async () => {
     const { seller, order } = scenarios.account;
