@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { adminUserOperations as ops } from '../../../contract/operations/admin.js';
 import { checkNewApiKey, issueApiKey, revokeApiKey } from '../../../domain/api-keys.js';
+import { checkNewGame, createGame } from '../../../domain/games.js';
 import { parseResourceId } from '../../../domain/orders.js';
 import { checkNewUser, createUser, getUser } from '../../../domain/user-accounts.js';
 import { assertValidRequest } from '../../validation.js';
 
-/** Users and their API keys. */
+/** Users, their API keys, and games. */
 export const adminUserRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { store } = app.parley;
 
@@ -33,5 +34,10 @@ export const adminUserRoutes: FastifyPluginAsyncTypebox = async (app) => {
     app.parley.changes.publish({ type: 'api_key.revoked', keyHash: tokenHash })
       .catch((error: unknown) => request.log.error({ err: error }, 'change feed: revocation not published'));
     return reply.code(204).send(null);
+  });
+
+  app.post(ops.createGame.url, { attachValidation: true, schema: ops.createGame.schema }, async (request, reply) => {
+    await assertValidRequest(request, (fields) => checkNewGame(store, fields));
+    return reply.code(201).send({ data: await createGame(store, request.body) });
   });
 };
