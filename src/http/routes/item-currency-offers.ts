@@ -21,11 +21,11 @@ import { filtersOf } from '../query-string.js';
 import { assertValidRequest } from '../validation.js';
 
 /**
- * Per-resource write limit on one offer (5 a minute, 10 an hour), where the rate limiter offers
- * it: the route names the path parameter that identifies the offer.
+ * GameBoost's per-resource write limit (5 a minute, 10 an hour on one offer, per key): the rate
+ * limiter counts writes under the offer's kind and its path id.
  */
-function perResource(api: OfferKindApi): Record<string, unknown> {
-  return { perResource: { param: api.param, scope: api.collection } };
+function perResource(api: OfferKindApi): { perResource: string } {
+  return { perResource: api.collection.replace(/s$/, '') };
 }
 
 /** GameBoost's endpoints of one kind of offer under /v2. */
