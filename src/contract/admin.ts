@@ -33,11 +33,6 @@ export const IssuedKeySchema = Type.Object(
   { ...Strict, description: 'A new API key with its token' },
 );
 
-export const CreateGameBody = Type.Object({
-  name: Type.String({ maxLength: 255 }),
-  slug: Type.String({ maxLength: 255, pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', description: 'Lowercase words joined by dashes' }),
-});
-
 export const WebhookTopics = Type.Array(StringEnum(WEBHOOK_TOPICS), { minItems: 1, maxItems: WEBHOOK_TOPICS.length });
 export const WebhookSecret = Type.String({
   minLength: 16, maxLength: 255,

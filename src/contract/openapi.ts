@@ -4,6 +4,7 @@ import Fastify from 'fastify';
 import { Type, type TSchema } from 'typebox';
 import { IssuedKeySchema, UserSchema, WebhookAttemptSchema, WebhookEndpointSchema, WebhookEndpointWithSecret } from './admin.js';
 import { ERROR_RESPONSES, ErrorBody, errorExample, MoneySchema, ValidationErrorBody, type ErrorStatus } from './common.js';
+import { CatalogueGameSchema, GameItemCollectionSchema, TemplateSchema } from './games.js';
 import { MessageSchema, MessageSenderSchema } from './message.js';
 import { allOperations, PUBLIC_PREFIX } from './operations/index.js';
 import type { Operation } from './operations/operation.js';
@@ -47,6 +48,9 @@ function namedSchemas(): Record<string, TSchema> {
     MessageSender: MessageSenderSchema,
     Money: MoneySchema,
     Game: GameSchema,
+    CatalogueGame: CatalogueGameSchema,
+    GameItemCollection: GameItemCollectionSchema,
+    OfferTemplate: TemplateSchema,
     Buyer: BuyerSchema,
     Rating: RatingSchema,
     DeliveryTime: DeliveryTimeSchema,
@@ -76,6 +80,8 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   'Item Offers': "GameBoost's item offers: the seller's items for sale by quantity, their status actions (list, draft, archive).",
   'Currency Offers': "GameBoost's currency offers: the seller's in-game currency for sale by the unit, their status actions (list, draft, archive).",
   Admin: "Parley's operator API (/admin/v1, admin keys only): users, API keys, games, and orders created and moved through their lifecycle.",
+  Games: "GameBoost's games catalogue: every game with its acronym, services and item collections; any key may read it.",
+  'Offer templates': "GameBoost's offer templates: per game and service (accounts, items, currencies), sample values of an offer's fields and the rules of the game's own fields; any key may read them.",
   Webhooks: 'Signed webhook endpoints of sellers: managing them (/admin/v1), their delivery log and replays. The events themselves are in the `webhooks` section.',
   Operations: 'Liveness and this document; no key needed.',
 };

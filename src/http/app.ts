@@ -22,6 +22,8 @@ import { accountOfferRoutes } from './routes/account-offers.js';
 import { adminAccountOfferPurchaseRoutes } from './routes/admin/account-offer-purchases.js';
 import { adminWebhookRoutes } from './routes/admin/webhooks.js';
 import { adminUserRoutes } from './routes/admin/users.js';
+import { adminGameRoutes } from './routes/admin/games.js';
+import { gameRoutes } from './routes/games.js';
 import { validatorCompiler } from './validation.js';
 import {
   clientErrorHandler,
@@ -133,6 +135,7 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
     // With every limit off (PARLEY_RATE_LIMIT_*=0) there is nothing to count or to announce.
     if (Object.values(context.rateLimits).some((limit) => limit > 0)) v2.addHook('onRequest', rateLimitHook(app));
     for (const api of ORDER_KIND_APIS) await v2.register(orderRoutes(api));
+    await v2.register(gameRoutes);
     for (const api of OFFER_KIND_APIS) await v2.register(offerRoutes(api));
     await v2.register(accountOfferRoutes);
   }, { prefix: PUBLIC_PREFIX });
@@ -140,6 +143,7 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
   await app.register(async (admin) => {
     admin.addHook('onRequest', authenticationHook(app, { adminOnly: true }));
     await admin.register(adminUserRoutes);
+    await admin.register(adminGameRoutes);
     await admin.register(adminWebhookRoutes);
     for (const api of ORDER_KIND_APIS) await admin.register(adminOrderRoutes(api));
     for (const api of OFFER_KIND_APIS) await admin.register(adminOfferPurchaseRoutes(api));

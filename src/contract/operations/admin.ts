@@ -1,11 +1,11 @@
 import { Type, type TSchema } from 'typebox';
 import { ORDER_STATUSES } from '../../domain/order-status.js';
 import {
-  CreateApiKeyBody, CreateGameBody, CreateUserBody, IssuedKeySchema, UserSchema, WebhookAttemptSchema,
+  CreateApiKeyBody, CreateUserBody, IssuedKeySchema, UserSchema, WebhookAttemptSchema,
   WebhookEndpointSchema, WebhookEndpointWithSecret, WebhookSecret, WebhookTopics,
 } from '../admin.js';
 import { errorResponses, IdParam, MAX_ID, Nullable, StringEnum } from '../common.js';
-import { GameSchema, OrderEnvelope } from '../order.js';
+import { OrderEnvelope } from '../order.js';
 import { commonCreateFields, type OrderKindApi } from '../order-kinds/order-kind-api.js';
 import { Paginated, QueryInteger } from '../pagination.js';
 import { BEARER, JSON_OR_FORM, operation } from './operation.js';
@@ -35,12 +35,6 @@ export const adminUserOperations = {
     tags: admin, security: BEARER, summary: 'Revoke an API key, effective at once',
     params: IdParam('key', 'API key id'),
     response: { 204: Type.Null({ description: 'Revoked' }), ...errorResponses(401, 403, 404, 429) },
-  }),
-  createGame: operation('POST', '/games', {
-    operationId: 'adminCreateGame',
-    tags: admin, security: BEARER, summary: 'Create a game',
-    body: CreateGameBody, consumes: JSON_OR_FORM,
-    response: { 201: data(GameSchema), ...errorResponses(400, 401, 403, 413, 415, 422, 429) },
   }),
 };
 

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { ORDER_KIND_APIS } from '../order-kinds/index.js';
 import { adminOrderOperations, adminUserOperations, adminWebhookOperations } from './admin.js';
+import { adminGameOperations, gameOperations, templateOperations } from './games.js';
 import { operation, type Operation } from './operation.js';
 import { offerOrdersOperation, orderOperations } from './orders.js';
 import { adminPurchaseOperation, offerOperations } from './item-currency-offers.js';
@@ -36,7 +37,8 @@ export interface OperationGroup {
 /** Every operation the server answers, as the http layer registers them. */
 export function allOperations(): OperationGroup[] {
   const publicOps: Operation[] = [];
-  const adminOps: Operation[] = [...Object.values(adminUserOperations), ...Object.values(adminWebhookOperations)];
+  const adminOps: Operation[] = [...Object.values(adminUserOperations), ...Object.values(adminGameOperations), ...Object.values(adminWebhookOperations)];
+  publicOps.push(...Object.values(gameOperations), ...Object.values(templateOperations));
   for (const api of ORDER_KIND_APIS) {
     const ops = orderOperations(api);
     publicOps.push(ops.list);

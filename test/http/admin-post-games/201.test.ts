@@ -9,13 +9,37 @@ beforeAll(async () => {
 afterAll(() => parley.close());
 
 describe('POST /admin/v1/games -> 201', () => {
-  it('creates a game and answers {data: {id, name, slug}}', async () => {
+  it('creates a game from a name and a slug: no acronym, empty lists', async () => {
     const slug = uniqueName('league-of-legends');
     const res = await parley.admin.post('/admin/v1/games', { name: 'League of Legends', slug });
     expect(res.status, res.text).toBe(201);
-    expect(res.body).toEqual({ data: { id: expect.any(Number), name: 'League of Legends', slug } });
-    const row = parley.readDb((db) => db.prepare('select id, name, slug from games where id = ?').get(res.body.data.id));
-    expect(row).toEqual(res.body.data);
+    expect(res.body).toEqual({ data: { id: expect.any(Number), name: 'League of Legends', slug, acronym: null, services: [], game_item_collections: [] } });
+    const row = parley.readDb((db) => db.prepare('select id, name, slug, acronym, services, game_item_collections from games where id = ?').get(res.body.data.id));
+    expect(row).toEqual({ id: res.body.data.id, name: 'League of Legends', slug, acronym: null, services: '[]', game_item_collections: '[]' });
+  });
+
+  it('takes the catalogue fields, and GET /v2/games/{slug} serves them as created', async () => {
+    const slug = uniqueName('fortnite');
+    const body = {
+      name: 'Fortnite', slug, acronym: ' FN ', services: ['accounts', 'items', 'accounts', 'top-ups'],
+      game_item_collections: [{ name: 'Outfits', slug: 'outfits', items_count: 1900 }, { name: 'Emotes', slug: 'emotes' }],
+    };
+    const res = await parley.admin.post('/admin/v1/games', body);
+    expect(res.status, res.text).toBe(201);
+    const game = {
+      id: expect.any(Number), name: 'Fortnite', slug, acronym: 'FN', services: ['accounts', 'items', 'top-ups'],
+      game_item_collections: [{ name: 'Outfits', slug: 'outfits', items_count: 1900 }, { name: 'Emotes', slug: 'emotes', items_count: null }],
+    };
+    expect(res.body).toEqual({ data: game });
+    const read = await parley.admin.get(`/v2/games/${slug}`);
+    expect(read.body).toEqual({ data: res.body.data });
+  });
+
+  it('stores a blank or null acronym as none, and null lists as empty', async () => {
+    const slug = uniqueName('blank');
+    const res = await parley.admin.post('/admin/v1/games', { name: 'Blank', slug, acronym: '  ', services: null, game_item_collections: null });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body.data).toMatchObject({ acronym: null, services: [], game_item_collections: [] });
   });
 
   it('trims the name and the slug', async () => {
@@ -48,6 +72,6 @@ describe('POST /admin/v1/games -> 201', () => {
       seller_id: seller.id, buyer_id: buyer.id, title: 'Account', game_id: game.body.data.id,
     });
     expect(order.status, order.text).toBe(201);
-    expect(order.body.data.game).toEqual(game.body.data);
+    expect(order.body.data.game).toEqual({ id: game.body.data.id, name: 'Order Game', slug: game.body.data.slug });
   });
 });

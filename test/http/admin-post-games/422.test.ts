@@ -58,3 +58,22 @@ describe('POST /admin/v1/games -> 422', () => {
     await expectErrors({ slug }, { name: ['The name field is required.'], slug: ['The slug has already been taken.'] });
   });
 });
+
+describe('POST /admin/v1/games -> 422 for the catalogue fields', () => {
+  it('checks the acronym, the services and the item collections', async () => {
+    const slug = uniqueName('catalogue');
+    await expectErrors({ name: 'G', slug, acronym: 5 }, { acronym: ['The acronym field must be a string.'] });
+    await expectErrors({ name: 'G', slug, acronym: 'x'.repeat(33) }, { acronym: ['The acronym field must not be greater than 32 characters.'] });
+    await expectErrors({ name: 'G', slug, services: 'accounts' }, { services: ['The services field must be an array.'] });
+    await expectErrors({ name: 'G', slug, services: ['Accounts!'] }, { 'services.0': ['The services.0 field format is invalid.'] });
+    await expectErrors({ name: 'G', slug, services: ['accounts', 7] }, { 'services.1': ['The services.1 field must be a string.'] });
+    await expectErrors({ name: 'G', slug, game_item_collections: {} }, { game_item_collections: ['The game item collections field must be an array.'] });
+    await expectErrors({ name: 'G', slug, game_item_collections: [{ slug: 'skins', items_count: -1 }] }, {
+      'game_item_collections.0.name': ['The game item collections.0.name field is required.'],
+      'game_item_collections.0.items_count': ['The game item collections.0.items count field must be at least 0.'],
+    });
+    await expectErrors({ name: 'G', slug, game_item_collections: [{ name: 'Skins', slug: 'Skins Slug' }] }, {
+      'game_item_collections.0.slug': ['The game item collections.0.slug field format is invalid.'],
+    });
+  });
+});

@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { adminUserOperations as ops } from '../../../contract/operations/admin.js';
 import { checkNewApiKey, issueApiKey, revokeApiKey } from '../../../domain/api-keys.js';
-import { checkNewGame, createGame } from '../../../domain/games.js';
 import { parseResourceId } from '../../../domain/orders.js';
 import { checkNewUser, createUser, getUser } from '../../../domain/user-accounts.js';
 import { assertValidRequest } from '../../validation.js';
 
-/** Users, their API keys, and games. */
+/** Users and their API keys. */
 export const adminUserRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { store } = app.parley;
 
@@ -34,10 +33,5 @@ export const adminUserRoutes: FastifyPluginAsyncTypebox = async (app) => {
     app.parley.changes.publish({ type: 'api_key.revoked', keyHash: tokenHash })
       .catch((error: unknown) => request.log.error({ err: error }, 'change feed: revocation not published'));
     return reply.code(204).send(null);
-  });
-
-  app.post(ops.createGame.url, { attachValidation: true, schema: ops.createGame.schema }, async (request, reply) => {
-    await assertValidRequest(request, (fields) => checkNewGame(store, fields));
-    return reply.code(201).send({ data: await createGame(store, request.body) });
   });
 };
