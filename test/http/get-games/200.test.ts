@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestParley, type TestParley } from '../../support/parley.js';
-import { createGame, slugsOf, uniqueSlug } from './helpers.js';
+import { createGame, slugsOf } from './helpers.js';
 
 let parley: TestParley;
 let lol: any;
@@ -8,15 +8,16 @@ let wow: any;
 let apex: any;
 let plain: any;
 beforeAll(async () => {
+  // A database of its own: slugs without digits, so that a search for an id matches that id only.
   parley = await startTestParley();
   // Created out of name order, so that the default (by name) differs from the id order.
-  wow = await createGame(parley, { name: 'World of Warcraft', slug: uniqueSlug('world-of-warcraft'), acronym: 'WoW', services: ['currencies', 'boosting'] });
+  wow = await createGame(parley, { name: 'World of Warcraft', slug: 'world-of-warcraft', acronym: 'WoW', services: ['currencies', 'boosting'] });
   lol = await createGame(parley, {
-    name: 'League of Legends', slug: uniqueSlug('league-of-legends'), acronym: 'LoL', services: ['accounts'],
+    name: 'League of Legends', slug: 'league-of-legends', acronym: 'LoL', services: ['accounts'],
     game_item_collections: [{ name: 'Champions', slug: 'champions', items_count: 171 }, { name: 'Skins', slug: 'skins' }],
   });
-  apex = await createGame(parley, { name: 'apex Legends', slug: uniqueSlug('apex-legends'), acronym: 'APEX' });
-  plain = await createGame(parley, { name: 'Zzz Plain', slug: uniqueSlug('zzz-plain') });
+  apex = await createGame(parley, { name: 'apex Legends', slug: 'apex-legends', acronym: 'APEX' });
+  plain = await createGame(parley, { name: 'Zzz Plain', slug: 'zzz-plain' });
 });
 afterAll(() => parley.close());
 
