@@ -96,7 +96,9 @@ export function parseUnitPrice(value: unknown, field: string, decimals: number, 
   if (/^\d+(\.\d+)?e-\d+$/i.test(text)) return fail(`The ${attr(field)} field must have 0-${decimals} decimal places.`);
   const m = /^(-?)(\d+)(?:\.(\d*))?$/.exec(text) ?? /^(-?)()\.(\d+)$/.exec(text);
   if (!m) return fail(`The ${attr(field)} field must be a number.`);
-  const [, sign, whole, fraction = ''] = m;
+  const [, sign, whole] = m;
+  // Trailing zeros carry no precision: "12.500000" (a strict client's PATCH, sent for every kind) is 12.50.
+  const fraction = (m[3] ?? '').replace(/0+$/, '');
   const min = `0.${'0'.repeat(decimals - 1)}1`;
   if (sign === '-' || Number(`${whole || '0'}.${fraction || '0'}`) < Number(min)) return fail(`The ${attr(field)} field must be at least ${min}.`);
   if (Number(`${whole || '0'}.${fraction || '0'}`) > MAX_UNIT_PRICE) return fail(`The ${attr(field)} field must not be greater than ${MAX_UNIT_PRICE}.`);

@@ -10,7 +10,9 @@ let game: { id: number; name: string; slug: string };
 beforeAll(async () => {
   receiver = await Receiver.start();
   parley = await startTestParley({ PARLEY_WEBHOOK_POLL_MS: '25' });
-  game = await parley.fixtures.game('Purchase Game');
+  const { id, name, slug } = await parley.fixtures.game('Purchase Game');
+  // Orders and offers embed the game as {id, name, slug}.
+  game = { id, name, slug };
 });
 afterAll(async () => {
   await receiver?.close();

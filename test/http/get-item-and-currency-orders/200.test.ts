@@ -10,7 +10,9 @@ let parley: TestParley;
 let game: { id: number; name: string; slug: string };
 beforeAll(async () => {
   parley = await startTestParley();
-  game = await parley.fixtures.game('Item Game');
+  const { id, name, slug } = await parley.fixtures.game('Item Game');
+  // Orders embed the game as {id, name, slug}.
+  game = { id, name, slug };
 });
 afterAll(() => parley.close());
 

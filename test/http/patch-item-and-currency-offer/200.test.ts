@@ -7,7 +7,9 @@ let parley: TestParley;
 let game: { id: number; name: string; slug: string };
 beforeAll(async () => {
   parley = await startTestParley();
-  game = await parley.fixtures.game('Patch Game');
+  const { id, name, slug } = await parley.fixtures.game('Patch Game');
+  // Orders and offers embed the game as {id, name, slug}.
+  game = { id, name, slug };
 });
 afterAll(() => parley.close());
 
@@ -15,7 +17,7 @@ describe('PATCH /v2/item-offers/{itemOffer} -> 200', () => {
   it('changes only the given fields; prices as numeric strings, as strict clients send them', async () => {
     const seller = await parley.fixtures.user('seller');
     const offer = await createOffer(parley, seller, ITEM_OFFERS, game.id);
-    const res = await parley.api.patch(`${ITEM_OFFERS.path}/${offer.id}`, { price: '12.500000'.slice(0, 5), stock: 3, min_quantity: '2' }, { token: seller.token });
+    const res = await parley.api.patch(`${ITEM_OFFERS.path}/${offer.id}`, { price: '12.500000', stock: 3, min_quantity: '2' }, { token: seller.token });
     expect(res.status, res.text).toBe(200);
     expect(res.body.data).toEqual({
       ...offer,
