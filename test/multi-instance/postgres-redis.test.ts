@@ -102,6 +102,16 @@ describe.skipIf(skip)(SUITE, () => {
     expect(await query('select kind, count(*)::int as n from orders group by kind order by kind')).toEqual([
       { kind: 'account', n: 4 }, { kind: 'currency', n: 1 }, { kind: 'item', n: 1 },
     ]);
+    // One listed demo offer of each kind, each with the one order the demo buyer purchased from it
+    // (the account offer's oldest credential sold to it, three left).
+    expect(await query("select 'account' as kind, status, account_order_ids as orders from account_offers union all select kind, status, order_ids from item_currency_offers order by kind")).toEqual([
+      { kind: 'account', status: 'listed', orders: expect.stringMatching(/^\[\d+\]$/) },
+      { kind: 'currency', status: 'listed', orders: expect.stringMatching(/^\[\d+\]$/) },
+      { kind: 'item', status: 'listed', orders: expect.stringMatching(/^\[\d+\]$/) },
+    ]);
+    expect(await query('select is_sold::int as is_sold, (account_order_id is not null) as linked, count(*)::int as n from account_offer_credentials group by 1, 2 order by 1, 2')).toEqual([
+      { is_sold: 0, linked: false, n: 3 }, { is_sold: 1, linked: true, n: 1 },
+    ]);
 
     // The keys printed by one instance work on both.
     const sellerKey = /Demo seller key \(shown once\): (\S+)/.exec(first[0]!)![1]!;
