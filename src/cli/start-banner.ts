@@ -59,20 +59,37 @@ export function printStartBanner(parley: RunningParley, config: ParleyConfig): v
   const first = parley.firstStart;
   if (first?.adminToken) lines.push('', `Admin key (shown once, keep it): ${first.adminToken}`);
   if (first?.demo) {
-    const pending = first.demo.orders.find((o) => o.status === 'pending')!;
+    const demo = first.demo;
+    const pending = demo.orders.find((o) => o.status === 'pending')!;
+    const { account, item, currency } = demo.offers;
+    const count = (n: number) => n.toLocaleString('en-US');
+    // A configured PARLEY_ADMIN_TOKEN is not printed: the curl reads it from the shell.
+    const adminAuth = first.adminToken ? `'Authorization: Bearer ${first.adminToken}'` : '"Authorization: Bearer $PARLEY_ADMIN_TOKEN"';
     lines.push(
-      `Demo seller key (shown once): ${first.demo.sellerToken}`,
-      `Demo buyer key  (shown once): ${first.demo.buyerToken}`,
-      `Demo account orders: ${first.demo.orders.map((o) => `#${o.id} ${o.status}`).join(', ')}`,
-      `Demo item order: #${first.demo.itemOrder.id}, currency order: #${first.demo.currencyOrder.id} (pending)`,
+      `Demo seller key (shown once): ${demo.sellerToken}`,
+      `Demo buyer key  (shown once): ${demo.buyerToken}  (demo buyer id: ${demo.buyerId})`,
+      'Demo offers (listed, the demo seller\'s):',
+      `  account offer #${account.id}: ${account.title} (new format, instant delivery, ${count(account.stock)} credentials in stock)`,
+      `  item offer #${item.id}: ${item.title} (${count(item.stock)} in stock)`,
+      `  currency offer #${currency.id}: ${currency.title} (${count(currency.stock)} in stock, at least ${count(currency.min_quantity)} a purchase)`,
+      `Demo account orders: ${demo.orders.map((o) => `#${o.id} ${o.status}`).join(', ')}`,
+      `Demo item order: #${demo.itemOrder.id}, currency order: #${demo.currencyOrder.id} (pending)`,
+      `Purchased by the demo buyer: account order #${demo.accountOrder.id}, item order #${demo.itemOrder.id}, currency order #${demo.currencyOrder.id}`,
       '',
       'Send a message as the seller:',
       `  curl -sS -X POST ${base}/v2/account-orders/${pending.id}/messages \\`,
-      `    -H 'Authorization: Bearer ${first.demo.sellerToken}' \\`,
+      `    -H 'Authorization: Bearer ${demo.sellerToken}' \\`,
       `    -H 'Content-Type: application/json' -d '{"message": "Hello from Parley!"}'`,
       '',
       'Read the thread:',
-      `  curl -sS ${base}/v2/account-orders/${pending.id}/messages -H 'Authorization: Bearer ${first.demo.sellerToken}'`,
+      `  curl -sS ${base}/v2/account-orders/${pending.id}/messages -H 'Authorization: Bearer ${demo.sellerToken}'`,
+      '',
+      first.adminToken
+        ? 'Buy the demo account offer as the demo buyer (admin API; the order arrives with its credentials):'
+        : 'Buy the demo account offer as the demo buyer (admin API, with your PARLEY_ADMIN_TOKEN; the order arrives with its credentials):',
+      `  curl -sS -X POST ${base}/admin/v1/account-offers/${account.id}/purchases \\`,
+      `    -H ${adminAuth} \\`,
+      `    -H 'Content-Type: application/json' -d '{"buyer_id": ${demo.buyerId}}'`,
     );
   } else if (!first) {
     lines.push('', 'Existing database: keys were printed on its first start. Mint new ones with the admin API (see README).');
