@@ -50,7 +50,9 @@ export class Fixtures {
   async game(name = 'Test Game'): Promise<{ id: number; name: string; slug: string }> {
     const created = await this.admin.post('/admin/v1/games', { name, slug: unique('game') });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    return created.body.data;
+    // As orders embed it: the catalogue fields (acronym, services, ...) stay on the game itself.
+    const { id, slug } = created.body.data as { id: number; slug: string };
+    return { id, name: created.body.data.name as string, slug };
   }
 
   private defaultGame: Promise<{ id: number }> | null = null;
