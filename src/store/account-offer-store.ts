@@ -128,6 +128,33 @@ function applyFilters<QB extends OfferQuery>(qb: QB, query: AccountOfferListQuer
   return q as QB;
 }
 
+/**
+ * `account_offer_counts` holds how many offers not deleted each (seller, status) has; every write
+ * that adds an offer, moves its status or deletes it changes it in the same statement's
+ * transaction, so it is always `select seller_id, status, count(*) from account_offers where
+ * deleted_at is null group by 1, 2`.
+ */
+async function countOffer(db: Db, offer: { seller_id: number; status: string }, delta: 1 | -1): Promise<void> {
+  await db
+    .insertInto('account_offer_counts')
+    .values({ seller_id: offer.seller_id, status: offer.status, n: delta })
+    .onConflict((oc) => oc.columns(['seller_id', 'status']).doUpdateSet({ n: sql<number>`account_offer_counts.n + ${delta}` }))
+    .execute();
+}
+
+/** Whether the list's total can come from `account_offer_counts`: no filter but status (and the seller scope). */
+function countableFromTable(query: AccountOfferListQuery): boolean {
+  return !query.ids && !query.gameIds && query.search === undefined;
+}
+
+async function countFromTable(db: Db, query: AccountOfferListQuery): Promise<number> {
+  let q = db.selectFrom('account_offer_counts').select((eb) => eb.fn.sum<number>('n').as('total'));
+  if (query.sellerId !== null) q = q.where('seller_id', '=', query.sellerId);
+  if (query.statuses) q = q.where('status', 'in', query.statuses);
+  const row = await q.executeTakeFirst();
+  return Number(row?.total ?? 0);
+}
+
 /** Sort columns that may hold NULL: first ascending, last descending (SQLite's order) on both dialects. */
 const NULLABLE_SORT_COLUMNS: ReadonlySet<string> = new Set(['listed_at']);
 
@@ -154,6 +181,7 @@ export function accountOfferStore(db: Db, cipher: CredentialCipher, lockRows: bo
         .values({ ...toOfferColumns({ ...fields, credentials: null }, cipher, null), deleted_at: null } as Omit<AccountOffersTable, 'id'>)
         .returning('id')
         .executeTakeFirstOrThrow();
+      await countOffer(db, fields, 1);
       if (fields.credentials !== null) {
         await db.updateTable('account_offers').set(toOfferColumns({ credentials: fields.credentials }, cipher, Number(id))).where('id', '=', id).execute();
       }
@@ -167,17 +195,39 @@ export function accountOfferStore(db: Db, cipher: CredentialCipher, lockRows: bo
       return read(id);
     },
     async update(id, patch) {
-      await db.updateTable('account_offers').set(toOfferColumns(patch, cipher, id)).where('id', '=', id).execute();
-      return (await read(id))!;
+      const columns = toOfferColumns(patch, cipher, id);
+      if (patch.status === undefined) {
+        await db.updateTable('account_offers').set(columns).where('id', '=', id).execute();
+        return (await read(id))!;
+      }
+      // A status change moves the offer between counts: the UPDATE applies only to the status read
+      // just before it, so a concurrent change in between (PostgreSQL) makes it read again.
+      for (;;) {
+        const before = await db.selectFrom('account_offers').select(['seller_id', 'status', 'deleted_at']).where('id', '=', id).executeTakeFirst();
+        if (!before) return (await read(id))!;
+        const result = await db.updateTable('account_offers').set(columns).where('id', '=', id).where('status', '=', before.status).executeTakeFirst();
+        if (Number(result.numUpdatedRows) !== 1) continue;
+        if (before.deleted_at === null && before.status !== patch.status) {
+          await countOffer(db, { seller_id: Number(before.seller_id), status: before.status }, -1);
+          await countOffer(db, { seller_id: Number(before.seller_id), status: patch.status }, 1);
+        }
+        return (await read(id))!;
+      }
     },
     async delete(id, at) {
-      await db.updateTable('account_offers').set({ deleted_at: at, updated_at: at }).where('id', '=', id).execute();
+      const deleted = await db.updateTable('account_offers').set({ deleted_at: at, updated_at: at })
+        .where('id', '=', id).where('deleted_at', 'is', null)
+        .returning(['seller_id', 'status'])
+        .executeTakeFirst();
+      if (deleted) await countOffer(db, { seller_id: Number(deleted.seller_id), status: deleted.status }, -1);
       await db.deleteFrom('account_offer_credentials').where('account_offer_id', '=', id).where('is_sold', '=', 0).execute();
     },
     async list(query) {
-      const { total } = await applyFilters(db.selectFrom('account_offers'), query)
-        .select((eb) => eb.fn.countAll<number>().as('total'))
-        .executeTakeFirstOrThrow();
+      const total = countableFromTable(query)
+        ? await countFromTable(db, query)
+        : (await applyFilters(db.selectFrom('account_offers'), query)
+          .select((eb) => eb.fn.countAll<number>().as('total'))
+          .executeTakeFirstOrThrow()).total;
       let page = applyFilters(base(), query);
       for (const s of query.sort) {
         const column = `account_offers.${s.column}` as const;

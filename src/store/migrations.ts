@@ -366,6 +366,22 @@ const migrations = (t: ColumnTypes): Record<string, Migration> => ({
       }
     },
   },
+  '0010_account_offer_counts': {
+    // The account offer list's total, when it is filtered by status at most, comes from here
+    // instead of counting the seller's offers (and reading each row for deleted_at): kept in the
+    // transaction of every insert, status change and delete (store/account-offer-store.ts).
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('account_offer_counts')
+        .addColumn('seller_id', t.integer, (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('n', t.integer, (c) => c.notNull())
+        .addPrimaryKeyConstraint('account_offer_counts_pk', ['seller_id', 'status'])
+        .execute();
+      await sql`insert into account_offer_counts (seller_id, status, n)
+        select seller_id, status, count(*) from account_offers where deleted_at is null group by seller_id, status`.execute(db);
+    },
+  },
 });
 
 /** Every migration's name, in the order they apply. */

@@ -180,6 +180,13 @@ export interface OrderCountsTable {
   n: number;
 }
 
+/** Account offers not deleted per (seller, status), kept with every write to `account_offers`. */
+export interface AccountOfferCountsTable {
+  seller_id: number;
+  status: string;
+  n: number;
+}
+
 /** Start-up steps a migration has asked for that need more than SQL (the key): done, the row goes. */
 export interface StartupTasksTable {
   name: string;
@@ -246,6 +253,7 @@ export interface Database {
   account_offers: AccountOffersTable;
   account_offer_credentials: AccountOfferCredentialsTable;
   order_counts: OrderCountsTable;
+  account_offer_counts: AccountOfferCountsTable;
   messages: MessagesTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_events: WebhookEventsTable;
