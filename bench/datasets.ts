@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { ACCOUNT_OFFERS_TABLE, bulkInsertAccountOffers } from './bulk-account-offers.js';
 import { bulkInsertOrders, ORDERS_TABLE } from './bulk-orders.js';
 import { ROOT, spawnServer, type ServerProcess } from './processes.js';
 
@@ -17,6 +18,8 @@ export function startParley(name: string, databaseFile: string, env: Record<stri
     PARLEY_RATE_LIMIT_READS: '0',
     PARLEY_RATE_LIMIT_WRITES: '0',
     PARLEY_RATE_LIMIT_CHAT: '0',
+    PARLEY_RATE_LIMIT_RESOURCE_MINUTE: '0',
+    PARLEY_RATE_LIMIT_RESOURCE_HOUR: '0',
     ...env,
   }, launcher, nodeFlags);
 }
@@ -72,11 +75,48 @@ export async function seedPeople(url: string, buyers: number, games: number): Pr
   return { sellerId: seller.id, buyerIds, gameIds };
 }
 
+/** What a dataset holds: one seller's orders or one seller's account offers, each with its own generator. */
+export interface DatasetKind {
+  name: 'orders' | 'account-offers';
+  /** Cache file names: `parley-bench-<prefix><rows>-<schema version>.sqlite` (orders keep the names they had). */
+  prefix: string;
+  table: string;
+  /** The generator's source (under ROOT): part of the schema version. */
+  generator: string;
+  buyers: number;
+  games: number;
+  fill(file: string, people: People, count: number, now: number, onProgress: (inserted: number) => void): { firstId: number; lastId: number };
+}
+
+/** Orders over 50 buyers and 5 games (bench/bulk-orders.ts). */
+export const ORDERS: DatasetKind = {
+  name: 'orders',
+  prefix: '',
+  table: ORDERS_TABLE,
+  generator: 'bench/bulk-orders.ts',
+  buyers: 50,
+  games: 5,
+  fill: (file, people, count, now, onProgress) => bulkInsertOrders(file, { ...people, count, now }, onProgress),
+};
+
+/** New-format account offers over 5 games (bench/bulk-account-offers.ts). */
+export const ACCOUNT_OFFERS: DatasetKind = {
+  name: 'account-offers',
+  prefix: 'account-offers-',
+  table: ACCOUNT_OFFERS_TABLE,
+  generator: 'bench/bulk-account-offers.ts',
+  buyers: 1,
+  games: 5,
+  fill: (file, people, count, now, onProgress) => bulkInsertAccountOffers(file, { sellerId: people.sellerId, gameIds: people.gameIds, count, now }, onProgress),
+};
+
 export interface Dataset extends People {
+  kind: DatasetKind['name'];
   file: string;
-  orders: number;
-  firstOrderId: number;
-  lastOrderId: number;
+  /** Orders or account offers of the bench seller. */
+  rows: number;
+  firstId: number;
+  lastId: number;
   schemaVersion: string;
   /** True when an existing cached database was used as is. */
   reused: boolean;
@@ -86,9 +126,10 @@ export interface Dataset extends People {
 /**
  * A stable name for the current schema and fixture generator: the schema objects Parley's
  * migrations create (read from a freshly migrated file), the applied migrations, and the source
- * of bench/bulk-orders.ts. Any change to one of them means a new cached 1M database.
+ * of the dataset's generator (bench/bulk-orders.ts, bench/bulk-account-offers.ts). Any change to
+ * one of them means a new cached database.
  */
-export function schemaVersionOf(migratedFile: string): string {
+export function schemaVersionOf(migratedFile: string, kind: DatasetKind = ORDERS): string {
   const db = new BetterSqlite3(migratedFile, { readonly: true });
   try {
     const objects = db
@@ -97,7 +138,7 @@ export function schemaVersionOf(migratedFile: string): string {
     const migrations = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'kysely_migration'`).get()
       ? db.prepare('SELECT name FROM kysely_migration ORDER BY name').all()
       : [];
-    const generator = fs.readFileSync(path.join(ROOT, 'bench/bulk-orders.ts'), 'utf8');
+    const generator = fs.readFileSync(path.join(ROOT, kind.generator), 'utf8');
     return createHash('sha256').update(JSON.stringify({ objects, migrations, generator })).digest('hex').slice(0, 16);
   } finally {
     db.close();
@@ -105,60 +146,58 @@ export function schemaVersionOf(migratedFile: string): string {
 }
 
 function removeDatabase(file: string): void {
-  for (const suffix of ['', '-wal', '-shm', '-journal', '.key', '.json']) fs.rmSync(`${file}${suffix}`, { force: true });
+  for (const suffix of ['', '-wal', '-shm', '-journal', '.key', '.json', '.startup-lock']) fs.rmSync(`${file}${suffix}`, { force: true });
 }
 
-const BUYERS = 50;
-const GAMES = 5;
-
-/** Migrates a new file through Parley, seeds people over HTTP, stops Parley, then bulk-loads orders. */
-async function build(file: string, orders: number, log: (line: string) => void): Promise<Omit<Dataset, 'schemaVersion' | 'reused'>> {
+/** Migrates a new file through Parley, seeds people over HTTP, stops Parley, then bulk-loads the rows. */
+async function build(kind: DatasetKind, file: string, rows: number, log: (line: string) => void): Promise<Omit<Dataset, 'schemaVersion' | 'reused'>> {
   const started = Date.now();
   removeDatabase(file);
   const parley = await startParley(`parley (seeding ${path.basename(file)})`, file);
   let people: People;
   try {
-    people = await seedPeople(parley.url, BUYERS, GAMES);
+    people = await seedPeople(parley.url, kind.buyers, kind.games);
   } finally {
     await parley.stop();
   }
-  const result = bulkInsertOrders(file, { ...people, count: orders, now: Math.floor(Date.now() / 1000) }, (done) => {
-    if (orders >= 100_000) log(`  inserted ${done.toLocaleString('en')} / ${orders.toLocaleString('en')} orders`);
+  const result = kind.fill(file, people, rows, Math.floor(Date.now() / 1000), (done) => {
+    if (rows >= 100_000) log(`  inserted ${done.toLocaleString('en')} / ${rows.toLocaleString('en')} ${kind.name}`);
   });
-  return { file, orders, ...people, firstOrderId: result.firstId, lastOrderId: result.lastId, buildSeconds: (Date.now() - started) / 1000 };
+  return { kind: kind.name, file, rows, ...people, firstId: result.firstId, lastId: result.lastId, buildSeconds: (Date.now() - started) / 1000 };
 }
 
-/** A fresh database with `orders` orders for the bench seller, in `dir`. */
-export async function freshDataset(dir: string, orders: number, log: (line: string) => void): Promise<Dataset> {
-  const file = path.join(dir, `orders-${orders}.sqlite`);
-  const built = await build(file, orders, log);
-  return { ...built, schemaVersion: schemaVersionOf(file), reused: false };
+/** A fresh database with `rows` orders (or account offers) for the bench seller, in `dir`. */
+export async function freshDataset(dir: string, rows: number, log: (line: string) => void, kind: DatasetKind = ORDERS): Promise<Dataset> {
+  const file = path.join(dir, `${kind.name}-${rows}.sqlite`);
+  const built = await build(kind, file, rows, log);
+  return { ...built, schemaVersion: schemaVersionOf(file, kind), reused: false };
 }
 
 /**
- * The cached database with `orders` orders for `schemaVersion`, built once (into a `.building`
+ * The cached database with `rows` orders (or account offers) for `schemaVersion`, built once (into a `.building`
  * file renamed at the end, so an interrupted build is never reused) and then reused as is.
  * Runs add a few API keys to it and nothing else.
  */
 export async function cachedDataset(
   cacheDir: string,
-  orders: number,
+  rows: number,
   schemaVersion: string,
   options: { rebuild: boolean },
   log: (line: string) => void,
+  kind: DatasetKind = ORDERS,
 ): Promise<Dataset> {
-  const file = path.join(cacheDir, `parley-bench-${orders}-${schemaVersion}.sqlite`);
+  const file = path.join(cacheDir, `parley-bench-${kind.prefix}${rows}-${schemaVersion}.sqlite`);
   const metaFile = `${file}.json`;
   if (!options.rebuild && fs.existsSync(file) && fs.existsSync(metaFile)) {
     const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as Omit<Dataset, 'reused'>;
     const db = new BetterSqlite3(file, { readonly: true });
     try {
-      const { n } = db.prepare(`SELECT count(*) AS n FROM ${ORDERS_TABLE} WHERE seller_id = ?`).get(meta.sellerId) as { n: number };
-      if (meta.schemaVersion === schemaVersion && n === orders) {
+      const { n } = db.prepare(`SELECT count(*) AS n FROM ${kind.table} WHERE seller_id = ?`).get(meta.sellerId) as { n: number };
+      if (meta.schemaVersion === schemaVersion && meta.kind === kind.name && meta.rows === rows && n === rows) {
         log(`  reusing cached database ${file} (built in ${meta.buildSeconds?.toFixed(0)} s)`);
         return { ...meta, file, reused: true };
       }
-      log(`  cached database ${file} does not hold ${orders} orders (${n}); rebuilding`);
+      log(`  cached database ${file} does not hold ${rows} ${kind.name} (${n}); rebuilding`);
     } catch (error) {
       log(`  cached database ${file} is unusable (${(error as Error).message}); rebuilding`);
     } finally {
@@ -167,7 +206,7 @@ export async function cachedDataset(
   }
   fs.mkdirSync(cacheDir, { recursive: true });
   // Databases of other schema versions are dead weight (about 570 MB each): keep one.
-  const stale = new RegExp(`^parley-bench-${orders}-(?!${schemaVersion})[0-9a-f]{16}\\.sqlite`);
+  const stale = new RegExp(`^parley-bench-${kind.prefix}${rows}-(?!${schemaVersion})[0-9a-f]{16}\\.sqlite`);
   for (const name of fs.readdirSync(cacheDir)) {
     if (stale.test(name)) {
       fs.rmSync(path.join(cacheDir, name), { force: true });
@@ -175,15 +214,15 @@ export async function cachedDataset(
     }
   }
   const building = `${file}.building`;
-  log(`  building ${file} (${orders.toLocaleString('en')} orders, once per schema version)`);
+  log(`  building ${file} (${rows.toLocaleString('en')} ${kind.name}, once per schema version)`);
   try {
-    const built = await build(building, orders, log);
+    const built = await build(kind, building, rows, log);
     removeDatabase(file);
     fs.renameSync(building, file);
     for (const suffix of ['-wal', '.key']) {
       if (fs.existsSync(`${building}${suffix}`)) fs.renameSync(`${building}${suffix}`, `${file}${suffix}`);
     }
-    fs.rmSync(`${building}-shm`, { force: true });
+    for (const suffix of ['-shm', '.startup-lock']) fs.rmSync(`${building}${suffix}`, { force: true });
     const dataset: Dataset = { ...built, file, schemaVersion, reused: false };
     fs.writeFileSync(metaFile, `${JSON.stringify({ ...dataset, reused: undefined }, null, 2)}\n`);
     return dataset;

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: autocannon (64 connections) against a bare Fastify ceiling and against Parley
- * started as its own process: the send route on a durable SQLite write, and the two order reads
- * with 1,000 and with 1,000,000 orders. See bench/README.md.
+ * started as its own process: the send route on a durable SQLite write, the two order reads
+ * with 1,000 and with 1,000,000 orders, the item purchase (durable) and the account offer list
+ * with 1,000 and 100,000 offers. See bench/README.md.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import autocannon from 'autocannon';
-import { adminPost, cachedDataset, createSendOrder, freshDataset, mintKey, SEND_BODY, startParley, type Dataset } from './datasets.js';
+import { ACCOUNT_OFFERS, ADMIN_TOKEN, adminPost, cachedDataset, createSendOrder, freshDataset, mintKey, SEND_BODY, startParley, type Dataset } from './datasets.js';
 import { cpuBetween, cpuSnapshot, intFromEnv, killAllChildren, readMemory, ROOT, RssSampler, runScript, spawnServer, type ServerProcess } from './processes.js';
 
 const SECONDS = intFromEnv('BENCH_SECONDS', 10, 1);
@@ -26,7 +27,9 @@ const TIMEOUT_SECONDS = 30;
 const CACHE_DIR = process.env.BENCH_CACHE_DIR?.trim() || os.tmpdir();
 const REBUILD = ['1', 'true', 'yes'].includes((process.env.BENCH_REBUILD ?? '').trim().toLowerCase());
 /** `BENCH_SCENARIOS=ceiling,send` runs a subset (for profiling); the ratios and targets need all of them. */
-const ALL_SCENARIOS = ['ceiling', 'send', 'send-webhook', 'store-path', 'get-1k', 'list-1k', 'get-1M', 'list-1M'] as const;
+const ALL_SCENARIOS = [
+  'ceiling', 'send', 'send-webhook', 'store-path', 'get-1k', 'list-1k', 'get-1M', 'list-1M', 'purchase', 'offer-list-1k', 'offer-list-100k',
+] as const;
 const SELECTED = new Set((process.env.BENCH_SCENARIOS?.trim() || ALL_SCENARIOS.join(',')).split(',').map((s) => s.trim()));
 for (const name of SELECTED) {
   if (!(ALL_SCENARIOS as readonly string[]).includes(name)) throw new Error(`BENCH_SCENARIOS: unknown scenario "${name}" (known: ${ALL_SCENARIOS.join(', ')})`);
@@ -34,6 +37,11 @@ for (const name of SELECTED) {
 const SMALL = 1_000;
 const LARGE = 1_000_000;
 const LIST_PATH = `/v2/account-orders?${encodeURIComponent('filter[status]')}=pending`;
+const OFFERS_SMALL = 1_000;
+const OFFERS_LARGE = 100_000;
+const OFFER_LIST_PATH = `/v2/account-offers?${encodeURIComponent('filter[status]')}=listed`;
+/** The purchase scenario's offer: more units than any run can buy, so every purchase succeeds. */
+const PURCHASE_STOCK = 1_000_000_000;
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -142,9 +150,23 @@ async function serialProbe(url: string, load: Load): Promise<{ requests: number;
   return { requests: sorted.length, p50: percentile(sorted, 50), p90: percentile(sorted, 90), max: sorted[sorted.length - 1]! };
 }
 
-async function measure(key: string, label: string, server: ServerProcess, load: Load): Promise<ScenarioResult> {
+/** Every request measure() sent, whatever its phase: 2xx answers, and requests autocannon sent but saw no answer to. */
+interface Tally {
+  answered2xx: number;
+  unanswered: number;
+}
+
+function countCannon(tally: Tally, result: autocannon.Result): void {
+  for (const [code, stats] of Object.entries(result.statusCodeStats)) {
+    if (Number(code) >= 200 && Number(code) < 300) tally.answered2xx += stats.count;
+  }
+  tally.unanswered += Math.max(0, result.requests.sent - result.requests.total);
+}
+
+async function measure(key: string, label: string, server: ServerProcess, load: Load, tally: Tally = { answered2xx: 0, unanswered: 0 }): Promise<ScenarioResult> {
   const idleRssKb = readMemory(server.pid)?.rssKb ?? NaN;
   await checkOnce(server.url, load);
+  tally.answered2xx += 1;
   const sampler = new RssSampler(server.pid);
   sampler.start();
   let run: { result: autocannon.Result; latencies: number[] };
@@ -153,15 +175,18 @@ async function measure(key: string, label: string, server: ServerProcess, load: 
   let cpu: ReturnType<typeof cpuBetween>;
   try {
     if (WARMUP_SECONDS > 0) {
-      await runCannon(server.url, load, WARMUP_SECONDS, false);
+      countCannon(tally, (await runCannon(server.url, load, WARMUP_SECONDS, false)).result);
       // autocannon leaves up to 64 requests in the server's queue when the warm-up ends; a request
       // sent after them comes back once they are served, so the measurement starts on an idle server.
       await checkOnce(server.url, load);
+      tally.answered2xx += 1;
     }
     serial = await serialProbe(server.url, load);
+    tally.answered2xx += serial.requests;
     const before = cpuSnapshot(server.pid);
     run = await runCannon(server.url, load, SECONDS, true);
     cpu = cpuBetween(before, cpuSnapshot(server.pid));
+    countCannon(tally, run.result);
   } finally {
     memory = sampler.stop();
   }
@@ -246,15 +271,15 @@ function ratio(a: number, b: number): number | null {
 
 /** `count` order ids spread over the dataset, in a fixed shuffled order (every id when there are few). */
 function sampleIds(dataset: Dataset, count: number): number[] {
-  const span = dataset.lastOrderId - dataset.firstOrderId + 1;
+  const span = dataset.lastId - dataset.firstId + 1;
   let state = 0xb0b;
   const random = () => {
     state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
     return state / 4294967296;
   };
   const ids = span <= count
-    ? Array.from({ length: span }, (_, i) => dataset.firstOrderId + i)
-    : Array.from({ length: count }, () => dataset.firstOrderId + Math.floor(random() * span));
+    ? Array.from({ length: span }, (_, i) => dataset.firstId + i)
+    : Array.from({ length: count }, () => dataset.firstId + Math.floor(random() * span));
   for (let i = ids.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [ids[i], ids[j]] = [ids[j]!, ids[i]!];
@@ -356,6 +381,80 @@ async function readScenarios(dataset: Dataset, tag: string): Promise<ScenarioRes
   return results;
 }
 
+/**
+ * The durable purchase: `POST /admin/v1/item-offers/{id}/purchases` `{buyer_id, quantity: 1}`
+ * with the admin key, every request against one listed item offer with a stock no run can
+ * exhaust, so every request is a successful purchase (an order, its system message, its outbox
+ * event, the stock taken and the order id appended to the offer, in one transaction). After the
+ * run, with the server stopped, the file must hold exactly as many orders of the offer as its
+ * stock went down by, as many opening messages, and at least as many as the 2xx answers the
+ * benchmark saw (at most that plus the requests it sent and saw no answer to: autocannon stops
+ * with requests still queued on the server).
+ */
+async function purchaseScenario(dir: string): Promise<ScenarioResult> {
+  const file = path.join(dir, 'purchase.sqlite');
+  const tally: Tally = { answered2xx: 0, unanswered: 0 };
+  let offerId = 0;
+  const result = await withServer(() => startParley('parley (purchase)', file), async (parley) => {
+    const seller = await adminPost<{ id: number }>(parley.url, '/admin/v1/users', { username: 'bench-seller', role: 'seller' });
+    const buyer = await adminPost<{ id: number }>(parley.url, '/admin/v1/users', { username: 'bench-buyer', role: 'buyer' });
+    const game = await adminPost<{ id: number }>(parley.url, '/admin/v1/games', { name: 'Bench Game', slug: 'bench-game' });
+    const token = await mintKey(parley.url, seller.id, 'bench purchase');
+    const sellerPost = async (route: string, body?: unknown) => {
+      const response = await fetch(`${parley.url}${route}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      if (!response.ok) throw new Error(`POST ${route} answered ${response.status}: ${text}`);
+      return (JSON.parse(text) as { data: { id: number } }).data;
+    };
+    const offer = await sellerPost('/v2/item-offers', {
+      game_id: game.id, title: 'Bench sword', description: 'Traded in game within the hour', price: 2.5, stock: PURCHASE_STOCK,
+      delivery_time: { duration: 1, unit: 'hours' },
+    });
+    await sellerPost(`/v2/item-offers/${offer.id}/list`);
+    offerId = offer.id;
+    return measure('purchase', 'Parley POST /admin/v1/item-offers/{id}/purchases (quantity 1)', parley, {
+      method: 'POST',
+      paths: [`/admin/v1/item-offers/${offer.id}/purchases`],
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ buyer_id: buyer.id, quantity: 1 }),
+    }, tally);
+  });
+  const db = new BetterSqlite3(file, { readonly: true });
+  try {
+    const { orders } = db.prepare(`SELECT count(*) AS orders FROM orders WHERE kind = 'item' AND offer_id = ?`).get(offerId) as { orders: number };
+    const offer = db.prepare(`SELECT stock, order_ids FROM item_currency_offers WHERE id = ?`).get(offerId) as { stock: number; order_ids: string };
+    const { opened } = db.prepare(`SELECT count(*) AS opened FROM messages WHERE order_kind = 'item' AND type = 'system_message'`).get() as { opened: number };
+    const taken = PURCHASE_STOCK - offer.stock;
+    const recorded = (JSON.parse(offer.order_ids) as number[]).length;
+    const consistent = orders === taken && recorded === orders && opened === orders;
+    const bracketed = orders >= tally.answered2xx && orders <= tally.answered2xx + tally.unanswered;
+    result.extra = { offerId, ordersStored: orders, stockTaken: taken, orderIdsOnOffer: recorded, openingMessages: opened, ...tally, consistent, bracketed };
+    log(`  purchases on disk after the run: ${orders.toLocaleString('en')} orders, stock down by ${taken.toLocaleString('en')}, ` +
+      `${recorded.toLocaleString('en')} order ids on the offer, ${opened.toLocaleString('en')} opening messages; ` +
+      `the benchmark saw ${tally.answered2xx.toLocaleString('en')} 2xx and sent ${tally.unanswered} requests it saw no answer to`);
+    if (!consistent) throw new Error(`purchase: ${orders} orders, stock down by ${taken}, ${recorded} order ids on the offer, ${opened} opening messages: they must be equal`);
+    if (!bracketed) throw new Error(`purchase: ${orders} orders stored for ${tally.answered2xx} 2xx answers and ${tally.unanswered} unanswered requests`);
+  } finally {
+    db.close();
+  }
+  return result;
+}
+
+/** `GET /v2/account-offers?filter[status]=listed` (page 1, 15 per page, newest first) with the seller's key. */
+async function offerListScenario(dataset: Dataset, tag: string): Promise<ScenarioResult> {
+  const key = `offer-list-${tag}`;
+  return withServer(() => startParley(`parley (${key})`, dataset.file), async (parley) => {
+    const token = await mintKey(parley.url, dataset.sellerId, `bench ${key}`);
+    return measure(key, `Parley GET /v2/account-offers?filter[status]=listed, ${tag} offers`, parley, {
+      method: 'GET', paths: [OFFER_LIST_PATH], headers: { authorization: `Bearer ${token}` },
+    });
+  });
+}
+
 function markdownTable(scenarios: ScenarioResult[]): string {
   const rows = [
     '| Scenario | req/s | p50 ms | p99 ms | answered / sent | non-2xx | errors | alone p50 ms | server CPU % | server CPU µs/req | other CPU % | idle RSS MB | peak RSS MB | VmHWM MB |',
@@ -409,18 +508,26 @@ async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
   try {
     log('\nPreparing data');
-    const small = await freshDataset(tmp, SMALL, log);
-    log(`  ${SMALL.toLocaleString('en')} orders: fresh database, built in ${fmt(small.buildSeconds, 1)} s; schema version ${small.schemaVersion}`);
-    const needLarge = SELECTED.has('get-1M') || SELECTED.has('list-1M');
-    const large = needLarge ? await cachedDataset(CACHE_DIR, LARGE, small.schemaVersion, { rebuild: REBUILD }, log) : null;
+    const has = (key: string) => SELECTED.has(key);
+    const needLarge = has('get-1M') || has('list-1M');
+    // The 1k orders database also names the schema version of the cached 1M one.
+    const small = needLarge || has('get-1k') || has('list-1k') ? await freshDataset(tmp, SMALL, log) : null;
+    if (small) log(`  ${SMALL.toLocaleString('en')} orders: fresh database, built in ${fmt(small.buildSeconds, 1)} s; schema version ${small.schemaVersion}`);
+    const large = small && needLarge ? await cachedDataset(CACHE_DIR, LARGE, small.schemaVersion, { rebuild: REBUILD }, log) : null;
     if (large) log(`  ${LARGE.toLocaleString('en')} orders: ${large.reused ? 'REUSED cached database' : `built in ${fmt(large.buildSeconds, 1)} s`} ${large.file}`);
+    const smallOffers = has('offer-list-1k') || has('offer-list-100k') ? await freshDataset(tmp, OFFERS_SMALL, log, ACCOUNT_OFFERS) : null;
+    if (smallOffers) log(`  ${OFFERS_SMALL.toLocaleString('en')} account offers: fresh database, built in ${fmt(smallOffers.buildSeconds, 1)} s; schema version ${smallOffers.schemaVersion}`);
+    const largeOffers = smallOffers && has('offer-list-100k')
+      ? await cachedDataset(CACHE_DIR, OFFERS_LARGE, smallOffers.schemaVersion, { rebuild: REBUILD }, log, ACCOUNT_OFFERS)
+      : null;
+    if (largeOffers) log(`  ${OFFERS_LARGE.toLocaleString('en')} account offers: ${largeOffers.reused ? 'REUSED cached database' : `built in ${fmt(largeOffers.buildSeconds, 1)} s`} ${largeOffers.file}`);
 
     log('\nMeasuring');
     const scenarios: ScenarioResult[] = [];
     const pairs: { ceiling?: ScenarioResult; send?: ScenarioResult }[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       const pair: { ceiling?: ScenarioResult; send?: ScenarioResult } = {};
-      if (SELECTED.has('ceiling')) pair.ceiling = inRound(round, await withServer(
+      if (has('ceiling')) pair.ceiling = inRound(round, await withServer(
         () => spawnServer('ceiling', 'bench/ceiling-server.ts', [], {}),
         (ceiling) => measure('ceiling', 'Ceiling (bare Fastify) POST /v2/account-orders/{id}/messages', ceiling, {
           method: 'POST',
@@ -429,100 +536,139 @@ async function main(): Promise<void> {
           body: SEND_BODY,
         }),
       ));
-      if (SELECTED.has('send')) pair.send = inRound(round, await sendScenario(tmp, { round }));
+      if (has('send')) pair.send = inRound(round, await sendScenario(tmp, { round }));
       if (pair.ceiling && pair.send) log(`  round ${round}: send / ceiling ${fmt(ratio(pair.send.reqPerSec, pair.ceiling.reqPerSec), 3)}`);
       scenarios.push(...[pair.ceiling, pair.send].filter((s) => s !== undefined));
-      pairs.push(pair);
+      if (pair.ceiling || pair.send) pairs.push(pair);
     }
-    if (SELECTED.has('send-webhook')) {
+    if (has('send-webhook')) {
       scenarios.push(await withServer(
         () => spawnServer('webhook sink', 'bench/ceiling-server.ts', [], {}),
         (sink) => sendScenario(tmp, { webhookSink: `${sink.url}/webhook-sink` }),
       ));
     }
-    const storePath = SELECTED.has('store-path') ? await storePathScenario(tmp) : null;
-    scenarios.push(...(await readScenarios(small, '1k')));
+    const storePath = has('store-path') ? await storePathScenario(tmp) : null;
+    if (small) scenarios.push(...(await readScenarios(small, '1k')));
     if (large) scenarios.push(...(await readScenarios(large, '1M')));
-    if (SELECTED.size < ALL_SCENARIOS.length) {
-      log(`\nSubset run (BENCH_SCENARIOS): no ratios or targets\n\n${markdownTable(scenarios)}\n`);
-      if (storePath) log(storePathLine(storePath));
-      return;
-    }
+    if (has('purchase')) scenarios.push(await purchaseScenario(tmp));
+    if (smallOffers && has('offer-list-1k')) scenarios.push(await offerListScenario(smallOffers, '1k'));
+    if (largeOffers) scenarios.push(await offerListScenario(largeOffers, '100k'));
 
-    const by = (key: string) => scenarios.find((s) => s.key === key)!;
-    // The pair whose ratio is the median stands for the send and the ceiling in the targets.
-    const pairRatios = pairs.map((p) => ratio(p.send!.reqPerSec, p.ceiling!.reqPerSec) ?? NaN);
-    const medianPair = pairs[pairRatios.indexOf(median(pairRatios))]!;
-    const send = medianPair.send!;
-    const ceiling = medianPair.ceiling!;
-    const ratios = {
-      sendVsCeilingReqPerSec: ratio(send.reqPerSec, ceiling.reqPerSec),
-      sendVsCeilingEachRound: pairRatios,
-      sendWithWebhookVsCeilingReqPerSec: ratio(by('send-webhook').reqPerSec, ceiling.reqPerSec),
-      getById1MVs1k: {
-        p50: ratio(by('get-1M').latencyMs.p50, by('get-1k').latencyMs.p50),
-        reqPerSec: ratio(by('get-1M').reqPerSec, by('get-1k').reqPerSec),
-        aloneP50: ratio(by('get-1M').serialMs.p50, by('get-1k').serialMs.p50),
-      },
-      list1MVs1k: {
-        p50: ratio(by('list-1M').latencyMs.p50, by('list-1k').latencyMs.p50),
-        reqPerSec: ratio(by('list-1M').reqPerSec, by('list-1k').reqPerSec),
-        aloneP50: ratio(by('list-1M').serialMs.p50, by('list-1k').serialMs.p50),
-      },
-    };
-    const sends = pairs.map((p) => p.send!);
-    const peakSendRss = Math.max(...sends.map((r) => r.peakRssMB));
+    // Ratios and targets: those whose scenarios ran (all of them in the default run).
+    const by = (key: string) => scenarios.find((s) => s.key === key);
     const within = (r: number | null, low: number, high: number) => r !== null && r >= low && r <= high;
     const times = (r: number | null) => (r === null ? 'n/a' : `${r.toFixed(3)}x`);
-    const targets = [
-      { target: 'send req/s >= 60% of the ceiling', measured: `${fmt((ratios.sendVsCeilingReqPerSec ?? NaN) * 100, 1)}%`, met: (ratios.sendVsCeilingReqPerSec ?? 0) >= 0.6 },
-      { target: 'send p99 <= 10 ms (the median pair)', measured: `${fmt(send.latencyMs.p99, 2)} ms`, met: send.latencyMs.p99 <= 10 },
-      { target: 'send: no non-2xx, no errors (every round)', measured: `${sum(sends, 'non2xx')} non-2xx, ${sum(sends, 'errors')} errors`, met: sum(sends, 'non2xx') === 0 && sum(sends, 'errors') === 0 },
-      { target: 'GET by id: 1M p50 <= 1.5x the 1k p50', measured: times(ratios.getById1MVs1k.p50), met: within(ratios.getById1MVs1k.p50, 0, 1.5) },
-      { target: 'GET by id: 1M req/s >= 1k req/s / 1.5', measured: times(ratios.getById1MVs1k.reqPerSec), met: within(ratios.getById1MVs1k.reqPerSec, 1 / 1.5, Infinity) },
-      { target: 'filtered list: 1M p50 <= 1.5x the 1k p50', measured: times(ratios.list1MVs1k.p50), met: within(ratios.list1MVs1k.p50, 0, 1.5) },
-      { target: 'filtered list: 1M req/s >= 1k req/s / 1.5', measured: times(ratios.list1MVs1k.reqPerSec), met: within(ratios.list1MVs1k.reqPerSec, 1 / 1.5, Infinity) },
-      { target: 'peak RSS under send load < 200 MB (the highest round)', measured: `${fmt(peakSendRss, 1)} MB`, met: peakSendRss < 200 },
-    ];
+    const ratios: Record<string, unknown> = {};
+    const ratioRows: string[] = [];
+    const targets: { target: string; measured: string; met: boolean }[] = [];
+    /** The ceiling the other ratios read: the median pair's, or the median of the ceilings alone. */
+    let ceiling: ScenarioResult | undefined;
+    if (pairs.length > 0 && pairs.every((p) => p.ceiling && p.send)) {
+      // The pair whose ratio is the median stands for the send and the ceiling in the targets.
+      const pairRatios = pairs.map((p) => ratio(p.send!.reqPerSec, p.ceiling!.reqPerSec) ?? NaN);
+      const medianPair = pairs[pairRatios.indexOf(median(pairRatios))]!;
+      const send = medianPair.send!;
+      ceiling = medianPair.ceiling!;
+      const sendRatio = ratio(send.reqPerSec, ceiling.reqPerSec);
+      ratios.sendVsCeilingReqPerSec = sendRatio;
+      ratios.sendVsCeilingEachRound = pairRatios;
+      ratioRows.push(`| Parley send / ceiling (median of ${ROUNDS} rounds: ${pairRatios.map((r) => fmt(r, 3)).join(' / ')}) | ${fmt(sendRatio, 3)} | | |`);
+      const sends = pairs.map((p) => p.send!);
+      const peakSendRss = Math.max(...sends.map((r) => r.peakRssMB));
+      targets.push(
+        { target: 'send req/s >= 60% of the ceiling', measured: `${fmt((sendRatio ?? NaN) * 100, 1)}%`, met: (sendRatio ?? 0) >= 0.6 },
+        { target: 'send p99 <= 10 ms (the median pair)', measured: `${fmt(send.latencyMs.p99, 2)} ms`, met: send.latencyMs.p99 <= 10 },
+        { target: 'send: no non-2xx, no errors (every round)', measured: `${sum(sends, 'non2xx')} non-2xx, ${sum(sends, 'errors')} errors`, met: sum(sends, 'non2xx') === 0 && sum(sends, 'errors') === 0 },
+        { target: 'peak RSS under send load < 200 MB (the highest round)', measured: `${fmt(peakSendRss, 1)} MB`, met: peakSendRss < 200 },
+      );
+    } else {
+      const ceilings = pairs.map((p) => p.ceiling).filter((c) => c !== undefined);
+      if (ceilings.length > 0) {
+        const middle = median(ceilings.map((c) => c.reqPerSec));
+        ceiling = ceilings.find((c) => c.reqPerSec === middle);
+      }
+    }
+    const webhook = by('send-webhook');
+    if (ceiling && webhook) {
+      ratios.sendWithWebhookVsCeilingReqPerSec = ratio(webhook.reqPerSec, ceiling.reqPerSec);
+      ratioRows.push(`| Parley send with a webhook endpoint / ceiling | ${fmt(ratios.sendWithWebhookVsCeilingReqPerSec as number | null, 3)} | | |`);
+    }
+    const purchase = by('purchase');
+    if (purchase) {
+      if (ceiling) {
+        ratios.purchaseVsCeilingReqPerSec = ratio(purchase.reqPerSec, ceiling.reqPerSec);
+        ratioRows.push(`| Parley purchase / ceiling | ${fmt(ratios.purchaseVsCeilingReqPerSec as number | null, 3)} | | |`);
+      }
+      const extra = purchase.extra as { ordersStored: number; stockTaken: number; answered2xx: number; unanswered: number; consistent: boolean; bracketed: boolean };
+      targets.push(
+        { target: 'purchase: no non-2xx, no errors', measured: `${purchase.non2xx} non-2xx, ${purchase.errors} errors`, met: purchase.non2xx === 0 && purchase.errors === 0 },
+        {
+          target: 'purchase: orders stored == stock taken, between the 2xx seen and 2xx + unanswered',
+          measured: `${extra.ordersStored} orders, stock -${extra.stockTaken}, ${extra.answered2xx} 2xx + ${extra.unanswered} unanswered`,
+          met: extra.consistent && extra.bracketed,
+        },
+      );
+    }
+    /** Flat with the table size: the large p50 within 1.5x of the small one, its req/s at least the small one's / 1.5. */
+    const flatness = (name: string, smallKey: string, largeKey: string, sizes: string) => {
+      const a = by(smallKey);
+      const b = by(largeKey);
+      if (!a || !b) return;
+      const r = { p50: ratio(b.latencyMs.p50, a.latencyMs.p50), reqPerSec: ratio(b.reqPerSec, a.reqPerSec), aloneP50: ratio(b.serialMs.p50, a.serialMs.p50) };
+      ratios[`${largeKey} / ${smallKey}`] = r;
+      ratioRows.push(`| ${name}, ${sizes} | ${fmt(r.reqPerSec, 3)} | ${fmt(r.p50, 3)} | ${fmt(r.aloneP50, 3)} |`);
+      const [smallSize, largeSize] = sizes.split(' / ').reverse() as [string, string];
+      targets.push(
+        { target: `${name}: ${largeSize} p50 <= 1.5x the ${smallSize} p50`, measured: times(r.p50), met: within(r.p50, 0, 1.5) },
+        { target: `${name}: ${largeSize} req/s >= ${smallSize} req/s / 1.5`, measured: times(r.reqPerSec), met: within(r.reqPerSec, 1 / 1.5, Infinity) },
+      );
+    };
+    flatness('GET by id', 'get-1k', 'get-1M', '1M / 1k');
+    flatness('filtered list', 'list-1k', 'list-1M', '1M / 1k');
+    flatness('account offer list', 'offer-list-1k', 'offer-list-100k', '100k / 1k');
 
     const table = markdownTable(scenarios);
-    const ratioTable = [
-      '| Ratio | req/s | p50 | alone p50 |',
-      '| --- | ---: | ---: | ---: |',
-      `| Parley send / ceiling (median of ${ROUNDS} rounds: ${pairRatios.map((r) => fmt(r, 3)).join(' / ')}) | ${fmt(ratios.sendVsCeilingReqPerSec, 3)} | | |`,
-      `| Parley send with a webhook endpoint / ceiling | ${fmt(ratios.sendWithWebhookVsCeilingReqPerSec, 3)} | | |`,
-      `| GET by id, 1M / 1k | ${fmt(ratios.getById1MVs1k.reqPerSec, 3)} | ${fmt(ratios.getById1MVs1k.p50, 3)} | ${fmt(ratios.getById1MVs1k.aloneP50, 3)} |`,
-      `| Filtered list, 1M / 1k | ${fmt(ratios.list1MVs1k.reqPerSec, 3)} | ${fmt(ratios.list1MVs1k.p50, 3)} | ${fmt(ratios.list1MVs1k.aloneP50, 3)} |`,
-    ].join('\n');
-    const targetTable = [
-      '| Target | Measured | Met |',
-      '| --- | ---: | --- |',
-      ...targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met ? 'yes' : 'no'} |`),
-    ].join('\n');
+    const ratioTable = ratioRows.length ? ['| Ratio | req/s | p50 | alone p50 |', '| --- | ---: | ---: | ---: |', ...ratioRows].join('\n') : '';
+    const targetTable = targets.length
+      ? ['| Target | Measured | Met |', '| --- | ---: | --- |', ...targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met ? 'yes' : 'no'} |`)].join('\n')
+      : '';
+    const subset = SELECTED.size < ALL_SCENARIOS.length;
     const loadAtEnd = os.loadavg().map((n) => Number(n.toFixed(2)));
+    const cached = [
+      large ? `1M orders database ${large.reused ? 'reused from the cache' : 'built in this run'}` : null,
+      largeOffers ? `100k offers database ${largeOffers.reused ? 'reused from the cache' : 'built in this run'}` : null,
+    ].filter((x) => x !== null);
     const header = `${date}; code ${code}; ${machine.nproc} cores (${machine.cpu}), node ${machine.node}; ${CONNECTIONS} connections, ` +
-      `${WARMUP_SECONDS} s warm-up + ${SECONDS} s per scenario; 1M database ${large!.reused ? 'reused from the cache' : 'built in this run'}; ` +
+      `${WARMUP_SECONDS} s warm-up + ${SECONDS} s per scenario; ${subset ? `scenarios ${[...SELECTED].join(', ')}; ` : ''}` +
+      `${cached.length ? `${cached.join(', ')}; ` : ''}` +
       `load average (1/5/15 min) ${machine.loadAverageAtStart.join(' / ')} at start, ${loadAtEnd.join(' / ')} at end.`;
 
-    log(`\nResults (markdown)\n\n${header}\n\n${table}\n\n${storePathLine(storePath!)}\n\n${ratioTable}\n\n${targetTable}\n`);
+    const sections = [header, table, storePath ? storePathLine(storePath) : '', ratioTable, targetTable].filter((x) => x !== '');
+    if (subset) log('\nSubset run (BENCH_SCENARIOS): only the ratios and targets whose scenarios ran');
+    log(`\nResults (markdown)\n\n${sections.join('\n\n')}\n`);
 
     const resultsDir = path.join(ROOT, 'bench/results');
     fs.mkdirSync(resultsDir, { recursive: true });
+    const datasets = Object.fromEntries(
+      ([['1k', small], ['1M', large], ['offers-1k', smallOffers], ['offers-100k', largeOffers]] as const)
+        .filter(([, d]) => d !== null)
+        .map(([name, d]) => [name, { ...summary(d!), ...(d!.reused || d === large || d === largeOffers ? { file: d!.file } : {}) }]),
+    );
     const report = {
       date,
       isoDate: new Date().toISOString(),
       code,
       machine: { ...machine, loadAverageAtEnd: loadAtEnd },
-      settings: { seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, connections: CONNECTIONS, timeoutSeconds: TIMEOUT_SECONDS, rounds: ROUNDS },
-      datasets: { '1k': summary(small), '1M': { ...summary(large!), file: large!.file } },
+      settings: { seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, connections: CONNECTIONS, timeoutSeconds: TIMEOUT_SECONDS, rounds: ROUNDS, scenarios: [...SELECTED] },
+      datasets,
       scenarios,
       storePath,
       ratios,
       targets,
-      markdown: { header, table, storePath: storePathLine(storePath!), ratios: ratioTable, targets: targetTable },
+      markdown: { header, table, storePath: storePath ? storePathLine(storePath) : null, ratios: ratioTable, targets: targetTable },
     };
-    fs.writeFileSync(path.join(resultsDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-    log(`Raw figures: ${path.relative(process.cwd(), path.join(resultsDir, 'latest.json'))}`);
+    fs.writeFileSync(path.join(resultsDir, subset ? 'latest-subset.json' : 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+    log(`Raw figures: ${path.relative(process.cwd(), path.join(resultsDir, subset ? 'latest-subset.json' : 'latest.json'))}`);
   } finally {
     killAllChildren();
     fs.rmSync(tmp, { recursive: true, force: true });
