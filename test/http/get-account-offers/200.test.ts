@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestParley, type TestParley } from '../../support/parley.js';
 import { expectErrorBody, expectValidationError } from '../get-account-orders/helpers.js';
-import { createLegacyOffer, createStockOffer, listOffer, OFFERS, offerPath } from '../account-offer-support/offers.js';
+import { createLegacyOffer, createStockOffer, listOffer, OFFERS, offerPath, purchase } from '../account-offer-support/offers.js';
 
 let parley: TestParley;
 beforeAll(async () => {
@@ -45,6 +45,34 @@ describe('GET /v2/account-offers and /{account}', () => {
     const one = await parley.api.get(offerPath(b.id), as);
     expect(one.status, one.text).toBe(200);
     expect(one.body.data).toMatchObject({ id: b.id, credentials: { login: 'smurf', password: 'hunter2', email_login: null }, game: { id: game2.id } });
+  });
+
+  it('keeps the totals by status through list, draft, purchase and delete', async () => {
+    const seller = await parley.fixtures.user('seller');
+    const buyer = await parley.fixtures.user('buyer');
+    const as = { token: seller.token };
+    const totals = async () => {
+      const read = async (query: string) => {
+        const res = await parley.api.get(`${OFFERS}${query}`, as);
+        expect(res.status, res.text).toBe(200);
+        return res.body.meta.total;
+      };
+      return { all: await read(''), draft: await read('?filter[status]=draft'), listed: await read('?filter[status]=listed'), sold: await read('?filter[status]=sold'), both: await read('?filter[status]=draft,listed') };
+    };
+    const a = await createStockOffer(parley, seller, { credentials: ['only-one:pw'] });
+    const b = await createStockOffer(parley, seller);
+    const c = await createLegacyOffer(parley, seller);
+    expect(await totals()).toEqual({ all: 3, draft: 3, listed: 0, sold: 0, both: 3 });
+    await listOffer(parley, seller, a.id);
+    await listOffer(parley, seller, b.id);
+    expect(await totals()).toEqual({ all: 3, draft: 1, listed: 2, sold: 0, both: 3 });
+    const drafted = await parley.api.post(offerPath(b.id, '/draft'), undefined, as);
+    expect(drafted.status, drafted.text).toBe(200);
+    await purchase(parley, a.id, buyer);
+    expect(await totals()).toEqual({ all: 3, draft: 2, listed: 0, sold: 1, both: 2 });
+    const deleted = await parley.api.delete(offerPath(c.id), as);
+    expect(deleted.status, deleted.text).toBe(204);
+    expect(await totals()).toEqual({ all: 2, draft: 1, listed: 0, sold: 1, both: 1 });
   });
 
   it('answers 404 for another seller\'s offer, an unknown one and a buyer; 422 for bad filters', async () => {
