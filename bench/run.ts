@@ -426,10 +426,10 @@ async function purchaseScenario(dir: string): Promise<ScenarioResult> {
   const db = new BetterSqlite3(file, { readonly: true });
   try {
     const { orders } = db.prepare(`SELECT count(*) AS orders FROM orders WHERE kind = 'item' AND offer_id = ?`).get(offerId) as { orders: number };
-    const offer = db.prepare(`SELECT stock, order_ids FROM item_currency_offers WHERE id = ?`).get(offerId) as { stock: number; order_ids: string };
+    const offer = db.prepare(`SELECT stock FROM item_currency_offers WHERE id = ?`).get(offerId) as { stock: number };
+    const { recorded } = db.prepare(`SELECT count(*) AS recorded FROM offer_orders WHERE offer_kind = 'item' AND offer_id = ?`).get(offerId) as { recorded: number };
     const { opened } = db.prepare(`SELECT count(*) AS opened FROM messages WHERE order_kind = 'item' AND type = 'system_message'`).get() as { opened: number };
     const taken = PURCHASE_STOCK - offer.stock;
-    const recorded = (JSON.parse(offer.order_ids) as number[]).length;
     const consistent = orders === taken && recorded === orders && opened === orders;
     const bracketed = orders >= tally.answered2xx && orders <= tally.answered2xx + tally.unanswered;
     result.extra = { offerId, ordersStored: orders, stockTaken: taken, orderIdsOnOffer: recorded, openingMessages: opened, ...tally, consistent, bracketed };

@@ -267,7 +267,6 @@ export async function createAccountOffer(store: Store, actor: Actor, body: Body,
     image_urls: fields.image_urls ?? [],
     is_legacy: format === 'legacy',
     credentials: format === 'legacy' ? fields.credentials ?? null : null,
-    account_order_ids: [],
     views: 0,
     details: fields.details ?? {},
     created_at: now,
@@ -329,11 +328,10 @@ export async function applyAccountOfferAction(store: Store, actor: Actor, id: nu
         return { offer: drafted, message: 'Account offer moved to draft successfully.', previous_status: offer.status };
       }
       case 'duplicate': {
-        const { id: _id, game: _game, ...fields } = offer;
+        const { id: _id, game: _game, account_order_ids: _orders, ...fields } = offer;
         const copy = await tx.accountOffers.insert({
           ...fields,
           status: 'draft',
-          account_order_ids: [],
           views: 0,
           created_at: now,
           updated_at: now,

@@ -12,6 +12,7 @@ import {
   type ItemCurrencyOfferListQuery,
   type ItemCurrencyOfferPatch,
   type ItemCurrencyOfferRecord,
+  type ItemCurrencyOfferWithoutOrders,
   type ItemCurrencyOfferSortColumn,
   type ItemCurrencyOfferStatus,
   type OrderListQuery,
@@ -238,7 +239,6 @@ export async function createOffer(store: Store, actor: Actor, kind: ItemCurrency
     price_usd_amount: resolved.price!.usd,
     views: 0,
     image_urls: input.image_urls ?? [],
-    order_ids: [],
     details,
     created_at: now,
     updated_at: now,
@@ -441,7 +441,7 @@ export const PURCHASE_MESSAGES = {
 };
 
 /** Why `quantity` of this offer cannot be bought now, or null. */
-function purchaseRefusal(offer: ItemCurrencyOfferRecord, quantity: number): FieldErrors | null {
+function purchaseRefusal(offer: ItemCurrencyOfferWithoutOrders, quantity: number): FieldErrors | null {
   if (offer.status !== 'listed') return offer.status === 'sold' ? { quantity: [PURCHASE_MESSAGES.noStock(offer.kind)] } : { offer: [PURCHASE_MESSAGES.notListed(offer.kind)] };
   if (offer.stock === 0) return { quantity: [PURCHASE_MESSAGES.noStock(offer.kind)] };
   if (quantity < offer.min_quantity) return { quantity: [PURCHASE_MESSAGES.belowMinimum(offer.min_quantity)] };
@@ -474,7 +474,7 @@ export async function purchaseOffer(store: Store, kind: ItemCurrencyOfferKind, o
   const nowMs = store.clock.nowMs();
   const now = unixSeconds(nowMs);
   return store.transaction(async (tx) => {
-    const offer = await tx.itemCurrencyOffers.findById(kind, offerId);
+    const offer = await tx.itemCurrencyOffers.findWithoutOrders(kind, offerId);
     if (!offer) throw new NotFoundError();
     const quantity = input.quantity ?? offer.min_quantity;
     const errors: FieldErrors = {};
@@ -489,7 +489,7 @@ export async function purchaseOffer(store: Store, kind: ItemCurrencyOfferKind, o
 
     if (!(await tx.itemCurrencyOffers.takeStock(kind, offerId, quantity, now))) {
       // Another purchase took the stock since the read above: say what stands now.
-      const current = await tx.itemCurrencyOffers.findById(kind, offerId);
+      const current = await tx.itemCurrencyOffers.findWithoutOrders(kind, offerId);
       throw new ValidationError((current && purchaseRefusal(current, quantity)) ?? { quantity: [PURCHASE_MESSAGES.noStock(kind)] });
     }
     const details: Record<string, unknown> = { quantity };
@@ -517,9 +517,8 @@ export async function purchaseOffer(store: Store, kind: ItemCurrencyOfferKind, o
     }, settings);
     const text = `${buyer!.username} purchased ${quantity} × ${offer.title}.`;
     const opened = await updateWithSystemMessage(tx, order, {}, text, nowMs);
-    const taken = (await tx.itemCurrencyOffers.findById(kind, offerId))!;
-    await tx.itemCurrencyOffers.update(kind, offerId, {
-      order_ids: [...taken.order_ids, order.id],
+    const taken = (await tx.itemCurrencyOffers.findWithoutOrders(kind, offerId))!;
+    await tx.itemCurrencyOffers.recordPurchase(kind, offerId, order.id, {
       ...(taken.stock === 0 ? { status: 'sold' as const } : {}),
       updated_at: now,
     });

@@ -311,7 +311,6 @@ export interface AccountOfferFields {
   is_legacy: boolean;
   /** Legacy offers only; null on new-format ones. */
   credentials: LegacyAccountCredentials | null;
-  account_order_ids: number[];
   views: number;
   /** Stored, not served: game_items, private_note. */
   details: Record<string, unknown>;
@@ -320,9 +319,15 @@ export interface AccountOfferFields {
   listed_at: number | null;
 }
 
-export interface AccountOfferRecord extends AccountOfferFields {
+/** An offer without the orders bought from it: what a purchase reads, whatever their number. */
+export interface AccountOfferWithoutOrders extends AccountOfferFields {
   id: number;
   game: Game;
+}
+
+export interface AccountOfferRecord extends AccountOfferWithoutOrders {
+  /** The orders bought from this offer, oldest first (table offer_orders). */
+  account_order_ids: number[];
 }
 
 /** delivery_time_duration and delivery_time_unit are written together. */
@@ -362,7 +367,13 @@ export interface AccountOfferStore {
    * locked (FOR UPDATE), so that purchases and stock changes of one offer run one after another.
    */
   findById(id: number): Promise<AccountOfferRecord | undefined>;
+  /** findById (locking alike) without the offer's orders: a purchase reads the same bytes whatever their number. */
+  findWithoutOrders(id: number): Promise<AccountOfferWithoutOrders | undefined>;
+  /** Whether any order was bought from the offer. */
+  hasOrders(id: number): Promise<boolean>;
   update(id: number, patch: AccountOfferPatch): Promise<AccountOfferRecord>;
+  /** Adds the order to the offer's orders (one row) and applies the patch, reading nothing back. */
+  recordPurchase(id: number, orderId: number, patch: AccountOfferPatch): Promise<void>;
   /** Marks the offer deleted and deletes its unsold credentials (sold ones stay with their orders). */
   delete(id: number, at: number): Promise<void>;
   list(query: AccountOfferListQuery): Promise<{ rows: AccountOfferRecord[]; total: number }>;
@@ -448,8 +459,6 @@ export interface ItemCurrencyOfferFields {
   price_usd_amount: number;
   views: number;
   image_urls: string[];
-  /** Orders created by purchases, oldest first. */
-  order_ids: number[];
   /** The kind's own fields (currency: uuid, currency_unit, delivery_method, ...). */
   details: Record<string, unknown>;
   created_at: number;
@@ -457,9 +466,15 @@ export interface ItemCurrencyOfferFields {
   listed_at: number | null;
 }
 
-export interface ItemCurrencyOfferRecord extends ItemCurrencyOfferFields {
+/** An offer without the orders its purchases created: what a purchase reads, whatever their number. */
+export interface ItemCurrencyOfferWithoutOrders extends ItemCurrencyOfferFields {
   id: number;
   game: Game;
+}
+
+export interface ItemCurrencyOfferRecord extends ItemCurrencyOfferWithoutOrders {
+  /** Orders created by purchases, oldest first (table offer_orders). */
+  order_ids: number[];
 }
 
 /** delivery_time_duration and delivery_time_unit are written together. */
@@ -481,7 +496,11 @@ export interface ItemCurrencyOfferListQuery {
 export interface ItemCurrencyOfferStore {
   insert(offer: ItemCurrencyOfferFields): Promise<ItemCurrencyOfferRecord>;
   findById(kind: ItemCurrencyOfferKind, id: number): Promise<ItemCurrencyOfferRecord | undefined>;
+  /** findById without the offer's orders: a purchase reads the same bytes whatever their number. */
+  findWithoutOrders(kind: ItemCurrencyOfferKind, id: number): Promise<ItemCurrencyOfferWithoutOrders | undefined>;
   update(kind: ItemCurrencyOfferKind, id: number, patch: ItemCurrencyOfferPatch): Promise<ItemCurrencyOfferRecord>;
+  /** Adds the order to the offer's orders (one row) and applies the patch, reading nothing back. */
+  recordPurchase(kind: ItemCurrencyOfferKind, id: number, orderId: number, patch: ItemCurrencyOfferPatch): Promise<void>;
   list(query: ItemCurrencyOfferListQuery): Promise<{ rows: ItemCurrencyOfferRecord[]; total: number }>;
   /**
    * Takes `quantity` units in one conditional write: only while the offer is listed, has at least

@@ -81,7 +81,7 @@ export async function checkPurchaseBuyer(store: Store, buyerId: number | undefin
  */
 export async function purchaseAccountOffer(store: Store, offerId: number, buyerId: number, settings: OrderSettings): Promise<OrderRecord> {
   return store.transaction(async (tx) => {
-    const offer = await tx.accountOffers.findById(offerId);
+    const offer = await tx.accountOffers.findWithoutOrders(offerId);
     if (!offer) throw new NotFoundError();
     const buyerErrors = await checkPurchaseBuyer(tx, buyerId);
     if (Object.keys(buyerErrors).length) throw new ValidationError(buyerErrors);
@@ -91,7 +91,7 @@ export async function purchaseAccountOffer(store: Store, offerId: number, buyerI
     let credentials: string | null;
     let claimedId: number | null = null;
     if (offer.is_legacy) {
-      if (offer.account_order_ids.length > 0) throw ValidationError.field('account_offer', NO_STOCK);
+      if (await tx.accountOffers.hasOrders(offer.id)) throw ValidationError.field('account_offer', NO_STOCK);
       credentials = legacyCredentialsText(offer.credentials);
     } else {
       const claimed = await tx.accountOffers.claimOldestCredential(offer.id, now);
@@ -123,8 +123,7 @@ export async function purchaseAccountOffer(store: Store, offerId: number, buyerI
 
     if (claimedId !== null) await tx.accountOffers.linkCredentialToOrder(claimedId, order.id);
     const remaining = offer.is_legacy ? 0 : await tx.accountOffers.countUnsold(offer.id);
-    await tx.accountOffers.update(offer.id, {
-      account_order_ids: [...offer.account_order_ids, order.id],
+    await tx.accountOffers.recordPurchase(offer.id, order.id, {
       ...(remaining === 0 ? { status: 'sold' as const } : {}),
       updated_at: now,
     });

@@ -4,13 +4,16 @@ import type {
   AccountOfferCredentialRecord,
   AccountOfferFields,
   AccountOfferListQuery,
+  AccountOfferPatch,
   AccountOfferRecord,
   AccountOfferStatus,
   AccountOfferStore,
+  AccountOfferWithoutOrders,
   LegacyAccountCredentials,
 } from '../domain/ports.js';
 import type { CredentialCipher, SealedAt } from './credential-cipher.js';
 import type { Db } from './kysely-store.js';
+import { addOfferOrder, hasOfferOrders, offerOrderIds } from './offer-orders.js';
 import type { AccountOfferCredentialsTable, AccountOffersTable, Database } from './schema.js';
 
 /** Where sealed values live: each opens only in its own row. */
@@ -19,7 +22,7 @@ const stockCredentialAt = (id: number): SealedAt => ({ table: 'account_offer_cre
 
 type OfferRow = Selectable<AccountOffersTable> & { game_name: string; game_slug: string };
 
-function toOffer(row: OfferRow, cipher: CredentialCipher): AccountOfferRecord {
+function toOffer(row: OfferRow, cipher: CredentialCipher): AccountOfferWithoutOrders {
   return {
     id: Number(row.id),
     seller_id: Number(row.seller_id),
@@ -43,7 +46,6 @@ function toOffer(row: OfferRow, cipher: CredentialCipher): AccountOfferRecord {
     credentials: row.credentials === null
       ? null
       : (JSON.parse(cipher.decrypt(row.credentials, offerCredentialsAt(Number(row.id)))) as LegacyAccountCredentials),
-    account_order_ids: JSON.parse(row.account_order_ids) as number[],
     views: Number(row.views),
     details: JSON.parse(row.details) as Record<string, unknown>,
     created_at: Number(row.created_at),
@@ -56,7 +58,7 @@ function toOffer(row: OfferRow, cipher: CredentialCipher): AccountOfferRecord {
 function toOfferColumns(fields: Partial<AccountOfferFields>, cipher: CredentialCipher, id: number | null): Partial<Omit<AccountOffersTable, 'id'>> {
   const {
     title, description, parameters, is_manual_delivery, delivery_time_duration, delivery_time_unit, image_urls,
-    is_legacy, credentials, account_order_ids, details, ...plain
+    is_legacy, credentials, details, ...plain
   } = fields;
   const out: Partial<Omit<AccountOffersTable, 'id'>> = { ...plain };
   if (title !== undefined) {
@@ -71,7 +73,6 @@ function toOfferColumns(fields: Partial<AccountOfferFields>, cipher: CredentialC
   if (is_manual_delivery !== undefined) out.is_manual_delivery = is_manual_delivery ? 1 : 0;
   if (image_urls !== undefined) out.image_urls = JSON.stringify(image_urls);
   if (is_legacy !== undefined) out.is_legacy = is_legacy ? 1 : 0;
-  if (account_order_ids !== undefined) out.account_order_ids = JSON.stringify(account_order_ids);
   if (details !== undefined) out.details = JSON.stringify(details);
   if (credentials !== undefined && credentials !== null && id === null) throw new Error('credentials are sealed once the row has its id');
   if (credentials !== undefined) out.credentials = credentials === null ? null : cipher.encrypt(JSON.stringify(credentials), offerCredentialsAt(id!));
@@ -165,9 +166,45 @@ export function accountOfferStore(db: Db, cipher: CredentialCipher, lockRows: bo
       .innerJoin('games', 'games.id', 'account_offers.game_id')
       .selectAll('account_offers')
       .select(['games.name as game_name', 'games.slug as game_slug']);
-  const read = async (id: number) => {
+  const readWithoutOrders = async (id: number) => {
     const row = await base().where('account_offers.id', '=', id).where('account_offers.deleted_at', 'is', null).executeTakeFirst();
     return row && toOffer(row as OfferRow, cipher);
+  };
+  /** The offers with their orders: one query for the orders of all of them. */
+  const withOrders = async (offers: AccountOfferWithoutOrders[]): Promise<AccountOfferRecord[]> => {
+    const orders = await offerOrderIds(db, 'account', offers.map((o) => o.id));
+    return offers.map((o) => ({ ...o, account_order_ids: orders.get(o.id)! }));
+  };
+  const read = async (id: number) => {
+    const offer = await readWithoutOrders(id);
+    return offer && (await withOrders([offer]))[0];
+  };
+  const lock = async (id: number) => {
+    if (lockRows && db.isTransaction) {
+      // The offer's own row only (not its game's): purchases and stock changes queue here.
+      await db.selectFrom('account_offers').select('id').where('id', '=', id).forUpdate().execute();
+    }
+  };
+  /** Applies a patch; a status change moves the offer between counts. */
+  const write = async (id: number, patch: AccountOfferPatch) => {
+    const columns = toOfferColumns(patch, cipher, id);
+    if (patch.status === undefined) {
+      await db.updateTable('account_offers').set(columns).where('id', '=', id).execute();
+      return;
+    }
+    // The UPDATE applies only to the status read just before it, so a concurrent change in
+    // between (PostgreSQL) makes it read again.
+    for (;;) {
+      const before = await db.selectFrom('account_offers').select(['seller_id', 'status', 'deleted_at']).where('id', '=', id).executeTakeFirst();
+      if (!before) return;
+      const result = await db.updateTable('account_offers').set(columns).where('id', '=', id).where('status', '=', before.status).executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) continue;
+      if (before.deleted_at === null && before.status !== patch.status) {
+        await countOffer(db, { seller_id: Number(before.seller_id), status: before.status }, -1);
+        await countOffer(db, { seller_id: Number(before.seller_id), status: patch.status }, 1);
+      }
+      return;
+    }
   };
   const credentialById = async (id: number) => {
     const row = await db.selectFrom('account_offer_credentials').selectAll().where('id', '=', id).executeTakeFirst();
@@ -178,7 +215,8 @@ export function accountOfferStore(db: Db, cipher: CredentialCipher, lockRows: bo
     async insert(fields) {
       const { id } = await db
         .insertInto('account_offers')
-        .values({ ...toOfferColumns({ ...fields, credentials: null }, cipher, null), deleted_at: null } as Omit<AccountOffersTable, 'id'>)
+        // account_order_ids: unused since migration 0011, NOT NULL still.
+        .values({ ...toOfferColumns({ ...fields, credentials: null }, cipher, null), account_order_ids: '[]', deleted_at: null } as Omit<AccountOffersTable, 'id'>)
         .returning('id')
         .executeTakeFirstOrThrow();
       await countOffer(db, fields, 1);
@@ -188,31 +226,23 @@ export function accountOfferStore(db: Db, cipher: CredentialCipher, lockRows: bo
       return (await read(Number(id)))!;
     },
     async findById(id) {
-      if (lockRows && db.isTransaction) {
-        // The offer's own row only (not its game's): purchases and stock changes queue here.
-        await db.selectFrom('account_offers').select('id').where('id', '=', id).forUpdate().execute();
-      }
+      await lock(id);
       return read(id);
     },
+    async findWithoutOrders(id) {
+      await lock(id);
+      return readWithoutOrders(id);
+    },
+    async hasOrders(id) {
+      return hasOfferOrders(db, 'account', id);
+    },
     async update(id, patch) {
-      const columns = toOfferColumns(patch, cipher, id);
-      if (patch.status === undefined) {
-        await db.updateTable('account_offers').set(columns).where('id', '=', id).execute();
-        return (await read(id))!;
-      }
-      // A status change moves the offer between counts: the UPDATE applies only to the status read
-      // just before it, so a concurrent change in between (PostgreSQL) makes it read again.
-      for (;;) {
-        const before = await db.selectFrom('account_offers').select(['seller_id', 'status', 'deleted_at']).where('id', '=', id).executeTakeFirst();
-        if (!before) return (await read(id))!;
-        const result = await db.updateTable('account_offers').set(columns).where('id', '=', id).where('status', '=', before.status).executeTakeFirst();
-        if (Number(result.numUpdatedRows) !== 1) continue;
-        if (before.deleted_at === null && before.status !== patch.status) {
-          await countOffer(db, { seller_id: Number(before.seller_id), status: before.status }, -1);
-          await countOffer(db, { seller_id: Number(before.seller_id), status: patch.status }, 1);
-        }
-        return (await read(id))!;
-      }
+      await write(id, patch);
+      return (await read(id))!;
+    },
+    async recordPurchase(id, orderId, patch) {
+      await addOfferOrder(db, 'account', id, orderId);
+      await write(id, patch);
     },
     async delete(id, at) {
       const deleted = await db.updateTable('account_offers').set({ deleted_at: at, updated_at: at })
@@ -236,7 +266,7 @@ export function accountOfferStore(db: Db, cipher: CredentialCipher, lockRows: bo
           : page.orderBy(column, s.direction);
       }
       const rows = await page.limit(query.limit).offset(query.offset).execute();
-      return { rows: rows.map((r) => toOffer(r as OfferRow, cipher)), total: Number(total) };
+      return { rows: await withOrders(rows.map((r) => toOffer(r as OfferRow, cipher))), total: Number(total) };
     },
     async countUnsold(offerId) {
       const { n } = await db.selectFrom('account_offer_credentials')

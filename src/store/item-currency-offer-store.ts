@@ -7,13 +7,15 @@ import type {
   ItemCurrencyOfferRecord,
   ItemCurrencyOfferStatus,
   ItemCurrencyOfferStore,
+  ItemCurrencyOfferWithoutOrders,
 } from '../domain/ports.js';
+import { addOfferOrder, offerOrderIds } from './offer-orders.js';
 import type { Database, ItemCurrencyOffersTable } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 type OfferRow = Selectable<ItemCurrencyOffersTable> & { game_name: string; game_slug: string };
 
-function toOffer(row: OfferRow): ItemCurrencyOfferRecord {
+function toOffer(row: OfferRow): ItemCurrencyOfferWithoutOrders {
   return {
     id: Number(row.id),
     kind: row.kind as ItemCurrencyOfferKind,
@@ -35,7 +37,6 @@ function toOffer(row: OfferRow): ItemCurrencyOfferRecord {
     price_usd_amount: Number(row.price_usd_amount),
     views: Number(row.views),
     image_urls: JSON.parse(row.image_urls) as string[],
-    order_ids: JSON.parse(row.order_ids) as number[],
     details: JSON.parse(row.details) as Record<string, unknown>,
     created_at: Number(row.created_at),
     updated_at: Number(row.updated_at),
@@ -44,7 +45,7 @@ function toOffer(row: OfferRow): ItemCurrencyOfferRecord {
 }
 
 function toColumns(fields: Partial<ItemCurrencyOfferFields>): Partial<Omit<ItemCurrencyOffersTable, 'id'>> {
-  const { parameters, image_urls, order_ids, details, title, delivery_time_duration, delivery_time_unit, ...plain } = fields;
+  const { parameters, image_urls, details, title, delivery_time_duration, delivery_time_unit, ...plain } = fields;
   const out: Partial<Omit<ItemCurrencyOffersTable, 'id'>> = { ...plain };
   if (title !== undefined) {
     out.title = title;
@@ -52,7 +53,6 @@ function toColumns(fields: Partial<ItemCurrencyOfferFields>): Partial<Omit<ItemC
   }
   if (parameters !== undefined) out.parameters = JSON.stringify(parameters);
   if (image_urls !== undefined) out.image_urls = JSON.stringify(image_urls);
-  if (order_ids !== undefined) out.order_ids = JSON.stringify(order_ids);
   if (details !== undefined) out.details = JSON.stringify(details);
   if (delivery_time_duration !== undefined && delivery_time_unit !== undefined) {
     out.delivery_time_duration = delivery_time_duration;
@@ -96,22 +96,37 @@ export function itemCurrencyOfferStore(db: Db): ItemCurrencyOfferStore {
     return q;
   };
 
+  /** The offers with their orders: one query for the orders of all of them (offers of one kind). */
+  const withOrders = async (kind: ItemCurrencyOfferKind, offers: ItemCurrencyOfferWithoutOrders[]): Promise<ItemCurrencyOfferRecord[]> => {
+    const orders = await offerOrderIds(db, kind, offers.map((o) => o.id));
+    return offers.map((o) => ({ ...o, order_ids: orders.get(o.id)! }));
+  };
+
   const store: ItemCurrencyOfferStore = {
     async insert(fields) {
       const { id } = await db
         .insertInto('item_currency_offers')
-        .values(toColumns(fields) as Omit<ItemCurrencyOffersTable, 'id'>)
+        // order_ids: unused since migration 0011, NOT NULL still.
+        .values({ ...toColumns(fields), order_ids: '[]' } as Omit<ItemCurrencyOffersTable, 'id'>)
         .returning('id')
         .executeTakeFirstOrThrow();
       return (await store.findById(fields.kind, Number(id)))!;
     },
     async findById(kind, id) {
+      const offer = await store.findWithoutOrders(kind, id);
+      return offer && (await withOrders(kind, [offer]))[0];
+    },
+    async findWithoutOrders(kind, id) {
       const row = await withGame().where('item_currency_offers.kind', '=', kind).where('item_currency_offers.id', '=', id).executeTakeFirst();
       return row && toOffer(row as OfferRow);
     },
     async update(kind, id, patch) {
       await db.updateTable('item_currency_offers').set(toColumns(patch)).where('kind', '=', kind).where('id', '=', id).execute();
       return (await store.findById(kind, id))!;
+    },
+    async recordPurchase(kind, id, orderId, patch) {
+      await addOfferOrder(db, kind, id, orderId);
+      await db.updateTable('item_currency_offers').set(toColumns(patch)).where('kind', '=', kind).where('id', '=', id).execute();
     },
     async list(query) {
       const { total } = await filtered(query).select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
@@ -126,7 +141,7 @@ export function itemCurrencyOfferStore(db: Db): ItemCurrencyOfferStore {
           : page.orderBy(column, s.direction);
       }
       const rows = await page.limit(query.limit).offset(query.offset).execute();
-      return { rows: rows.map((r) => toOffer(r as OfferRow)), total: Number(total) };
+      return { rows: await withOrders(query.kind, rows.map((r) => toOffer(r as OfferRow))), total: Number(total) };
     },
     async takeStock(kind, id, quantity, at) {
       // One conditional write decides: of concurrent purchases, each sees the stock the previous

@@ -382,6 +382,49 @@ const migrations = (t: ColumnTypes): Record<string, Migration> => ({
         select seller_id, status, count(*) from account_offers where deleted_at is null group by seller_id, status`.execute(db);
     },
   },
+  '0011_offer_orders': {
+    // The orders bought from each offer, one row per purchase: a purchase read the offer's JSON
+    // list (account_offers.account_order_ids, item_currency_offers.order_ids) and wrote it back one
+    // id longer, so it cost bytes in proportion to what the offer had sold. offer_kind is the
+    // offer's: 'account', 'item' or 'currency'; an offer's list is its rows by order_id (order ids
+    // grow with time: oldest first, as the JSON lists were). Not derived from orders.offer_id:
+    // orders the admin API creates without an offer carry their own id there.
+    // The JSON columns stay, unused (new rows get '[]'): dropping them would rebuild both tables
+    // on SQLite. Instances not yet upgraded still append to them only: upgrade every instance.
+    async up(db: Kysely<any>) {
+      const run = async (trx: Kysely<any>) => {
+        await trx.schema
+          .createTable('offer_orders')
+          .addColumn('offer_kind', 'text', (c) => c.notNull())
+          .addColumn('offer_id', t.integer, (c) => c.notNull())
+          .addColumn('order_id', t.integer, (c) => c.notNull())
+          .addPrimaryKeyConstraint('offer_orders_pk', ['offer_kind', 'offer_id', 'order_id'])
+          // SQLite: the key is the table (one B-tree to write, not a table and its key's index).
+          .$call((b) => (t.dialect === 'sqlite' ? b.modifyEnd(sql`without rowid`) : b))
+          .execute();
+        if (t.dialect === 'postgres') {
+          // Purchases on these rows wait until the commit: none commits to a list after its copy.
+          await sql`lock table account_offers, item_currency_offers in share mode`.execute(trx);
+          await sql`insert into offer_orders (offer_kind, offer_id, order_id)
+            select distinct 'account', o.id, j.value::bigint
+              from account_offers o cross join lateral jsonb_array_elements_text(o.account_order_ids::jsonb) as j(value)
+            union all
+            select distinct o.kind, o.id, j.value::bigint
+              from item_currency_offers o cross join lateral jsonb_array_elements_text(o.order_ids::jsonb) as j(value)`.execute(trx);
+        } else {
+          await sql`insert into offer_orders (offer_kind, offer_id, order_id)
+            select distinct 'account', o.id, j.value from account_offers o, json_each(o.account_order_ids) j
+            union all
+            select distinct o.kind, o.id, j.value from item_currency_offers o, json_each(o.order_ids) j`.execute(trx);
+        }
+      };
+      // PostgreSQL runs each migration in a transaction; SQLite's runs outside one (Kysely): the
+      // table and its copy commit together there too, and the first write takes the write lock,
+      // so no purchase falls between the copy and the commit.
+      if (t.dialect === 'postgres') await run(db);
+      else await db.transaction().execute(run);
+    },
+  },
 });
 
 /** Every migration's name, in the order they apply. */

@@ -98,7 +98,7 @@ export interface ItemCurrencyOffersTable {
   views: number;
   /** JSON array of strings. */
   image_urls: string;
-  /** JSON array of the order ids purchases created. */
+  /** Unused since migration 0011 (table offer_orders); always '[]' in new rows. */
   order_ids: string;
   /** JSON object. */
   details: string;
@@ -220,7 +220,7 @@ export interface AccountOffersTable {
   is_legacy: number;
   /** A legacy offer's inline credentials as JSON, AES-256-GCM sealed; null on new-format offers. */
   credentials: string | null;
-  /** JSON array of order ids. */
+  /** Unused since migration 0011 (table offer_orders); always '[]' in new rows. */
   account_order_ids: string;
   views: number;
   /** JSON object: what is stored but not served (game_items, private_note). */
@@ -243,6 +243,14 @@ export interface AccountOfferCredentialsTable {
   updated_at: number;
 }
 
+/** The orders bought from an offer: one row per purchase; an offer's list is its rows by order_id. */
+export interface OfferOrdersTable {
+  /** 'account', 'item' or 'currency': the offer's table (and kind) and the order's kind. */
+  offer_kind: string;
+  offer_id: number;
+  order_id: number;
+}
+
 export interface Database {
   users: UsersTable;
   api_keys: ApiKeysTable;
@@ -254,6 +262,7 @@ export interface Database {
   account_offer_credentials: AccountOfferCredentialsTable;
   order_counts: OrderCountsTable;
   account_offer_counts: AccountOfferCountsTable;
+  offer_orders: OfferOrdersTable;
   messages: MessagesTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_events: WebhookEventsTable;
