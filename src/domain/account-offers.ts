@@ -1,3 +1,4 @@
+import { ListParamsReader, type ListParams } from './list-params.js';
 import { DELIVERY_TIME_UNITS, type DeliveryTimeUnit } from './delivery-time.js';
 import { ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from './errors.js';
 import { attributeName } from './money.js';
@@ -343,39 +344,8 @@ export async function applyAccountOfferAction(store: Store, actor: Actor, id: nu
   });
 }
 
-export interface PageParams {
-  page?: string;
-  per_page?: string;
-  sort?: string;
-  filter: Partial<Record<string, string>>;
-}
-
-export const DEFAULT_PER_PAGE = 15;
-export const MAX_PER_PAGE = 50;
-const ID_LIST = /^\d{1,15}(,\d{1,15})*$/;
-
-/** page (bad: 1) and per_page (1 to 50, else 422), as the order lists read them. */
-function paging(params: PageParams, fail: (field: string, message: string) => void): { page: number; perPage: number } {
-  const pageNumber = /^\d{1,9}$/.test(params.page ?? '') ? Number(params.page) : 1;
-  let perPage = DEFAULT_PER_PAGE;
-  if (params.per_page !== undefined) {
-    if (!/^-?\d+$/.test(params.per_page)) fail('per_page', 'The per page field must be an integer.');
-    else if (Number(params.per_page) < 1 || Number(params.per_page) > MAX_PER_PAGE) fail('per_page', `The per page field must be between 1 and ${MAX_PER_PAGE}.`);
-    else perPage = Number(params.per_page);
-  }
-  return { page: Math.max(1, pageNumber), perPage };
-}
-
-function idList(params: PageParams, name: string, fail: (field: string, message: string) => void): number[] | undefined {
-  const value = params.filter[name];
-  if (value === undefined) return undefined;
-  const compact = value.replace(/\s+/g, '');
-  if (!ID_LIST.test(compact)) {
-    fail(`filter.${name}`, `The filter.${name} field must be a comma-separated list of integer ids.`);
-    return undefined;
-  }
-  return compact.split(',').map(Number);
-}
+/** A list's query as the client sent it. */
+export type PageParams = ListParams;
 
 export const OFFER_SORT_KEYS: Record<string, AccountOfferSortColumn> = {
   id: 'id',
@@ -396,38 +366,18 @@ export interface Page<T> {
 
 /** The caller's offers (every seller's for an admin key), newest first unless sorted. */
 export async function listAccountOffers(store: Store, actor: Actor, params: PageParams): Promise<Page<AccountOfferRecord>> {
-  const errors: FieldErrors = {};
-  const fail = (field: string, message: string) => {
-    (errors[field] ??= []).push(message);
-  };
-  const { page, perPage } = paging(params, fail);
-  const query: AccountOfferListQuery = { sellerId: actor.isAdmin ? null : actor.user.id, sort: [], offset: (page - 1) * perPage, limit: perPage };
-  const ids = idList(params, 'id', fail);
+  const reader = new ListParamsReader(params);
+  const { page, perPage } = reader;
+  const query: AccountOfferListQuery = { sellerId: actor.isAdmin ? null : actor.user.id, sort: [], offset: reader.offset, limit: perPage };
+  const ids = reader.idList('id');
   if (ids) query.ids = ids;
-  const gameIds = idList(params, 'game_id', fail);
+  const gameIds = reader.idList('game_id');
   if (gameIds) query.gameIds = gameIds;
-  const status = params.filter.status;
-  if (status !== undefined) {
-    const statuses = status.split(',').map((s) => s.trim());
-    if (statuses.some((s) => !(ACCOUNT_OFFER_STATUSES as readonly string[]).includes(s))) {
-      fail('filter.status', `The selected filter.status is invalid. Allowed: ${ACCOUNT_OFFER_STATUSES.join(', ')}.`);
-    } else query.statuses = statuses as AccountOfferStatus[];
-  }
+  const statuses = reader.enumList('status', ACCOUNT_OFFER_STATUSES);
+  if (statuses) query.statuses = statuses;
   if (params.filter.search !== undefined) query.search = params.filter.search;
-  if (params.sort !== undefined) {
-    for (const key of params.sort.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
-      const descending = key.startsWith('-');
-      const name = descending ? key.slice(1) : key;
-      const column = Object.hasOwn(OFFER_SORT_KEYS, name) ? OFFER_SORT_KEYS[name] : undefined;
-      if (!column) {
-        fail('sort', `The selected sort is invalid. Allowed: ${Object.keys(OFFER_SORT_KEYS).join(', ')} (prefix - for descending).`);
-        break;
-      }
-      query.sort.push({ column, direction: descending ? 'desc' : 'asc' });
-    }
-  }
-  if (!query.sort.some((s) => s.column === 'id')) query.sort.push({ column: 'id', direction: query.sort.length ? 'asc' : 'desc' });
-  if (Object.keys(errors).length) throw new ValidationError(errors);
+  query.sort = reader.sort(OFFER_SORT_KEYS, 'id');
+  reader.throwIfInvalid();
   const { rows, total } = await store.accountOffers.list(query);
   return { rows, total, page, perPage };
 }
@@ -448,21 +398,18 @@ export async function getStockOffer(store: Store, actor: Actor, id: number): Pro
 /** Oldest first; `filter[id]` (comma list) and Parley's `filter[is_sold]` (true/false/1/0). */
 export async function listOfferCredentials(store: Store, actor: Actor, offerId: number, params: PageParams): Promise<Page<AccountOfferCredentialRecord>> {
   const offer = stockOffer(actor, await store.accountOffers.findById(offerId));
-  const errors: FieldErrors = {};
-  const fail = (field: string, message: string) => {
-    (errors[field] ??= []).push(message);
-  };
-  const { page, perPage } = paging(params, fail);
-  const ids = idList(params, 'id', fail);
+  const reader = new ListParamsReader(params);
+  const { page, perPage } = reader;
+  const ids = reader.idList('id');
   let isSold: boolean | undefined;
   const sold = params.filter.is_sold;
   if (sold !== undefined) {
     isSold = sold === 'true' || sold === '1' ? true : sold === 'false' || sold === '0' ? false : undefined;
-    if (isSold === undefined) fail('filter.is_sold', 'The filter.is sold field must be true or false.');
+    if (isSold === undefined) reader.fail('filter.is_sold', 'The filter.is sold field must be true or false.');
   }
-  if (Object.keys(errors).length) throw new ValidationError(errors);
+  reader.throwIfInvalid();
   const { rows, total } = await store.accountOffers.listCredentials(offer.id, {
-    ...(ids ? { ids } : {}), ...(isSold !== undefined ? { isSold } : {}), offset: (page - 1) * perPage, limit: perPage,
+    ...(ids ? { ids } : {}), ...(isSold !== undefined ? { isSold } : {}), offset: reader.offset, limit: perPage,
   });
   return { rows, total, page, perPage };
 }

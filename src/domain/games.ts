@@ -1,3 +1,4 @@
+import { ListParamsReader, type ListParams } from './list-params.js';
 import { CATALOGUE } from './catalogue/index.js';
 import { DuplicateValueError, NotFoundError, ValidationError, type FieldErrors } from './errors.js';
 import {
@@ -48,12 +49,7 @@ export const GAMES_MAX_PER_PAGE = 1000;
 type GameSortKey = 'name' | 'id' | 'slug';
 const GAME_SORT_KEYS: readonly GameSortKey[] = ['name', 'id', 'slug'];
 
-export interface GameListParams {
-  page?: string;
-  per_page?: string;
-  sort?: string;
-  filter: Partial<Record<string, string>>;
-}
+export type GameListParams = ListParams;
 
 export interface GamePage {
   rows: CatalogueGame[];
@@ -85,17 +81,8 @@ function matches(game: CatalogueGame, search: string): boolean {
  * this way search and name order are the same on SQLite and PostgreSQL, whatever their collations.
  */
 export async function listGames(store: Store, params: GameListParams): Promise<GamePage> {
-  const errors: FieldErrors = {};
-  // Laravel's paginator: a missing or invalid page is page 1.
-  const pageNumber = /^\d{1,9}$/.test(params.page ?? '') ? Number(params.page) : 1;
-  const page = Math.max(1, pageNumber);
-  let perPage = GAMES_DEFAULT_PER_PAGE;
-  if (params.per_page !== undefined) {
-    if (!/^-?\d+$/.test(params.per_page)) errors.per_page = ['The per page field must be an integer.'];
-    else if (Number(params.per_page) < 1 || Number(params.per_page) > GAMES_MAX_PER_PAGE) {
-      errors.per_page = [`The per page field must be between 1 and ${GAMES_MAX_PER_PAGE}.`];
-    } else perPage = Number(params.per_page);
-  }
+  const reader = new ListParamsReader(params, { defaultPerPage: GAMES_DEFAULT_PER_PAGE, maxPerPage: GAMES_MAX_PER_PAGE });
+  const { page, perPage } = reader;
 
   const sort: { key: GameSortKey; direction: 1 | -1 }[] = [];
   for (const part of (params.sort ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')) {
@@ -103,12 +90,12 @@ export async function listGames(store: Store, params: GameListParams): Promise<G
     const name = descending ? part.slice(1) : part;
     const key = GAME_SORT_KEYS.find((k) => k === name);
     if (!key) {
-      errors.sort = [`The selected sort is invalid. Allowed: ${GAME_SORT_KEYS.join(', ')} (prefix - for descending).`];
+      reader.fail('sort', `The selected sort is invalid. Allowed: ${GAME_SORT_KEYS.join(', ')} (prefix - for descending).`);
       break;
     }
     sort.push({ key, direction: descending ? -1 : 1 });
   }
-  if (Object.keys(errors).length) throw new ValidationError(errors);
+  reader.throwIfInvalid();
   // Default: by name; the id breaks every tie, so pages never overlap.
   if (sort.length === 0) sort.push({ key: 'name', direction: 1 });
   if (!sort.some((s) => s.key === 'id')) sort.push({ key: 'id', direction: 1 });
@@ -124,8 +111,7 @@ export async function listGames(store: Store, params: GameListParams): Promise<G
     }
     return 0;
   });
-  const offset = (page - 1) * perPage;
-  return { rows: games.slice(offset, offset + perPage), total: games.length, page, perPage };
+  return { rows: games.slice(reader.offset, reader.offset + perPage), total: games.length, page, perPage };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { unixSeconds } from './clock.js';
 import type { DeliveryTimeUnit } from './delivery-time.js';
 import { ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from './errors.js';
-import { DEFAULT_PER_PAGE, MAX_PER_PAGE, OFFER_FILTERS, parseOrderListParams, type OrderListParams } from './order-list-query.js';
+import { ListParamsReader } from './list-params.js';
+import { OFFER_FILTERS, parseOrderListParams, type OrderListParams } from './order-list-query.js';
 import { createOrder, updateWithSystemMessage, type OrderPage, type OrderSettings } from './orders.js';
 import {
   ITEM_CURRENCY_OFFER_STATUSES,
@@ -346,7 +347,6 @@ const SORT_KEYS: Record<string, ItemCurrencyOfferSortColumn> = {
   updated_at: 'updated_at',
   listed_at: 'listed_at',
 };
-const ID_LIST = /^\d{1,15}(,\d{1,15})*$/;
 
 export interface OfferPage {
   rows: ItemCurrencyOfferRecord[];
@@ -357,54 +357,15 @@ export interface OfferPage {
 
 /** The caller's offers of one kind (admin keys: every seller's), paginated, filtered and sorted as the order lists are. */
 export async function listOffers(store: Store, actor: Actor, kind: ItemCurrencyOfferKind, params: OrderListParams): Promise<OfferPage> {
-  const errors: FieldErrors = {};
-  const fail = (field: string, message: string) => {
-    (errors[field] ??= []).push(message);
-  };
-  const pageNumber = /^\d{1,9}$/.test(params.page ?? '') ? Number(params.page) : 1;
-  const page = pageNumber >= 1 ? pageNumber : 1;
-  let perPage = DEFAULT_PER_PAGE;
-  if (params.per_page !== undefined) {
-    if (!/^-?\d+$/.test(params.per_page)) fail('per_page', 'The per page field must be an integer.');
-    else if (Number(params.per_page) < 1 || Number(params.per_page) > MAX_PER_PAGE) fail('per_page', `The per page field must be between 1 and ${MAX_PER_PAGE}.`);
-    else perPage = Number(params.per_page);
-  }
-  const query: ItemCurrencyOfferListQuery = { kind, sellerId: actor.isAdmin ? null : actor.user.id, sort: [], offset: 0, limit: perPage };
-  const f = params.filter;
-  const idList = (name: string): number[] | undefined => {
-    const value = f[name];
-    if (value === undefined) return undefined;
-    const compact = value.replace(/\s+/g, '');
-    if (!ID_LIST.test(compact)) {
-      fail(`filter.${name}`, `The filter.${name} field must be a comma-separated list of integer ids.`);
-      return undefined;
-    }
-    return compact.split(',').map(Number);
-  };
-  query.ids = idList('id');
-  query.gameIds = idList('game_id');
-  if (f.status !== undefined) {
-    const statuses = f.status.split(',').map((s) => s.trim());
-    if (statuses.some((s) => !(ITEM_CURRENCY_OFFER_STATUSES as readonly string[]).includes(s))) {
-      fail('filter.status', `The selected filter.status is invalid. Allowed: ${ITEM_CURRENCY_OFFER_STATUSES.join(', ')}.`);
-    } else query.statuses = statuses as ItemCurrencyOfferStatus[];
-  }
-  if (f.search !== undefined) query.search = f.search;
-  if (params.sort !== undefined) {
-    for (const key of params.sort.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
-      const descending = key.startsWith('-');
-      const name = descending ? key.slice(1) : key;
-      const column = Object.hasOwn(SORT_KEYS, name) ? SORT_KEYS[name] : undefined;
-      if (!column) {
-        fail('sort', `The selected sort is invalid. Allowed: ${Object.keys(SORT_KEYS).join(', ')} (prefix - for descending).`);
-        break;
-      }
-      query.sort.push({ column, direction: descending ? 'desc' : 'asc' });
-    }
-  }
-  if (!query.sort.some((s) => s.column === 'id')) query.sort.push({ column: 'id', direction: query.sort.length ? 'asc' : 'desc' });
-  if (Object.keys(errors).length) throw new ValidationError(errors);
-  query.offset = (page - 1) * perPage;
+  const reader = new ListParamsReader(params);
+  const { page, perPage } = reader;
+  const query: ItemCurrencyOfferListQuery = { kind, sellerId: actor.isAdmin ? null : actor.user.id, sort: [], offset: reader.offset, limit: perPage };
+  query.ids = reader.idList('id');
+  query.gameIds = reader.idList('game_id');
+  query.statuses = reader.enumList('status', ITEM_CURRENCY_OFFER_STATUSES);
+  if (params.filter.search !== undefined) query.search = params.filter.search;
+  query.sort = reader.sort(SORT_KEYS, 'id');
+  reader.throwIfInvalid();
   const { rows, total } = await store.itemCurrencyOffers.list(query);
   return { rows, total, page, perPage };
 }

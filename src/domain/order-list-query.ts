@@ -1,17 +1,9 @@
-import { ValidationError, type FieldErrors } from './errors.js';
-import { ORDER_STATUSES, type OrderStatus } from './order-status.js';
+import { ListParamsReader, type ListParams } from './list-params.js';
+import { ORDER_STATUSES } from './order-status.js';
 import type { OrderDateColumn, OrderKind, OrderListQuery, OrderSortColumn } from './ports.js';
 
-/** The list endpoints' query as the client sent it: every value a string, brackets already resolved. */
-export interface OrderListParams {
-  page?: string;
-  per_page?: string;
-  sort?: string;
-  filter: Partial<Record<string, string>>;
-}
-
-export const DEFAULT_PER_PAGE = 15;
-export const MAX_PER_PAGE = 50;
+/** The list endpoints' query as the client sent it. */
+export type OrderListParams = ListParams;
 
 /** Public filter name -> stored date column (`sold_at` is what the API calls `purchased_at`). */
 const DATE_FILTERS: Record<string, OrderDateColumn> = {
@@ -39,7 +31,6 @@ export const OFFER_FILTERS: Record<OrderKind, string> = {
   currency: 'currency_offer_id',
 };
 
-const ID_LIST = /^\d{1,15}(,\d{1,15})*$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 function dayStart(text: string): number | null {
@@ -67,77 +58,28 @@ export function parseDateRange(value: string): { from: number; to: number } | nu
  * that names each field the way Laravel does (`filter.status`, `per_page`, `sort`).
  */
 export function parseOrderListParams(params: OrderListParams, kind: OrderKind, sellerId: number | null): OrderListQuery & { page: number; perPage: number } {
-  const errors: FieldErrors = {};
-  const fail = (field: string, message: string) => {
-    (errors[field] ??= []).push(message);
-  };
-
-  // Laravel's paginator resolves a missing or invalid page to 1 rather than failing.
-  const pageNumber = /^\d{1,9}$/.test(params.page ?? '') ? Number(params.page) : 1;
-  const page = pageNumber >= 1 ? pageNumber : 1;
-
-  let perPage = DEFAULT_PER_PAGE;
-  if (params.per_page !== undefined) {
-    if (!/^-?\d+$/.test(params.per_page)) fail('per_page', 'The per page field must be an integer.');
-    else if (Number(params.per_page) < 1 || Number(params.per_page) > MAX_PER_PAGE) {
-      fail('per_page', `The per page field must be between 1 and ${MAX_PER_PAGE}.`);
-    } else perPage = Number(params.per_page);
-  }
-
-  const query: OrderListQuery = { kind, sellerId, dateRanges: [], sort: [], offset: 0, limit: perPage };
+  const reader = new ListParamsReader(params);
+  const { page, perPage } = reader;
   const f = params.filter;
-
-  const idList = (name: string): number[] | undefined => {
-    const value = f[name];
-    if (value === undefined) return undefined;
-    if (!ID_LIST.test(value.replace(/\s+/g, ''))) {
-      fail(`filter.${name}`, `The filter.${name} field must be a comma-separated list of integer ids.`);
-      return undefined;
-    }
-    return value.replace(/\s+/g, '').split(',').map(Number);
-  };
-  query.ids = idList('id');
+  const query: OrderListQuery = { kind, sellerId, dateRanges: [], sort: [], offset: reader.offset, limit: perPage };
+  query.ids = reader.idList('id');
   // Only the kind's own offer filter: another kind's (filter[item_offer_id] on account orders) is
   // unknown here and ignored, as Laravel ignores filters it does not allow.
-  query.offerIds = idList(OFFER_FILTERS[kind]);
-  query.buyerIds = idList('buyer_id');
-  query.gameIds = idList('game_id');
-
-  if (f.status !== undefined) {
-    const statuses = f.status.split(',').map((s) => s.trim());
-    if (statuses.some((s) => !(ORDER_STATUSES as readonly string[]).includes(s))) {
-      fail('filter.status', `The selected filter.status is invalid. Allowed: ${ORDER_STATUSES.join(', ')}.`);
-    } else query.statuses = statuses as OrderStatus[];
-  }
-
+  query.offerIds = reader.idList(OFFER_FILTERS[kind]);
+  query.buyerIds = reader.idList('buyer_id');
+  query.gameIds = reader.idList('game_id');
+  query.statuses = reader.enumList('status', ORDER_STATUSES);
   if (f.search !== undefined) query.search = f.search;
 
   for (const [name, column] of Object.entries(DATE_FILTERS)) {
     const value = f[name];
     if (value === undefined) continue;
     const range = parseDateRange(value);
-    if (!range) fail(`filter.${name}`, `The filter.${name} field must be a date (YYYY-MM-DD) or a date range (YYYY-MM-DD,YYYY-MM-DD).`);
+    if (!range) reader.fail(`filter.${name}`, `The filter.${name} field must be a date (YYYY-MM-DD) or a date range (YYYY-MM-DD,YYYY-MM-DD).`);
     else query.dateRanges.push({ column, ...range });
   }
 
-  if (params.sort !== undefined) {
-    // Empty parts are dropped, as Spatie's query builder does: `sort=` means the default order.
-    for (const key of params.sort.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
-      const descending = key.startsWith('-');
-      const name = descending ? key.slice(1) : key;
-      // Own keys only: `sort=__proto__` or `sort=constructor` must not find Object.prototype's.
-      const column = Object.hasOwn(SORT_KEYS, name) ? SORT_KEYS[name] : undefined;
-      if (!column) {
-        fail('sort', `The selected sort is invalid. Allowed: ${Object.keys(SORT_KEYS).join(', ')} (prefix - for descending).`);
-        break;
-      }
-      query.sort.push({ column, direction: descending ? 'desc' : 'asc' });
-    }
-  }
-  // A stable order across pages: id breaks every tie.
-  if (!query.sort.some((s) => s.column === 'id')) query.sort.push({ column: 'id', direction: query.sort.length ? 'asc' : 'desc' });
-
-  if (Object.keys(errors).length) throw new ValidationError(errors);
-  query.offset = (page - 1) * perPage;
+  query.sort = reader.sort(SORT_KEYS, 'id');
+  reader.throwIfInvalid();
   return { ...query, page, perPage };
 }
