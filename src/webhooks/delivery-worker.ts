@@ -17,7 +17,12 @@ export interface WorkerOptions extends SenderOptions {
   retentionSeconds: number;
   /** How often to look for such events (the first look is one interval after start). */
   pruneEveryMs: number;
+  /** While polls keep failing (a database outage), at most one log line per this many ms; default 30 s. */
+  outageLogEveryMs?: number;
 }
+
+/** At most one line per 30 s while the outbox cannot be polled, instead of one per poll. */
+export const DEFAULT_OUTAGE_LOG_EVERY_MS = 30_000;
 
 /** Events deleted per transaction while pruning: short transactions, never a long lock. */
 const PRUNE_BATCH = 500;
@@ -48,7 +53,14 @@ export class WebhookDeliveryWorker {
   private pruneTimer: NodeJS.Timeout | null = null;
   private pruning: Promise<number> | null = null;
   private stopped = false;
+  /** Timers run only between start() and stop(); before start a test drives pollOnce() itself. */
+  private started = false;
   private polling = false;
+  /** Polls failed in a row (0: the last poll worked), and those since the last line about them. */
+  private failedPolls = 0;
+  private failedSinceLogged = 0;
+  private outageLoggedAtMs = 0;
+
   /** Asked for a poll while one ran: run another as soon as it ends. */
   private pollAgain = false;
   private readonly inFlight = new Set<Promise<void>>();
@@ -56,17 +68,20 @@ export class WebhookDeliveryWorker {
 
   /**
    * `clock` dates what is stored and compared across instances (due times, leases, attempts,
-   * retention); poll and prune intervals and the send timeout are real time.
+   * retention); poll and prune intervals, the send timeout and log throttling are real time,
+   * read from `elapsedMs` (monotonic milliseconds; injectable for tests).
    */
   constructor(
     private readonly queue: DeliveryQueue,
     private readonly options: WorkerOptions,
-    private readonly log: FastifyBaseLogger,
+    private readonly log: Pick<FastifyBaseLogger, 'error' | 'warn' | 'info' | 'debug'>,
     private readonly clock: Clock,
+    private readonly elapsedMs: () => number = () => performance.now(),
   ) {}
 
   start(): void {
     this.stopped = false;
+    this.started = true;
     this.schedule(0);
     if (this.options.retentionSeconds > 0) {
       this.pruneTimer = setInterval(() => {
@@ -79,6 +94,7 @@ export class WebhookDeliveryWorker {
   /** Stops polling and waits for the attempts under way. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.started = false;
     if (this.timer) clearTimeout(this.timer);
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     await Promise.allSettled([...this.inFlight, this.pruning]);
@@ -102,7 +118,7 @@ export class WebhookDeliveryWorker {
   }
 
   private schedule(ms: number): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.started) return;
     this.timer = setTimeout(() => void this.poll(), ms);
     this.timer.unref();
   }
@@ -110,6 +126,21 @@ export class WebhookDeliveryWorker {
   private async poll(): Promise<void> {
     if (this.polling || this.stopped) return;
     this.polling = true;
+    try {
+      await this.pollOnce();
+    } finally {
+      this.polling = false;
+      const again = this.pollAgain;
+      this.pollAgain = false;
+      this.schedule(again ? 0 : this.options.pollMs);
+    }
+  }
+
+  /**
+   * One look at the outbox: claims what there is room for and launches it. Never throws; a
+   * failure is logged (throttled while they go on). The timer calls it; tests may call it directly.
+   */
+  async pollOnce(): Promise<void> {
     try {
       const free = this.options.maxInFlight - this.inFlight.size;
       if (free > 0) {
@@ -129,14 +160,42 @@ export class WebhookDeliveryWorker {
         }, full);
         for (const delivery of claimed) this.launch(delivery);
       }
+      this.pollWorked();
     } catch (error) {
-      this.log.error({ err: error }, 'webhook poll failed');
-    } finally {
-      this.polling = false;
-      const again = this.pollAgain;
-      this.pollAgain = false;
-      this.schedule(again ? 0 : this.options.pollMs);
+      this.pollFailed(error);
     }
+  }
+
+  /**
+   * During an outage every poll fails: the first failure is logged, then at most one line per
+   * `outageLogEveryMs` with the count since the last line. Throttling is about log volume, so it
+   * runs on real elapsed time, not on the application clock (which a test clock may stop or jump).
+   */
+  private pollFailed(error: unknown): void {
+    const now = this.elapsedMs();
+    this.failedPolls++;
+    if (this.failedPolls === 1) {
+      this.outageLoggedAtMs = now;
+      this.failedSinceLogged = 0;
+      this.log.error({ err: error }, 'webhook poll failed (while it keeps failing, one line per interval)');
+      return;
+    }
+    this.failedSinceLogged++;
+    const every = this.options.outageLogEveryMs ?? DEFAULT_OUTAGE_LOG_EVERY_MS;
+    if (now - this.outageLoggedAtMs < every) return;
+    this.log.error(
+      { err: error, failedPolls: this.failedSinceLogged, failedPollsInARow: this.failedPolls },
+      `webhook poll still failing: ${this.failedSinceLogged} failed polls in the last ${Math.round((now - this.outageLoggedAtMs) / 1000)} s`,
+    );
+    this.outageLoggedAtMs = now;
+    this.failedSinceLogged = 0;
+  }
+
+  private pollWorked(): void {
+    if (this.failedPolls === 0) return;
+    this.log.info({ failedPolls: this.failedPolls }, `webhook worker: the database answers again after ${this.failedPolls} failed polls`);
+    this.failedPolls = 0;
+    this.failedSinceLogged = 0;
   }
 
   /**
