@@ -125,8 +125,15 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
     nowMs: number,
   ): DueDelivery {
     const now = Math.floor(nowMs / 1000);
-    const secrets = [this.cipher.decrypt(r.secret, secretOf(r.endpoint_id))];
-    if (r.previous_secret !== null && (r.previous_secret_expires_at ?? 0) > now) secrets.push(this.cipher.decrypt(r.previous_secret, previousSecretOf(r.endpoint_id)));
+    // One endpoint's secret that will not open must not fail the whole claim (every endpoint's
+    // deliveries, every poll): its deliveries come back without secrets, for the worker to fail.
+    let secrets: string[] | null;
+    try {
+      secrets = [this.cipher.decrypt(r.secret, secretOf(r.endpoint_id))];
+      if (r.previous_secret !== null && (r.previous_secret_expires_at ?? 0) > now) secrets.push(this.cipher.decrypt(r.previous_secret, previousSecretOf(r.endpoint_id)));
+    } catch {
+      secrets = null;
+    }
     return { id: r.id, eventId: r.event_id, topic: r.topic, body: r.payload, endpointId: r.endpoint_id, url: r.url, secrets, attempts: r.attempts, leaseUntilMs: 0 };
   }
 

@@ -6,8 +6,12 @@ export interface DueDelivery {
   body: string;
   endpointId: number;
   url: string;
-  /** Current first, then a rotated-out secret still in its grace period. */
-  secrets: string[];
+  /**
+   * Current first, then a rotated-out secret still in its grace period. Null when a sealed secret
+   * will not open (another key, or a value moved from another row): the claim goes on for the
+   * other endpoints, and the worker records this delivery's attempt as failed without sending it.
+   */
+  secrets: string[] | null;
   /** Attempts made so far. */
   attempts: number;
   /**

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../domain/clock.js';
 import type { DeliveryOutcome, DeliveryQueue, DueDelivery } from './delivery-queue.js';
-import { postWebhook, type SenderOptions } from './http-sender.js';
+import { postWebhook, type SendResult, type SenderOptions } from './http-sender.js';
 import { deliveryHeaders } from './signer.js';
 
 export interface WorkerOptions extends SenderOptions {
@@ -23,6 +23,9 @@ export interface WorkerOptions extends SenderOptions {
 
 /** At most one line per 30 s while the outbox cannot be polled, instead of one per poll. */
 export const DEFAULT_OUTAGE_LOG_EVERY_MS = 30_000;
+
+/** What the attempt log and the worker's log say of a delivery whose sealed secret will not open. */
+export const UNOPENED_SECRET_ERROR = "the endpoint's signing secret cannot be opened with the configured key";
 
 /** Events deleted per transaction while pruning: short transactions, never a long lock. */
 const PRUNE_BATCH = 500;
@@ -60,6 +63,8 @@ export class WebhookDeliveryWorker {
   private failedPolls = 0;
   private failedSinceLogged = 0;
   private outageLoggedAtMs = 0;
+  /** Endpoints whose unopenable secret has been logged: once each, until their secret opens again. */
+  private readonly unopenedLogged = new Set<number>();
 
   /** Asked for a poll while one ran: run another as soon as it ends. */
   private pollAgain = false;
@@ -228,14 +233,7 @@ export class WebhookDeliveryWorker {
 
   private async attempt(delivery: DueDelivery): Promise<void> {
     const attemptedAtMs = this.clock.nowMs();
-    const headers = deliveryHeaders({
-      eventId: delivery.eventId,
-      topic: delivery.topic,
-      body: delivery.body,
-      timestamp: Math.floor(attemptedAtMs / 1000),
-      secrets: delivery.secrets,
-    });
-    const result = await postWebhook(delivery.url, headers, delivery.body, this.options);
+    const result = delivery.secrets === null ? this.unopened(delivery) : await this.send(delivery, delivery.secrets, attemptedAtMs);
     const attempt = delivery.attempts + 1;
     const outcome = outcomeFor(result.statusCode, attempt, this.options.retrySchedule, this.clock.nowMs());
     const applied = await this.queue.settle(delivery, { attempt, attemptedAtMs, ...result }, outcome);
@@ -246,5 +244,35 @@ export class WebhookDeliveryWorker {
       );
     }
     this.log.debug({ delivery: delivery.id, event: delivery.eventId, status: result.statusCode, outcome: outcome.kind }, 'webhook attempt');
+  }
+
+  private send(delivery: DueDelivery, secrets: string[], attemptedAtMs: number): Promise<SendResult> {
+    if (this.unopenedLogged.delete(delivery.endpointId)) {
+      this.log.info({ endpoint: delivery.endpointId }, 'webhook endpoint: its signing secret opens again');
+    }
+    const headers = deliveryHeaders({
+      eventId: delivery.eventId,
+      topic: delivery.topic,
+      body: delivery.body,
+      timestamp: Math.floor(attemptedAtMs / 1000),
+      secrets,
+    });
+    return postWebhook(delivery.url, headers, delivery.body, this.options);
+  }
+
+  /**
+   * Nothing can be signed, so nothing is sent: the attempt fails and takes the retry schedule
+   * like any failed attempt (a key put right in the meantime lets a retry through). Logged once
+   * per endpoint, not once per delivery or poll.
+   */
+  private unopened(delivery: DueDelivery): SendResult {
+    if (!this.unopenedLogged.has(delivery.endpointId)) {
+      this.unopenedLogged.add(delivery.endpointId);
+      this.log.error(
+        { endpoint: delivery.endpointId, delivery: delivery.id },
+        `webhook endpoint ${delivery.endpointId}: ${UNOPENED_SECRET_ERROR} (sealed with another key, or copied from another row); its deliveries fail and are retried on the schedule`,
+      );
+    }
+    return { statusCode: null, error: UNOPENED_SECRET_ERROR, durationMs: 0 };
   }
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DatabaseConfig } from '../../src/config.js';
@@ -8,6 +9,8 @@ import { openDatabase, type OpenDatabase } from '../../src/store/database.js';
 import { KyselyDeliveryQueue } from '../../src/store/delivery-queue.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
 import type { DueDelivery } from '../../src/webhooks/delivery-queue.js';
+import { UNOPENED_SECRET_ERROR, WebhookDeliveryWorker } from '../../src/webhooks/delivery-worker.js';
+import { expectSignedDelivery, Receiver } from '../webhooks/receiver.js';
 import { createTestDatabase } from '../support/test-db.js';
 import { skipWithoutPostgres } from './postgres-test-support.js';
 
@@ -274,5 +277,87 @@ describe.each([
     expect(deliveries.map((d) => d.event_id)).toEqual(['evt_new_succeeded', 'evt_old_pending']);
     const attempts = await setup.db.selectFrom('webhook_attempts').select('event_id').where('event_id', 'in', cases.map((c) => c.id)).orderBy('event_id').execute();
     expect(attempts.map((r) => r.event_id)).toEqual(['evt_new_succeeded', 'evt_old_pending']);
+  });
+  it.skipIf(skip)('one endpoint whose sealed secret will not open fails only its own deliveries; the claim goes on for the others', async () => {
+    const receiver = await Receiver.start();
+    const now = Math.floor(base / 1000);
+    const userId = (await setup.db.selectFrom('users').select('id').executeTakeFirstOrThrow()).id;
+    const newEndpoint = async (url: string) => (await setup.db
+      .insertInto('webhook_endpoints')
+      .values({
+        user_id: userId, url, description: null, events: '["order.message.created"]', secret: '', previous_secret: null,
+        previous_secret_expires_at: null, disabled_at: null, disabled_reason: null, deleted_at: null, created_at: now, updated_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()).id;
+    const healthyPath = receiver.newPath('healthy');
+    const badPath = receiver.newPath('bad');
+    const healthy = await newEndpoint(receiver.url(healthyPath));
+    const bad = await newEndpoint(receiver.url(badPath));
+    try {
+      await setup.db.updateTable('webhook_endpoints').set({ secret: cipher.encrypt(SECRET, secretOf(healthy)) }).where('id', '=', healthy).execute();
+      // A sealed value moved from another row: well-formed, the right key, but bound to that row.
+      const moved = await setup.db.selectFrom('webhook_endpoints').select('secret').where('id', '=', endpointIds[0]!).executeTakeFirstOrThrow();
+      await setup.db.updateTable('webhook_endpoints').set({ secret: moved.secret }).where('id', '=', bad).execute();
+      // The bad endpoint's delivery is the oldest: first in the claim.
+      const [badDelivery, healthyDelivery] = await Promise.all([
+        setup.db.insertInto('webhook_deliveries').values({
+          event_id: eventIds[0]!, endpoint_id: bad, state: 'pending', attempts: 0, next_attempt_at_ms: base - 1, lease_until_ms: null,
+          created_at: now, finished_at: null,
+        }).returning('id').executeTakeFirstOrThrow(),
+        setup.db.insertInto('webhook_deliveries').values({
+          event_id: eventIds[1]!, endpoint_id: healthy, state: 'pending', attempts: 0, next_attempt_at_ms: base, lease_until_ms: null,
+          created_at: now, finished_at: null,
+        }).returning('id').executeTakeFirstOrThrow(),
+      ]).then((rows) => rows.map((r) => r.id));
+
+      const lines: { level: string; msg: string; fields: Record<string, unknown> }[] = [];
+      const at = (level: string) => (fields: Record<string, unknown>, msg: string) => lines.push({ level, fields, msg });
+      const logger = { error: at('error'), warn: at('warn'), info: at('info'), debug: () => {} } as unknown as FastifyBaseLogger;
+      let nowMs = base;
+      const clock = { nowMs: () => nowMs, now: () => Math.floor(nowMs / 1000) };
+      const worker = new WebhookDeliveryWorker(queues[0]!, {
+        env: 'sandbox', timeoutMs: 5000, maxResponseBytes: 65_536, retrySchedule: [10, 60], pollMs: 250, leaseMs: LEASE_MS,
+        maxInFlight: 32, maxInFlightPerEndpoint: 2, retentionSeconds: 0, pruneEveryMs: 600_000,
+      }, logger, clock);
+
+      await worker.pollOnce();
+      await worker.stop(); // waits for the attempts under way
+
+      expect(lines.filter((l) => l.msg.startsWith('webhook poll failed')), 'the claim itself did not fail').toEqual([]);
+      // The healthy endpoint got its event, signed with its secret.
+      expect(receiver.on(healthyPath)).toHaveLength(1);
+      expectSignedDelivery(receiver.on(healthyPath)[0]!, [SECRET], { topic: 'order.message.created' });
+      expect(receiver.on(badPath), 'nothing is sent unsigned').toEqual([]);
+      const state = async (id: number) => setup.db.selectFrom('webhook_deliveries').select(['state', 'attempts', 'lease_until_ms', 'next_attempt_at_ms']).where('id', '=', id).executeTakeFirstOrThrow();
+      expect(await state(healthyDelivery!)).toMatchObject({ state: 'succeeded', attempts: 1 });
+      // The bad one: a failed attempt with the reason, retried on the schedule (10 s ± 20 %).
+      const afterFirst = await state(badDelivery!);
+      expect(afterFirst).toMatchObject({ state: 'pending', attempts: 1, lease_until_ms: null });
+      expect(Number(afterFirst.next_attempt_at_ms)).toBeGreaterThanOrEqual(base + 8000);
+      expect(Number(afterFirst.next_attempt_at_ms)).toBeLessThanOrEqual(base + 12_000);
+      const attempts = await setup.db.selectFrom('webhook_attempts').select(['attempt', 'status_code', 'error']).where('delivery_id', '=', badDelivery!).orderBy('id').execute();
+      expect(attempts).toEqual([{ attempt: 1, status_code: null, error: UNOPENED_SECRET_ERROR }]);
+      const endpoint = await setup.db.selectFrom('webhook_endpoints').select(['disabled_at']).where('id', '=', bad).executeTakeFirstOrThrow();
+      expect(endpoint.disabled_at, 'the endpoint stays enabled').toBeNull();
+      const logged = lines.filter((l) => l.msg.includes(UNOPENED_SECRET_ERROR));
+      expect(logged).toHaveLength(1);
+      expect(logged[0]).toMatchObject({ level: 'error', fields: { endpoint: bad } });
+
+      // The retry fails the same way, and is not logged again; after the last one it is failed for good.
+      nowMs = base + 13_000;
+      await worker.pollOnce();
+      await worker.stop();
+      expect(await state(badDelivery!)).toMatchObject({ state: 'pending', attempts: 2 });
+      nowMs = base + 13_000 + 73_000;
+      await worker.pollOnce();
+      await worker.stop();
+      expect(await state(badDelivery!)).toMatchObject({ state: 'failed', attempts: 3 });
+      expect(lines.filter((l) => l.msg.includes(UNOPENED_SECRET_ERROR)), 'logged once for the endpoint').toHaveLength(1);
+      expect(receiver.on(badPath)).toEqual([]);
+    } finally {
+      await receiver.close();
+      await setup.db.updateTable('webhook_endpoints').set({ deleted_at: now }).where('id', 'in', [healthy, bad]).execute();
+    }
   });
 });
