@@ -30,6 +30,8 @@ export interface ParleyConfig {
   host: string;
   port: number;
   database: DatabaseConfig;
+  /** Deadline of each PostgreSQL query once serving, in milliseconds; 0: none. Unused on SQLite. */
+  postgresQueryTimeoutMs: number;
   rateLimits: RateLimitConfig;
   /** Redis holding the rate-limit counters, shared by every instance; null: counters in this process. */
   redisUrl: string | null;
@@ -136,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
     host: env.HOST?.trim() || '127.0.0.1',
     port: intFrom(env, 'PORT', 8080),
     database,
+    postgresQueryTimeoutMs: intFrom(env, 'PARLEY_PG_QUERY_TIMEOUT_MS', 15_000),
     rateLimits: {
       reads: intFrom(env, 'PARLEY_RATE_LIMIT_READS', 1000),
       writes: intFrom(env, 'PARLEY_RATE_LIMIT_WRITES', 500),

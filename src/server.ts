@@ -107,7 +107,7 @@ async function startParleyLocked(config: ParleyConfig, clock: Clock, releaseStar
 }
 
 async function startComponents(config: ParleyConfig, clock: Clock, releaseStartLock: () => void, opened: CloseStack): Promise<RunningParley> {
-  const { db, close: closeDb, dialect, sqlite } = openDatabase(config.database);
+  const { db, close: closeDb, dialect, sqlite, setQueryTimeout } = openDatabase(config.database);
   opened.push(closeDb);
   await migrateToLatest(db, dialect);
   const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
@@ -132,6 +132,9 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
   // leaves the task: it needs the key), before anything reads them and under the start-up lock.
   const resealed = await withStartupLock(db, dialect, () => resealLegacyValues(db, cipher));
   if (resealed > 0) logger.info({ resealed }, 'sealed values re-sealed, bound to their rows');
+  // Migrations and the start-up lock are done: from here on no query waits on PostgreSQL for more
+  // than PARLEY_PG_QUERY_TIMEOUT_MS (a paused server, a dropped network path), it answers 503.
+  setQueryTimeout(config.postgresQueryTimeoutMs);
   if (adminTokenTooShort(config.adminToken)) {
     logger.warn(
       { length: config.adminToken!.length, minimum: MIN_ADMIN_TOKEN_LENGTH },

@@ -48,7 +48,8 @@ function isPostgresUnavailable(code: string): boolean {
 
 /**
  * node-postgres and Kysely say these without a code: the socket closed under a query, a client
- * already broken was asked again, the pool found no connection within its timeout.
+ * already broken was asked again, the pool found no connection within its timeout, a query got no
+ * answer within its deadline (PARLEY_PG_QUERY_TIMEOUT_MS: a paused server, a dropped network path).
  */
 const UNAVAILABLE_MESSAGES = [
   'Connection terminated',
@@ -56,6 +57,7 @@ const UNAVAILABLE_MESSAGES = [
   'timeout exceeded when trying to connect',
   'Postgres connection has been discarded',
   'Client was closed and is not queryable',
+  'Query read timeout',
 ];
 
 /**

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, sql, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import {
+  Kysely, PostgresDialect, sql, SqliteDialect, type PostgresPool, type PostgresPoolClient, type SqliteDatabase, type SqliteStatement,
+} from 'kysely';
 import { createRequire } from 'node:module';
 import type pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
@@ -18,6 +20,11 @@ export interface OpenDatabase {
    * read-only connection (null for `:memory:`) that sees committed data only.
    */
   sqlite: { writer: SqliteHandle; reader: SqliteHandle | null } | null;
+  /**
+   * Gives every PostgreSQL query from now on a deadline of `ms` milliseconds (0: none); a no-op on
+   * SQLite. Off when opened: start-up (migrations, the start-up lock) may rightly take longer.
+   */
+  setQueryTimeout(ms: number): void;
 }
 
 /** Prepares a statement, or hands back the one prepared earlier for the same SQL. */
@@ -106,6 +113,7 @@ function openSqlite(file: string): OpenDatabase {
     db,
     dialect: 'sqlite',
     sqlite: { writer, reader },
+    setQueryTimeout: () => undefined,
     async close() {
       reader?.connection.close();
       await db.destroy();
@@ -139,6 +147,44 @@ function loadPg(): typeof pg {
   return createRequire(import.meta.url)('pg') as typeof pg;
 }
 
+/** node-postgres's error for a query that outlived its `query_timeout` (it has no code). */
+export const QUERY_TIMEOUT_MESSAGE = 'Query read timeout';
+
+/**
+ * The pool as Kysely sees it, with a deadline on every query (node-postgres's per-query
+ * `query_timeout`). A server that stops answering without closing the socket (paused, or the
+ * network path dropped) would otherwise hold the query until TCP keepalive gives up, minutes later.
+ * node-postgres rejects the query at the deadline but leaves it running on the connection, which
+ * would answer the next query only after it: so the client is ended at once (its socket destroyed,
+ * since a query is active), what is still queued on it (Kysely's ROLLBACK) fails at once, and the
+ * pool drops it on release. No statement_timeout on the server: it cannot fire on a paused server,
+ * and this deadline already ends the connection, after which PostgreSQL rolls the transaction back.
+ */
+function withQueryDeadline(pool: pg.Pool, timeoutMs: () => number): PostgresPool {
+  return {
+    async connect(): Promise<PostgresPoolClient> {
+      const client = await pool.connect();
+      const query = async (text: string, values: ReadonlyArray<unknown>) => {
+        const ms = timeoutMs();
+        try {
+          return ms > 0
+            ? await client.query({ text, values: [...values], query_timeout: ms } as pg.QueryConfig)
+            : await client.query(text, [...values]);
+        } catch (error) {
+          if ((error as Error | null)?.message === QUERY_TIMEOUT_MESSAGE) client.end().catch(() => undefined);
+          throw error;
+        }
+      };
+      return {
+        // Kysely's cursor overload is not used (no `cursor` in the dialect's config).
+        query: query as unknown as PostgresPoolClient['query'],
+        release: (destroy?: boolean) => client.release(destroy),
+      };
+    },
+    end: () => pool.end(),
+  };
+}
+
 /**
  * PostgreSQL through a small pool. Durability is the server's (fsync on COMMIT with the default
  * synchronous_commit=on), so a reply sent after a commit survives a crash here too.
@@ -152,7 +198,8 @@ function openPostgres(url: string): OpenDatabase {
     // Connecting, or waiting for a free connection, fails after this instead of holding the
     // request while the server is away: the request answers 503 (src/store/database-errors.ts).
     connectionTimeoutMillis: POOL_CONNECT_TIMEOUT_MS,
-    // A server that vanished without closing the socket (a dropped network path) is noticed by TCP.
+    // A server that vanished without closing the socket (a dropped network path) is noticed by
+    // TCP, eventually; queries do not wait for that (withQueryDeadline).
     keepAlive: true,
   });
   // A connection lost while idle in the pool (a server restart): the pool drops it and emits
@@ -165,8 +212,17 @@ function openPostgres(url: string): OpenDatabase {
   pool.on('connect', (client) => {
     client.on('error', () => undefined);
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, close: () => db.destroy(), dialect: 'postgres', sqlite: null };
+  let queryTimeoutMs = 0;
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withQueryDeadline(pool, () => queryTimeoutMs) }) });
+  return {
+    db,
+    close: () => db.destroy(),
+    dialect: 'postgres',
+    sqlite: null,
+    setQueryTimeout(ms) {
+      queryTimeoutMs = ms;
+    },
+  };
 }
 
 /** The database the configuration names, behind the same Kysely interface. */

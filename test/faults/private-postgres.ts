@@ -103,8 +103,48 @@ export class PrivatePostgres {
     return fs.existsSync(path.join(this.dataDir, 'postmaster.pid'));
   }
 
+  /** The postmaster (from its PID file) and every process it started: backends, checkpointer, walwriter... */
+  processes(): number[] {
+    const postmaster = Number(fs.readFileSync(path.join(this.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    if (!Number.isInteger(postmaster) || postmaster <= 1) throw new Error(`no postmaster PID in ${this.dataDir}/postmaster.pid`);
+    let children: number[] = [];
+    try {
+      children = execFileSync('pgrep', ['-P', String(postmaster)], { encoding: 'utf8', timeout: 5000 }).split('\n').filter(Boolean).map(Number);
+    } catch {
+      // pgrep exits 1 when there are none
+    }
+    return [postmaster, ...children];
+  }
+
+  /**
+   * Freezes the whole server (SIGSTOP, the postmaster first so it starts nothing new): sockets stay
+   * open and the kernel still accepts connections, but nothing answers, as with a paused VM or a
+   * dropped network path. Always follow with resume().
+   */
+  pause(): void {
+    for (const pid of this.processes()) process.kill(pid, 'SIGSTOP');
+  }
+
+  /** Undoes pause(); safe to call when nothing is paused. Never throws. */
+  resume(): void {
+    let pids: number[] = [];
+    try {
+      pids = this.processes();
+    } catch {
+      return;
+    }
+    for (const pid of pids.reverse()) {
+      try {
+        process.kill(pid, 'SIGCONT');
+      } catch {
+        // gone
+      }
+    }
+  }
+
   /** Stops the server if it runs and removes the cluster's directory. Never throws. */
   async destroy(): Promise<void> {
+    this.resume(); // a paused server would not stop
     if (this.running()) await this.stop('immediate').catch(() => undefined);
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
