@@ -1,5 +1,6 @@
 import { createClient } from 'redis';
 import { DeadlineError, withDeadline } from '../rate-limit/deadline.js';
+import { OutageProbe } from '../rate-limit/outage-probe.js';
 import { redactRedisUrl } from '../rate-limit/redis-rate-limit-store.js';
 import { reasonOf, TransportChangeFeed, type ChangeFeedErrorHandler } from './change-feed.js';
 
@@ -22,7 +23,6 @@ export interface RedisChangeFeedOptions {
 }
 
 /** Still not answering is said again at most this often. */
-const REPORT_EVERY_MS = 60_000;
 
 /** Closes a client once its pending replies are in; drops it when they do not come within `ms`. */
 async function closeClient(client: RedisClient, ms: number): Promise<void> {
@@ -56,9 +56,7 @@ async function closeClient(client: RedisClient, ms: number): Promise<void> {
  * instance dropped its changes meanwhile.
  */
 export class RedisChangeFeed extends TransportChangeFeed {
-  private stalledSince: number | null = null;
-  private lastReport = 0;
-  private probe: NodeJS.Timeout | null = null;
+  private readonly outage: OutageProbe;
 
   private constructor(
     private readonly publisher: RedisClient,
@@ -69,6 +67,19 @@ export class RedisChangeFeed extends TransportChangeFeed {
     private readonly probeEveryMs: number,
   ) {
     super('Redis change feed', onError);
+    this.outage = new OutageProbe({
+      ping: () => publisher.ping(),
+      timeoutMs,
+      probeEveryMs,
+      what: 'PING',
+      onDown: (error) => this.listeners.report(new Error(`Redis change feed: Redis does not answer (${reasonOf(error)}): changes are dropped until it does`, { cause: error })),
+      onStillDown: (seconds, error) => this.listeners.report(new Error(`Redis change feed: Redis still does not answer after ${seconds} s (${reasonOf(error)})`, { cause: error })),
+      onBack: (seconds) => {
+        this.listeners.report(new Error(`Redis change feed: Redis answers again after ${seconds} s; publishing again`));
+        // Changes of every instance were dropped meanwhile: what this instance keeps must be read again.
+        this.listeners.resync();
+      },
+    });
   }
 
   /**
@@ -127,57 +138,24 @@ export class RedisChangeFeed extends TransportChangeFeed {
   }
 
   protected async send(payload: string): Promise<void> {
-    if (this.stalledSince !== null) throw new Error('Redis does not answer; change dropped');
+    if (this.outage.isDown) throw new Error('Redis does not answer; change dropped');
     if (!this.publisher.isReady) {
       // Reconnecting: queueing would only delay the failure. Dropped like during a stall.
       const error = new Error('not connected to Redis; change dropped');
-      this.stall(error);
+      this.outage.down(error);
       throw error;
     }
     try {
       await withDeadline(this.publisher.publish(this.channel, payload), this.timeoutMs, 'PUBLISH');
     } catch (error) {
-      if (error instanceof DeadlineError) this.stall(error);
+      if (error instanceof DeadlineError) this.outage.down(error);
       throw error;
     }
   }
 
-  private stall(error: Error): void {
-    if (this.stalledSince !== null || this.closed) return;
-    this.stalledSince = Date.now();
-    this.lastReport = this.stalledSince;
-    this.listeners.report(new Error(`Redis change feed: Redis does not answer (${error.message}): changes are dropped until it does`, { cause: error }));
-    this.scheduleProbe();
-  }
-
-  private scheduleProbe(): void {
-    if (this.closed) return;
-    this.probe = setTimeout(() => void this.runProbe(), this.probeEveryMs);
-    this.probe.unref();
-  }
-
-  private async runProbe(): Promise<void> {
-    try {
-      await withDeadline(this.publisher.ping(), this.timeoutMs, 'PING');
-    } catch (error) {
-      const now = Date.now();
-      if (now - this.lastReport >= REPORT_EVERY_MS) {
-        this.lastReport = now;
-        this.listeners.report(new Error(`Redis change feed: Redis still does not answer after ${Math.round((now - this.stalledSince!) / 1000)} s (${reasonOf(error)})`, { cause: error }));
-      }
-      this.scheduleProbe();
-      return;
-    }
-    if (this.closed || this.stalledSince === null) return;
-    this.listeners.report(new Error(`Redis change feed: Redis answers again after ${Math.round((Date.now() - this.stalledSince) / 1000)} s; publishing again`));
-    this.stalledSince = null;
-    // Changes of every instance were dropped meanwhile: what this instance keeps must be read again.
-    this.listeners.resync();
-  }
-
   /** Waits (up to two seconds) for publishes under way, then closes both connections. */
   protected async shutdown(): Promise<void> {
-    if (this.probe) clearTimeout(this.probe);
+    this.outage.close();
     await Promise.all([closeClient(this.subscriber, 2_000), closeClient(this.publisher, 2_000)]);
   }
 }

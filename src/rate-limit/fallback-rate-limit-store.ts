@@ -1,5 +1,6 @@
 import type { Clock } from '../domain/clock.js';
 import { withDeadline } from './deadline.js';
+import { OutageProbe } from './outage-probe.js';
 import { MemoryRateLimitStore } from './memory-rate-limit-store.js';
 import type { RateLimitDecision, RateLimitStore } from './rate-limit-store.js';
 
@@ -15,9 +16,6 @@ export interface FallbackOptions {
   probeEveryMs?: number;
 }
 
-/** Still failing after this long is said again at most this often. */
-const REPORT_EVERY_MS = 60_000;
-
 /**
  * The shared store (Redis) while it answers; this process's own counters while it does not, so a
  * Redis outage degrades the limit (each instance counts on its own) instead of failing or holding
@@ -30,11 +28,7 @@ const REPORT_EVERY_MS = 60_000;
 export class FallbackRateLimitStore implements RateLimitStore {
   private readonly local: MemoryRateLimitStore;
   private readonly timeoutMs: number;
-  private readonly probeEveryMs: number;
-  /** Since when Redis has been failing (null: it answers): real time (Date.now), not the app's clock. */
-  private failingSince: number | null = null;
-  private lastReport = 0;
-  private probe: NodeJS.Timeout | null = null;
+  private readonly outage: OutageProbe;
   private closed = false;
 
   constructor(
@@ -45,59 +39,36 @@ export class FallbackRateLimitStore implements RateLimitStore {
   ) {
     this.local = new MemoryRateLimitStore(clock);
     this.timeoutMs = options.timeoutMs ?? 300;
-    this.probeEveryMs = options.probeEveryMs ?? 1_000;
+    this.outage = new OutageProbe({
+      ping: () => shared.ping(),
+      timeoutMs: this.timeoutMs,
+      probeEveryMs: options.probeEveryMs ?? 1_000,
+      what: 'Redis (rate limits) probe',
+      onDown: (error) => report('Redis (rate limits) does not answer: counting in this process until it does', error),
+      onStillDown: (seconds, error) => report(`Redis (rate limits) still does not answer after ${seconds} s: counting in this process`, error),
+      onBack: (seconds) => report(`Redis (rate limits) answers again after ${seconds} s; shared limits apply again`),
+    });
   }
 
   /** True while hits are counted in this process. */
   get failing(): boolean {
-    return this.failingSince !== null;
+    return this.outage.isDown;
   }
 
   async hit(key: string, limit: number, windowSeconds: number, nowMs: number): Promise<RateLimitDecision> {
-    if (this.failingSince === null && !this.closed) {
+    if (!this.outage.isDown && !this.closed) {
       try {
         return await withDeadline(this.shared.hit(key, limit, windowSeconds, nowMs), this.timeoutMs, 'Redis (rate limits)');
       } catch (error) {
-        this.fail(error);
+        this.outage.down(error);
       }
     }
     return this.local.hit(key, limit, windowSeconds, nowMs);
   }
 
-  private fail(error: unknown): void {
-    if (this.failingSince !== null) return; // hits that were under way together: said once
-    this.failingSince = Date.now();
-    this.lastReport = this.failingSince;
-    this.report('Redis (rate limits) does not answer: counting in this process until it does', error);
-    this.scheduleProbe();
-  }
-
-  private scheduleProbe(): void {
-    if (this.closed) return;
-    this.probe = setTimeout(() => void this.runProbe(), this.probeEveryMs);
-    this.probe.unref();
-  }
-
-  private async runProbe(): Promise<void> {
-    try {
-      await withDeadline(this.shared.ping(), this.timeoutMs, 'Redis (rate limits) probe');
-    } catch (error) {
-      const now = Date.now();
-      if (now - this.lastReport >= REPORT_EVERY_MS) {
-        this.lastReport = now;
-        this.report(`Redis (rate limits) still does not answer after ${Math.round((now - this.failingSince!) / 1000)} s: counting in this process`, error);
-      }
-      this.scheduleProbe();
-      return;
-    }
-    if (this.closed || this.failingSince === null) return;
-    this.report(`Redis (rate limits) answers again after ${Math.round((Date.now() - this.failingSince) / 1000)} s; shared limits apply again`);
-    this.failingSince = null;
-  }
-
   async close(): Promise<void> {
     this.closed = true;
-    if (this.probe) clearTimeout(this.probe);
+    this.outage.close();
     await Promise.all([this.shared.close(), this.local.close()]);
   }
 }
