@@ -1,6 +1,7 @@
 import type { Clock } from './clock.js';
 import type { DeliveryTimeUnit } from './delivery-time.js';
 import type { DomainEvent } from './events.js';
+import type { JobStore } from './jobs.js';
 import type { MessageIdGenerator } from './message-id.js';
 import type { OrderStatus } from './order-status.js';
 import type { User, UserRole } from './users.js';
@@ -410,6 +411,8 @@ export interface Store {
   webhooks: WebhookStore;
   outbox: OutboxStore;
   itemCurrencyOffers: ItemCurrencyOfferStore;
+  /** Scheduled time-based work (src/domain/jobs.ts). */
+  jobs: JobStore;
   /** Runs fn atomically; everything fn writes through the given store commits or rolls back together. */
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
   /**

@@ -33,6 +33,7 @@ import { outboxStore, webhookStore } from './webhook-store.js';
 import { itemCurrencyOfferStore } from './item-currency-offer-store.js';
 import { accountOfferStore } from './account-offer-store.js';
 import { gameStore } from './game-store.js';
+import { jobStore } from './job-store.js';
 import type { Database, MessagesTable, OrdersTable } from './schema.js';
 
 export type Db = Kysely<Database> | Transaction<Database>;
@@ -431,6 +432,7 @@ export function createKyselyStore(db: Db, options: StoreOptions, collector: Even
     webhooks: webhookStore(db, cipher),
     outbox,
     itemCurrencyOffers: itemCurrencyOfferStore(db),
+    jobs: jobStore(db),
     transaction,
     async shareTransaction(work, item) {
       const runAlone = async () => outcomeValue((await transaction((tx) => work.run(tx, [item])))[0]!);

@@ -425,6 +425,34 @@ const migrations = (t: ColumnTypes): Record<string, Migration> => ({
       else await db.transaction().execute(run);
     },
   },
+  '0012_scheduled_jobs': {
+    // Time-based work (auto-completion, dispute deadlines, scripted buyers), claimed with a
+    // lease as webhook deliveries are; and the sandbox's durable clock (one row), which the
+    // scheduler's due times are read against.
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('scheduled_jobs')
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('key', t.key, (c) => c.notNull())
+        .addColumn('due_at_ms', t.integer, (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('version', t.integer, (c) => c.notNull())
+        .addColumn('lease_until_ms', t.integer)
+        .addColumn('attempts', t.integer, (c) => c.notNull())
+        .addColumn('last_error', 'text')
+        .addPrimaryKeyConstraint('scheduled_jobs_pk', ['kind', 'key'])
+        .execute();
+      // The claim: due jobs, earliest first.
+      await db.schema.createIndex('scheduled_jobs_due').on('scheduled_jobs').columns(['due_at_ms']).execute();
+      await db.schema
+        .createTable('clock_state')
+        .addColumn('id', t.integer, (c) => c.primaryKey())
+        .addColumn('offset_ms', t.integer, (c) => c.notNull())
+        .addColumn('id_floor_ms', t.integer, (c) => c.notNull())
+        .addColumn('updated_at_ms', t.integer, (c) => c.notNull())
+        .execute();
+    },
+  },
 });
 
 /** Every migration's name, in the order they apply. */

@@ -251,6 +251,30 @@ export interface OfferOrdersTable {
   order_id: number;
 }
 
+/** Time-based work (src/domain/jobs.ts): one pending job per (kind, key); a run deletes it. */
+export interface ScheduledJobsTable {
+  kind: string;
+  key: string;
+  due_at_ms: number;
+  /** JSON object. */
+  payload: string;
+  /** Bumped by every schedule(): fences claims taken on an older version. */
+  version: number;
+  lease_until_ms: number | null;
+  attempts: number;
+  last_error: string | null;
+}
+
+/** The sandbox's durable clock: one row (id 1); see src/sandbox/. */
+export interface ClockStateTable {
+  id: number;
+  /** Added to the wall clock (milliseconds; >= 0 in practice). */
+  offset_ms: number;
+  /** Message and event ids are never minted from an earlier time than this (after a reset). */
+  id_floor_ms: number;
+  updated_at_ms: number;
+}
+
 export interface Database {
   users: UsersTable;
   api_keys: ApiKeysTable;
@@ -269,4 +293,6 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   startup_tasks: StartupTasksTable;
+  scheduled_jobs: ScheduledJobsTable;
+  clock_state: ClockStateTable;
 }

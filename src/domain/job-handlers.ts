@@ -1,0 +1,15 @@
+import type { JobHandler } from './jobs.js';
+
+/**
+ * Every kind of scheduled job and the handler that runs it. One spread line per area: a kind
+ * with no handler here is logged and retried later (an instance not yet upgraded leaves it for
+ * one that knows it).
+ */
+export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = {
+  // Disputes (src/domain/dispute-deadlines.ts) add their line here:
+  // ...DISPUTE_JOB_HANDLERS,
+};
+
+export function jobHandlerFor(kind: string): JobHandler | undefined {
+  return Object.hasOwn(JOB_HANDLERS, kind) ? JOB_HANDLERS[kind] : undefined;
+}
