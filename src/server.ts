@@ -222,7 +222,7 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
       orderSettings,
       webhookSettings: { urlPolicy: createUrlPolicy(config.env), secretGraceSeconds: config.webhooks.secretGraceSeconds },
     },
-    { logger, version: VERSION, http: config.http },
+    { logger, version: VERSION, http: config.http, env: config.env },
   );
   opened.push(() => app.close());
   const worker = new WebhookDeliveryWorker(

@@ -24,6 +24,7 @@ import { adminWebhookRoutes } from './routes/admin/webhooks.js';
 import { adminUserRoutes } from './routes/admin/users.js';
 import { adminGameRoutes } from './routes/admin/games.js';
 import { gameRoutes } from './routes/games.js';
+import { consoleRoutes, defaultConsoleDir } from './routes/console.js';
 import { validatorCompiler } from './validation.js';
 import {
   clientErrorHandler,
@@ -41,6 +42,10 @@ export interface AppOptions {
   version: string;
   /** Time limits and the per-address connection cap; absent: DEFAULT_HTTP_SERVER_LIMITS. */
   http?: HttpServerLimits;
+  /** PARLEY_ENV, told to the console (its sandbox tools); absent: production. */
+  env?: 'sandbox' | 'production';
+  /** Where the console's build is read from; absent: dist/web (routes/console.ts). */
+  consoleDir?: string;
 }
 
 /**
@@ -149,6 +154,8 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
     for (const api of OFFER_KIND_APIS) await admin.register(adminOfferPurchaseRoutes(api));
     await admin.register(adminAccountOfferPurchaseRoutes);
   }, { prefix: ADMIN_PREFIX });
+
+  await app.register(consoleRoutes({ dir: options.consoleDir ?? defaultConsoleDir(), env: options.env ?? 'production' }));
 
   return app;
 }
