@@ -8,9 +8,11 @@ export function changeOf(event: DomainEvent): PublishedChange | null {
       return { type: 'order.message.created', orderId: event.order.id, kind: event.order.kind, messageId: event.message.id };
     case 'order.status.updated':
       return { type: 'order.status.updated', orderId: event.order.id, kind: event.order.kind, status: event.order.status };
-    // A new order and a webhook test concern no open chat.
+    // A new order, a webhook test and a dispute's case concern no open chat.
     case 'order.purchased':
     case 'webhook.test':
+    case 'order.dispute.created':
+    case 'order.dispute.updated':
       return null;
   }
 }

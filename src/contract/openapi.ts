@@ -5,6 +5,7 @@ import { Type, type TSchema } from 'typebox';
 import { IssuedKeySchema, UserSchema, WebhookAttemptSchema, WebhookEndpointSchema, WebhookEndpointWithSecret } from './admin.js';
 import { ERROR_RESPONSES, ErrorBody, errorExample, MoneySchema, ValidationErrorBody, type ErrorStatus } from './common.js';
 import { CatalogueGameSchema, GameItemCollectionSchema, TemplateSchema } from './games.js';
+import { DisputeCaseSchema, DisputeCaseWithEventsSchema, DisputeEventSchema } from './disputes.js';
 import { MessageSchema, MessageSenderSchema } from './message.js';
 import { allOperations, PUBLIC_PREFIX } from './operations/index.js';
 import type { Operation } from './operations/operation.js';
@@ -44,6 +45,9 @@ function namedSchemas(): Record<string, TSchema> {
     AccountOffer: AccountOfferSchema,
     AccountOfferCredential: AccountOfferCredentialSchema,
     LegacyAccountCredentials: LegacyAccountCredentialsSchema,
+    DisputeCaseWithEvents: DisputeCaseWithEventsSchema,
+    DisputeCase: DisputeCaseSchema,
+    DisputeEvent: DisputeEventSchema,
     Message: MessageSchema,
     MessageSender: MessageSenderSchema,
     Money: MoneySchema,
@@ -79,6 +83,8 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   'Account Offers': "GameBoost's account offers: the seller's listings of game accounts (legacy: one inline account; new format: a stock of credentials), their actions (list, draft, duplicate) and their credentials stock. Another seller's offer is a 404; writes to one offer are limited per key and offer (5 a minute, 10 an hour).",
   'Item Offers': "GameBoost's item offers: the seller's items for sale by quantity, their status actions (list, draft, archive).",
   'Currency Offers': "GameBoost's currency offers: the seller's in-game currency for sale by the unit, their status actions (list, draft, archive).",
+  'Order Disputes': "GameBoost's order disputes: the cases buyers open on the caller's orders (as seller or buyer), their timeline, and the seller's answers (accept, counter, escalate). A case of someone else's order is a 404.",
+  'Admin Disputes': "Parley's sandbox side of disputes (/admin/v1): open a case as the order's buyer, reply, accept the seller's counter or escalate as the buyer, and resolve as GameBoost staff.",
   Admin: "Parley's operator API (/admin/v1, admin keys only): users, API keys, games, and orders created and moved through their lifecycle.",
   Games: "GameBoost's games catalogue: every game with its acronym, services and item collections; any key may read it.",
   'Offer templates': "GameBoost's offer templates: per game and service (accounts, items, currencies), sample values of an offer's fields and the rules of the game's own fields; any key may read them.",

@@ -3,6 +3,7 @@ import type { DomainEvent } from '../domain/events.js';
 import { TEST_TOPIC } from '../domain/events.js';
 import type { OrderKind, OrderRecord } from '../domain/ports.js';
 import { StringEnum } from './common.js';
+import { DisputeCaseWithEventsSchema, DisputeUpdatedPayload, toDisputeEvent, toDisputeWithEvents } from './disputes.js';
 import { MessageSchema, toMessageResource } from './message.js';
 import { ORDER_KIND_APIS } from './order-kinds/index.js';
 
@@ -59,6 +60,8 @@ function webhookPayload(topic: string, summary: string, payload: TSchema): Webho
 export const WEBHOOK_PAYLOADS: WebhookPayload[] = [
   ...ORDER_KIND_APIS.map((api) =>
     webhookPayload(`${api.kind}.order.purchased`, `A buyer purchased one of the seller's offers: the new ${api.label}`, api.schema)),
+  webhookPayload('order.dispute.created', 'A buyer opened a dispute on one of the seller\'s orders: the case with its timeline', DisputeCaseWithEventsSchema),
+  webhookPayload('order.dispute.updated', 'A dispute case progressed (an action, an expired deadline, a resolution): the case and the event', DisputeUpdatedPayload),
   webhookPayload('order.message.created', 'A message was added to an order thread', MessageCreatedPayload),
   webhookPayload('order.status.updated', "An order's status changed", StatusUpdatedPayload),
   webhookPayload(TEST_TOPIC, 'A test event for one endpoint', TestEventPayload),
@@ -91,6 +94,12 @@ export function formatWebhookEvent(event: DomainEvent): FormattedEvent {
     case 'order.message.created': {
       const payload: Static<typeof MessageCreatedPayload> = { order_kind: event.order.kind, order_id: event.order.id, message: toMessageResource(event.message) };
       return { topic: 'order.message.created', userId: event.order.seller_id, payload };
+    }
+    case 'order.dispute.created':
+      return { topic: 'order.dispute.created', userId: event.dispute.seller_id, payload: toDisputeWithEvents(event.dispute, event.events, event.at) };
+    case 'order.dispute.updated': {
+      const payload: Static<typeof DisputeUpdatedPayload> = { dispute: toDisputeWithEvents(event.dispute, event.events, event.at), event: toDisputeEvent(event.event) };
+      return { topic: 'order.dispute.updated', userId: event.dispute.seller_id, payload };
     }
     case 'webhook.test': {
       const payload: Static<typeof TestEventPayload> = { endpoint_id: event.endpointId, message: 'This is a test event from Parley.' };

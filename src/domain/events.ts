@@ -1,3 +1,4 @@
+import type { DisputeCaseRecord, DisputeEventRecord } from './dispute-ports.js';
 import type { MessageRecord, OrderKind, OrderRecord } from './ports.js';
 
 /**
@@ -9,13 +10,18 @@ export type DomainEvent =
   | { type: 'order.purchased'; order: OrderRecord }
   | { type: 'order.status.updated'; order: OrderRecord }
   | { type: 'order.message.created'; order: { kind: OrderKind; id: number; seller_id: number }; message: MessageRecord }
-  | { type: 'webhook.test'; userId: number; endpointId: number };
+  | { type: 'webhook.test'; userId: number; endpointId: number }
+  /** `at`: the clock reading (Unix seconds) the payload's is_active_deadline_expired is judged at. */
+  | { type: 'order.dispute.created'; dispute: DisputeCaseRecord; events: DisputeEventRecord[]; at: number }
+  | { type: 'order.dispute.updated'; dispute: DisputeCaseRecord; events: DisputeEventRecord[]; event: DisputeEventRecord; at: number };
 
 /** GameBoost's order topics, then Parley's own extensions. */
 export const WEBHOOK_TOPICS = [
   'account.order.purchased',
   'item.order.purchased',
   'currency.order.purchased',
+  'order.dispute.created',
+  'order.dispute.updated',
   'order.message.created',
   'order.status.updated',
 ] as const;

@@ -1,3 +1,4 @@
+import { DISPUTE_JOB_HANDLERS } from './dispute-deadlines.js';
 import type { JobHandler } from './jobs.js';
 
 /**
@@ -6,8 +7,7 @@ import type { JobHandler } from './jobs.js';
  * one that knows it).
  */
 export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = {
-  // Disputes (src/domain/dispute-deadlines.ts) add their line here:
-  // ...DISPUTE_JOB_HANDLERS,
+  ...DISPUTE_JOB_HANDLERS,
 };
 
 export function jobHandlerFor(kind: string): JobHandler | undefined {

@@ -1,5 +1,6 @@
 import type { Clock } from './clock.js';
 import type { DeliveryTimeUnit } from './delivery-time.js';
+import type { DisputeStore } from './dispute-ports.js';
 import type { DomainEvent } from './events.js';
 import type { JobStore } from './jobs.js';
 import type { MessageIdGenerator } from './message-id.js';
@@ -411,6 +412,8 @@ export interface Store {
   webhooks: WebhookStore;
   outbox: OutboxStore;
   itemCurrencyOffers: ItemCurrencyOfferStore;
+  /** Order dispute cases and their timelines (dispute-ports.ts). */
+  disputes: DisputeStore;
   /** Scheduled time-based work (src/domain/jobs.ts). */
   jobs: JobStore;
   /** Runs fn atomically; everything fn writes through the given store commits or rolls back together. */

@@ -24,6 +24,8 @@ import { adminWebhookRoutes } from './routes/admin/webhooks.js';
 import { adminUserRoutes } from './routes/admin/users.js';
 import { adminGameRoutes } from './routes/admin/games.js';
 import { gameRoutes } from './routes/games.js';
+import { disputeRoutes } from './routes/disputes.js';
+import { adminDisputeRoutes, adminOpenDisputeRoutes } from './routes/admin/disputes.js';
 import { consoleRoutes, defaultConsoleDir } from './routes/console.js';
 import { validatorCompiler } from './validation.js';
 import {
@@ -143,6 +145,7 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
     await v2.register(gameRoutes);
     for (const api of OFFER_KIND_APIS) await v2.register(offerRoutes(api));
     await v2.register(accountOfferRoutes);
+    await v2.register(disputeRoutes);
   }, { prefix: PUBLIC_PREFIX });
 
   await app.register(async (admin) => {
@@ -153,6 +156,8 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
     for (const api of ORDER_KIND_APIS) await admin.register(adminOrderRoutes(api));
     for (const api of OFFER_KIND_APIS) await admin.register(adminOfferPurchaseRoutes(api));
     await admin.register(adminAccountOfferPurchaseRoutes);
+    for (const api of ORDER_KIND_APIS) await admin.register(adminOpenDisputeRoutes(api));
+    await admin.register(adminDisputeRoutes);
   }, { prefix: ADMIN_PREFIX });
 
   await app.register(consoleRoutes({ dir: options.consoleDir ?? defaultConsoleDir(), env: options.env ?? 'production' }));

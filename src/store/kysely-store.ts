@@ -33,6 +33,7 @@ import { outboxStore, webhookStore } from './webhook-store.js';
 import { itemCurrencyOfferStore } from './item-currency-offer-store.js';
 import { accountOfferStore } from './account-offer-store.js';
 import { gameStore } from './game-store.js';
+import { disputeStore } from './dispute-store.js';
 import { jobStore } from './job-store.js';
 import type { Database, MessagesTable, OrdersTable } from './schema.js';
 
@@ -432,6 +433,7 @@ export function createKyselyStore(db: Db, options: StoreOptions, collector: Even
     webhooks: webhookStore(db, cipher),
     outbox,
     itemCurrencyOffers: itemCurrencyOfferStore(db),
+    disputes: disputeStore(db, lockRows),
     jobs: jobStore(db),
     transaction,
     async shareTransaction(work, item) {

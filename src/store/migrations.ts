@@ -453,6 +453,61 @@ const migrations = (t: ColumnTypes): Record<string, Migration> => ({
         .execute();
     },
   },
+  '0013_disputes': {
+    // Order dispute cases and their timelines. At most one open case per order: a unique index
+    // over the orders of cases not yet closed (partial indexes exist on both dialects).
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('dispute_cases')
+        .addColumn('id', t.id, t.primaryId)
+        .addColumn('order_kind', 'text', (c) => c.notNull())
+        .addColumn('order_id', t.integer, (c) => c.notNull())
+        .addColumn('seller_id', t.integer, (c) => c.notNull())
+        .addColumn('buyer_id', t.integer, (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('progress_path', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('explanation', 'text', (c) => c.notNull())
+        .addColumn('preferred_resolution', 'text', (c) => c.notNull())
+        .addColumn('preferred_resolution_note', 'text')
+        .addColumn('counter_resolution', 'text')
+        .addColumn('escalation_reason', 'text')
+        .addColumn('closure_reason', 'text')
+        .addColumn('outcome', 'text')
+        .addColumn('seller_response_hours', t.integer, (c) => c.notNull())
+        .addColumn('buyer_response_hours', t.integer, (c) => c.notNull())
+        .addColumn('seller_response_due_at', t.integer)
+        .addColumn('buyer_response_due_at', t.integer)
+        .addColumn('active_due_at', t.integer)
+        .addColumn('locked_at', t.integer)
+        .addColumn('closed_at', t.integer)
+        .addColumn('created_at', t.integer, (c) => c.notNull())
+        .addColumn('updated_at', t.integer, (c) => c.notNull())
+        .execute();
+      // The list: cases of a party, newest first.
+      await db.schema.createIndex('dispute_cases_seller').on('dispute_cases').columns(['seller_id', 'id']).execute();
+      await db.schema.createIndex('dispute_cases_buyer').on('dispute_cases').columns(['buyer_id', 'id']).execute();
+      await db.schema
+        .createIndex('dispute_cases_open_order')
+        .on('dispute_cases')
+        .columns(['order_kind', 'order_id'])
+        .unique()
+        .where(sql.ref('closed_at'), 'is', null)
+        .execute();
+      await db.schema
+        .createTable('dispute_events')
+        .addColumn('id', t.id, t.primaryId)
+        .addColumn('case_id', t.integer, (c) => c.notNull().references('dispute_cases.id'))
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('actor_id', t.integer)
+        .addColumn('actor_username', 'text')
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('evidence_urls', 'text', (c) => c.notNull())
+        .addColumn('created_at', t.integer, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('dispute_events_case').on('dispute_events').columns(['case_id', 'id']).execute();
+    },
+  },
 });
 
 /** Every migration's name, in the order they apply. */

@@ -275,6 +275,46 @@ export interface ClockStateTable {
   updated_at_ms: number;
 }
 
+/** Order dispute cases (src/domain/dispute-ports.ts); enums are text, timestamps Unix seconds. */
+export interface DisputeCasesTable {
+  id: Generated<number>;
+  order_kind: string;
+  order_id: number;
+  seller_id: number;
+  buyer_id: number;
+  status: string;
+  progress_path: string;
+  reason: string;
+  explanation: string;
+  preferred_resolution: string;
+  preferred_resolution_note: string | null;
+  counter_resolution: string | null;
+  escalation_reason: string | null;
+  closure_reason: string | null;
+  outcome: string | null;
+  seller_response_hours: number;
+  buyer_response_hours: number;
+  seller_response_due_at: number | null;
+  buyer_response_due_at: number | null;
+  active_due_at: number | null;
+  locked_at: number | null;
+  closed_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A case's timeline, oldest first by id; `payload` and `evidence_urls` are JSON text. */
+export interface DisputeEventsTable {
+  id: Generated<number>;
+  case_id: number;
+  type: string;
+  actor_id: number | null;
+  actor_username: string | null;
+  payload: string;
+  evidence_urls: string;
+  created_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   api_keys: ApiKeysTable;
@@ -287,6 +327,8 @@ export interface Database {
   order_counts: OrderCountsTable;
   account_offer_counts: AccountOfferCountsTable;
   offer_orders: OfferOrdersTable;
+  dispute_cases: DisputeCasesTable;
+  dispute_events: DisputeEventsTable;
   messages: MessagesTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_events: WebhookEventsTable;

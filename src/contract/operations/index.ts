@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { ORDER_KIND_APIS } from '../order-kinds/index.js';
 import { adminOrderOperations, adminUserOperations, adminWebhookOperations } from './admin.js';
 import { adminGameOperations, gameOperations, templateOperations } from './games.js';
+import { adminDisputeOperations, adminOpenDisputeOperation, disputeOperations } from './disputes.js';
 import { operation, type Operation } from './operation.js';
 import { offerOrdersOperation, orderOperations } from './orders.js';
 import { adminPurchaseOperation, offerOperations } from './item-currency-offers.js';
@@ -47,6 +48,7 @@ export function allOperations(): OperationGroup[] {
     if (api.canComplete) publicOps.push(ops.complete);
     if (api.hasCredentialsEndpoint) publicOps.push(ops.replaceCredentials);
     adminOps.push(...Object.values(adminOrderOperations(api)));
+    adminOps.push(adminOpenDisputeOperation(api));
   }
   for (const offers of OFFER_KIND_APIS) {
     publicOps.push(...Object.values(offerOperations(offers)));
@@ -54,6 +56,8 @@ export function allOperations(): OperationGroup[] {
   }
   publicOps.push(...Object.values(accountOfferOperations));
   adminOps.push(...Object.values(adminPurchaseOperations));
+  publicOps.push(...Object.values(disputeOperations));
+  adminOps.push(...Object.values(adminDisputeOperations));
   return [
     { prefix: '', operations: [healthOperation, openApiOperation] },
     { prefix: PUBLIC_PREFIX, operations: publicOps },
