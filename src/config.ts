@@ -43,6 +43,8 @@ export interface ParleyConfig {
   adminToken: string | null;
   /** Failed authentications per client address and minute before 429s; 0: off. */
   authFailuresPerMinute: number;
+  /** How long an Idempotency-Key's answer is kept (seconds; default 24 h). */
+  idempotencyTtlSeconds: number;
   /** Seconds a resolved API key is trusted without a database read (revocations reach every instance at once through the change feed); 0: off. */
   authCacheSeconds: number;
   /** 32 bytes (hex or base64) sealing credentials at rest; null: a key file beside the SQLite file (required with PostgreSQL). */
@@ -151,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
     redisTimeoutMs: redisTimeoutFrom(env),
     adminToken,
     authFailuresPerMinute: intFrom(env, 'PARLEY_AUTH_FAILURES_PER_MINUTE', 20),
+    idempotencyTtlSeconds: intFrom(env, 'PARLEY_IDEMPOTENCY_TTL_SECONDS', 86_400),
     authCacheSeconds: intFrom(env, 'PARLEY_AUTH_CACHE_SECONDS', 10),
     encryptionKey: env.PARLEY_ENCRYPTION_KEY?.trim() || null,
     seedDemo: !['0', 'false', 'no'].includes((env.PARLEY_SEED_DEMO ?? 'true').trim().toLowerCase()),

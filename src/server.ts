@@ -219,6 +219,7 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
       rateLimits: config.rateLimits,
       rateLimitStore,
       authFailuresPerMinute: config.authFailuresPerMinute,
+      idempotencyTtlSeconds: config.idempotencyTtlSeconds,
       orderSettings,
       webhookSettings: { urlPolicy: createUrlPolicy(config.env), secretGraceSeconds: config.webhooks.secretGraceSeconds },
     },

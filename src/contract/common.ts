@@ -50,6 +50,11 @@ export const ERROR_RESPONSES = {
   401: { name: 'ErrorUnauthenticated', description: 'The API key is missing, malformed, unknown, expired or revoked', example: { message: 'Unauthenticated.' } },
   403: { name: 'ErrorForbidden', description: 'The key is valid but may not act on this resource, or the order is not processing', example: { message: 'This action is unauthorized.' } },
   404: { name: 'ErrorNotFound', description: 'Resource not found (also for non-numeric ids, resources of another seller and unknown routes)', example: { message: 'Resource not found.' } },
+  409: {
+    name: 'ErrorConflict',
+    description: 'Idempotency-Key: a request with this key is still being processed (retry once it has finished), or it was applied but its answer was lost when the server stopped (it is never applied twice)',
+    example: { message: 'A request with this Idempotency-Key is still being processed; retry once it has finished.' },
+  },
   413: { name: 'ErrorPayloadTooLarge', description: 'The request body is larger than 1 MiB', example: { message: 'The request body is too large; the limit is 1 MiB.' } },
   415: { name: 'ErrorUnsupportedMediaType', description: 'The request body is neither JSON nor a form', example: { message: 'Unsupported Content-Type: send application/json.' } },
   422: {

@@ -107,6 +107,10 @@ const HEADERS: Record<string, Json> = {
   RateLimitLimit: { description: `Requests allowed per minute. ${RATE_LIMITED_WHERE}`, schema: { type: 'integer', minimum: 1 }, example: 5 },
   RateLimitRemaining: { description: `Requests left in the current minute. ${RATE_LIMITED_WHERE}`, schema: { type: 'integer', minimum: 0 }, example: 4 },
   RateLimitReset: { description: `Unix seconds at which the current window ends. ${RATE_LIMITED_WHERE}`, schema: { type: 'integer' }, example: 1735689660 },
+  IdempotentReplayed: {
+    description: 'Present (`true`) when this answer is the stored answer of an earlier request with the same Idempotency-Key, replayed: nothing was done again.',
+    schema: { type: 'string', enum: ['true'] },
+  },
   RetryAfter: { description: 'Seconds to wait before trying again (429: until the next request counts again).', required: true, schema: { type: 'integer', minimum: 1 }, example: 42 },
 };
 
@@ -186,6 +190,14 @@ const WEBHOOK_HEADER_PARAMETERS: Record<string, Json> = {
     description: 'As GameBoost sends it.',
     schema: { type: 'string', enum: ['GameBoost Server'] },
   },
+};
+
+/** Stripe's semantics; docs/api.md "Idempotent writes". */
+const IDEMPOTENCY_KEY_PARAMETER: Json = {
+  name: 'Idempotency-Key', in: 'header', required: false,
+  description: 'Makes a retry safe: the first request\'s status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.',
+  schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
+  example: '6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d',
 };
 
 /** `account.order.purchased` -> `onAccountOrderPurchased`. */
@@ -289,6 +301,9 @@ function finishOperations(document: Json): void {
       if (operationIds.has(id)) throw new Error(`operationId ${id} is used twice`);
       operationIds.add(id);
 
+      // Every POST and PATCH takes an Idempotency-Key (src/http/idempotency.ts).
+      const keyed = method === 'post' || method === 'patch';
+      if (keyed) openApiOperation.parameters = [...((openApiOperation.parameters as Json[] | undefined) ?? []), { $ref: '#/components/parameters/IdempotencyKey' }];
       const responses = openApiOperation.responses as Record<string, Json>;
       for (const [status, response] of Object.entries(responses)) {
         const error = ERROR_RESPONSES[Number(status) as ErrorStatus];
@@ -296,7 +311,7 @@ function finishOperations(document: Json): void {
           responses[status] = { $ref: `#/components/responses/${error.name}` };
           continue;
         }
-        response.headers = responseHeaders(rateLimited);
+        response.headers = { ...responseHeaders(rateLimited), ...(keyed ? { 'Idempotent-Replayed': headerRef('IdempotentReplayed') } : {}) };
         // What @fastify/swagger writes when the schema has no description.
         if (response.description === 'Default Response') response.description = STATUS_TEXT[status] ?? 'Success';
       }
@@ -360,7 +375,7 @@ export async function buildOpenApiDocument(options: OpenApiOptions): Promise<Rec
   const components = document.components as Json;
   components.responses = errorResponseComponents();
   components.headers = HEADERS;
-  components.parameters = WEBHOOK_HEADER_PARAMETERS;
+  components.parameters = { ...WEBHOOK_HEADER_PARAMETERS, IdempotencyKey: IDEMPOTENCY_KEY_PARAMETER };
   document.webhooks = webhooksSection();
   return document;
 }

@@ -3,6 +3,7 @@ import type { DeliveryTimeUnit } from './delivery-time.js';
 import type { DisputeStore } from './dispute-ports.js';
 import type { DomainEvent } from './events.js';
 import type { JobStore } from './jobs.js';
+import type { IdempotencyStore } from './idempotency.js';
 import type { MessageIdGenerator } from './message-id.js';
 import type { OrderStatus } from './order-status.js';
 import type { User, UserRole } from './users.js';
@@ -416,6 +417,8 @@ export interface Store {
   disputes: DisputeStore;
   /** Scheduled time-based work (src/domain/jobs.ts). */
   jobs: JobStore;
+  /** Idempotency-Key answers (src/domain/idempotency.ts). */
+  idempotency: IdempotencyStore;
   /** Runs fn atomically; everything fn writes through the given store commits or rolls back together. */
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
   /**

@@ -10,6 +10,7 @@ import { MalformedRequestError } from './http-errors.js';
 import { MALFORMED_BODY, normalizeInput } from './input-normalizer.js';
 import { hasHighByteEscape, parseQueryString, percentDecodesToUtf8 } from './query-string.js';
 import { rateLimitHook } from './rate-limiting.js';
+import { registerIdempotency } from './idempotency.js';
 import { fastifyLogsRequests, lazyChildLoggerFactory } from './request-log.js';
 import { buildOpenApiDocument } from '../contract/openapi.js';
 import { ADMIN_PREFIX, healthOperation, openApiOperation, PUBLIC_PREFIX } from '../contract/operations/index.js';
@@ -141,6 +142,7 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
     v2.addHook('onRequest', authenticationHook(app, { adminOnly: false }));
     // With every limit off (PARLEY_RATE_LIMIT_*=0) there is nothing to count or to announce.
     if (Object.values(context.rateLimits).some((limit) => limit > 0)) v2.addHook('onRequest', rateLimitHook(app));
+    registerIdempotency(v2, app);
     for (const api of ORDER_KIND_APIS) await v2.register(orderRoutes(api));
     await v2.register(gameRoutes);
     for (const api of OFFER_KIND_APIS) await v2.register(offerRoutes(api));
@@ -150,6 +152,7 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
 
   await app.register(async (admin) => {
     admin.addHook('onRequest', authenticationHook(app, { adminOnly: true }));
+    registerIdempotency(admin, app);
     await admin.register(adminUserRoutes);
     await admin.register(adminGameRoutes);
     await admin.register(adminWebhookRoutes);

@@ -22,6 +22,8 @@ export interface ParleyContext {
   authFailuresPerMinute?: number;
   orderSettings: OrderSettings;
   webhookSettings: WebhookSettings;
+  /** How long an Idempotency-Key's answer is kept (PARLEY_IDEMPOTENCY_TTL_SECONDS); absent: 24 h. */
+  idempotencyTtlSeconds?: number;
 }
 
 declare module 'fastify' {

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '../domain/errors.js';
+import { IdempotencyKeyInUse } from '../domain/idempotency.js';
 import { isDatabaseUnavailable } from '../store/database-errors.js';
 import { MalformedRequestError, TooManyRequestsError } from './http-errors.js';
 import { toFieldErrors } from './validation.js';
@@ -28,6 +29,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
       reply.header('Retry-After', String(error.retryAfterSeconds));
       return send(reply, request, 429, { message: error.message });
     }
+    // Another instance's request holds the Idempotency-Key (its primary key refused this write).
+    if (error instanceof IdempotencyKeyInUse) return send(reply, request, 409, { message: error.message });
     if (error instanceof DomainError) return send(reply, request, 400, { message: error.message });
     if (error instanceof MalformedRequestError) return send(reply, request, 400, { message: error.message });
 

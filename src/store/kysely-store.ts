@@ -35,6 +35,8 @@ import { accountOfferStore } from './account-offer-store.js';
 import { gameStore } from './game-store.js';
 import { disputeStore } from './dispute-store.js';
 import { jobStore } from './job-store.js';
+import { idempotencyStore } from './idempotency-store.js';
+import { recordingShare, recordingTransaction, unrecordedRequest } from '../domain/idempotency.js';
 import type { Database, MessagesTable, OrdersTable } from './schema.js';
 
 export type Db = Kysely<Database> | Transaction<Database>;
@@ -418,10 +420,13 @@ export function createKyselyStore(db: Db, options: StoreOptions, collector: Even
   };
   const transaction: Store['transaction'] = async (fn) => {
     if (db.isTransaction) return fn(createKyselyStore(db, inner, collector));
+    // A keyed request's Idempotency-Key commits with its first write (src/domain/idempotency.ts).
+    const keyed = unrecordedRequest();
+    if (keyed) return recordingTransaction(keyed, (f) => transaction(f), fn);
     if (committer) return topLevel((events) => committer.run((trx) => fn(createKyselyStore(trx, inner, events))));
     return topLevel((events) => (db as Kysely<Database>).transaction().execute((trx) => fn(createKyselyStore(trx, inner, events))));
   };
-  return {
+  const store: Store = {
     clock,
     messageIds,
     users: userStore(db),
@@ -435,8 +440,11 @@ export function createKyselyStore(db: Db, options: StoreOptions, collector: Even
     itemCurrencyOffers: itemCurrencyOfferStore(db),
     disputes: disputeStore(db, lockRows),
     jobs: jobStore(db),
+    idempotency: idempotencyStore(db),
     transaction,
     async shareTransaction(work, item) {
+      const keyed = db.isTransaction ? null : unrecordedRequest();
+      if (keyed) return recordingShare(keyed, (w, i) => store.shareTransaction(w, i), work, item);
       const runAlone = async () => outcomeValue((await transaction((tx) => work.run(tx, [item])))[0]!);
       if (!committer || db.isTransaction) return runAlone();
       try {
@@ -452,6 +460,7 @@ export function createKyselyStore(db: Db, options: StoreOptions, collector: Even
       }
     },
   };
+  return store;
 }
 
 function outcomeValue<R>(outcome: WorkOutcome<R>): R {

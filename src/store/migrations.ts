@@ -508,6 +508,25 @@ const migrations = (t: ColumnTypes): Record<string, Migration> => ({
       await db.schema.createIndex('dispute_events_case').on('dispute_events').columns(['case_id', 'id']).execute();
     },
   },
+  '0016_idempotency_keys': {
+    async up(db: Kysely<any>) {
+      // One row per (scope, key): the primary key is what makes two instances racing one key
+      // write once. status/body null: the write committed, its answer not stored yet.
+      await db.schema
+        .createTable('idempotency_keys')
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('idempotency_key', 'text', (c) => c.notNull())
+        .addColumn('fingerprint', 'text', (c) => c.notNull())
+        .addColumn('status', t.integer)
+        .addColumn('body', 'text')
+        .addColumn('content_type', 'text')
+        .addColumn('created_at', t.integer, (c) => c.notNull())
+        .addColumn('expires_at', t.integer, (c) => c.notNull())
+        .addPrimaryKeyConstraint('idempotency_keys_pk', ['scope', 'idempotency_key'])
+        .execute();
+      await db.schema.createIndex('idempotency_keys_expires_at').on('idempotency_keys').column('expires_at').execute();
+    },
+  },
 });
 
 /** Every migration's name, in the order they apply. */

@@ -315,6 +315,20 @@ export interface DisputeEventsTable {
   created_at: number;
 }
 
+/** Idempotency-Key answers (src/domain/idempotency.ts); times are Unix ms of the application clock. */
+export interface IdempotencyKeysTable {
+  scope: string;
+  idempotency_key: string;
+  /** SHA-256 of the method, path and body: the same key with another request is refused. */
+  fingerprint: string;
+  /** null while the answer is not stored (the write committed first). */
+  status: number | null;
+  body: string | null;
+  content_type: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   api_keys: ApiKeysTable;
@@ -335,6 +349,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   startup_tasks: StartupTasksTable;
+  idempotency_keys: IdempotencyKeysTable;
   scheduled_jobs: ScheduledJobsTable;
   clock_state: ClockStateTable;
 }

@@ -1,4 +1,5 @@
 import type { TSchema } from 'typebox';
+import { errorResponses } from '../common.js';
 
 /** The OpenAPI facts of one route beside its JSON schemas; Fastify reads the same object. */
 export interface OperationSchema {
@@ -27,7 +28,10 @@ export interface Operation<S extends OperationSchema = OperationSchema> {
 
 /** Keeps the schema's exact type, so routes built on it get typed params and bodies. */
 export function operation<const S extends OperationSchema>(method: HttpMethod, url: string, schema: S): Operation<S> {
-  return { method, url, schema };
+  if (method !== 'POST' && method !== 'PATCH') return { method, url, schema };
+  // Every POST and PATCH takes an Idempotency-Key (src/http/idempotency.ts): a bad key is a 400,
+  // the key reused with another request a 422, one still in flight a 409.
+  return { method, url, schema: { ...schema, response: { ...errorResponses(400, 409, 422), ...schema.response } } };
 }
 
 export const BEARER = [{ BearerToken: [] }];

@@ -1,0 +1,20 @@
+import type { ApiClient, ApiResponse } from '../../support/api-client.js';
+import type { OrderScenario } from '../../support/fixtures.js';
+import type { TestParley } from '../../support/parley.js';
+
+export const messagesPath = (scenario: OrderScenario) => `/v2/account-orders/${scenario.order.id}/messages`;
+
+/** A send with an Idempotency-Key, as the seller. */
+export function keyedSend(parley: TestParley, scenario: OrderScenario, key: string, message: string, api: ApiClient = parley.api): Promise<ApiResponse> {
+  return api.post(messagesPath(scenario), { message }, { token: scenario.seller.token, headers: { 'Idempotency-Key': key } });
+}
+
+/** The user messages of the scenario's order, oldest first. */
+export function storedTexts(parley: TestParley, scenario: OrderScenario): string[] {
+  return parley.readDb((db) =>
+    (db.prepare("select text from messages where order_id = ? and type = 'user_message' order by id").all(scenario.order.id) as { text: string }[]).map((r) => r.text));
+}
+
+export function storedKeys(parley: TestParley): { idempotency_key: string; status: number | null }[] {
+  return parley.readDb((db) => db.prepare('select idempotency_key, status from idempotency_keys order by idempotency_key').all() as never);
+}
