@@ -27,6 +27,12 @@ import { createKyselyStore } from './store/kysely-store.js';
 import { postgresRunners, sqliteRunners } from './store/query-runner.js';
 import { hotQueries } from './store/hot-queries.js';
 import { migrateToLatest } from './store/migrations.js';
+import { KyselyJobQueue } from './store/job-store.js';
+import { KyselyClockStateStore } from './store/sandbox-clock-store.js';
+import { Scheduler } from './scheduler/scheduler.js';
+import { jobHandlerFor } from './domain/job-handlers.js';
+import { OffsetClock } from './sandbox/offset-clock.js';
+import { startSandbox } from './sandbox/start-sandbox.js';
 
 /** package.json sits above src/ when run from source and above dist/src/ when compiled. */
 function readVersion(): string {
@@ -110,6 +116,10 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
   const { db, close: closeDb, dialect, sqlite, setQueryTimeout } = openDatabase(config.database);
   opened.push(closeDb);
   await migrateToLatest(db, dialect);
+  // The sandbox's clock is the given one plus a stored offset (test clocks, src/sandbox); in
+  // production the given clock is the application's as is.
+  const sandboxClock = config.env === 'sandbox' ? new OffsetClock(clock) : null;
+  if (sandboxClock) clock = sandboxClock;
   const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
   // Before seeding: a first start that cannot reach Redis must not seed and lose the once-shown keys.
   const rateLimitStore = await createRateLimitStore(config.redisUrl, clock, {
@@ -210,9 +220,22 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
     else if (change.type === 'resync') authenticator.forgetAll();
   });
 
+  // Time-based work (auto-completion, deadlines, buyer steps), on every instance, in production too.
+  const jobQueue = new KyselyJobQueue(db, dialect, committer);
+  const scheduler = new Scheduler(store, jobQueue, jobHandlerFor, clock, logger);
+  const sandbox = sandboxClock
+    ? await startSandbox({
+      clock: sandboxClock, state: new KyselyClockStateStore(db), store, queue: jobQueue, scheduler, changes,
+      // Webhook retries that the new time makes due go out now, not at the next poll.
+      poke: () => void worker.pollOnce(),
+      onError: (error) => logger.error({ err: error }, 'sandbox clock'),
+    })
+    : null;
+
   const app = await buildApp(
     {
       clock,
+      sandbox,
       store,
       authenticator,
       changes,
@@ -242,6 +265,8 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
   }
   const address = await app.listen({ host: config.host, port: config.port });
   worker.start();
+  opened.push(() => scheduler.stop());
+  scheduler.start();
   return {
     app,
     url: address,

@@ -10,7 +10,9 @@ import { ORDER_KINDS, type OrderKind } from '../domain/ports.js';
 export type PublishedChange =
   | { type: 'order.message.created'; orderId: number; kind: OrderKind; messageId: string }
   | { type: 'order.status.updated'; orderId: number; kind: OrderKind; status: OrderStatus }
-  | { type: 'api_key.revoked'; keyHash: string };
+  | { type: 'api_key.revoked'; keyHash: string }
+  /** The sandbox clock moved (src/sandbox): re-read its offset. */
+  | { type: 'clock.changed' };
 
 /**
  * Delivered to this instance's listeners only, never published: the feed lost its connection and
@@ -97,6 +99,8 @@ export function toPublishedChange(value: unknown): PublishedChange | { invalid: 
       if (typeof keyHash !== 'string' || !KEY_HASH.test(keyHash)) return { invalid: 'keyHash must be 64 lowercase hex characters (SHA-256)' };
       return { type: fields.type, keyHash };
     }
+    case 'clock.changed':
+      return { type: fields.type };
     default:
       return { invalid: `unknown type ${JSON.stringify(fields.type) ?? 'undefined'}` };
   }

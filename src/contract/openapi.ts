@@ -90,6 +90,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   'Offer templates': "GameBoost's offer templates: per game and service (accounts, items, currencies), sample values of an offer's fields and the rules of the game's own fields; any key may read them.",
   Webhooks: 'Signed webhook endpoints of sellers: managing them (/admin/v1), their delivery log and replays. The events themselves are in the `webhooks` section.',
   Operations: 'Liveness and this document; no key needed.',
+  Sandbox: "Parley's sandbox tools (admin keys, PARLEY_ENV=sandbox only; 404 in production): the test clock and scripted buyers.",
 };
 
 const REQUEST_ID_HEADER = 'X-GameBoost-Request-Id';

@@ -41,6 +41,18 @@ export class MessageIdGenerator {
     return String.fromCharCode(...codes);
   }
 
+  /**
+   * Ids from now on are minted from no earlier time than `ms`: a clock set back (the sandbox's
+   * reset) must not mint ids that sort before ones already handed out. Ids minted at or below
+   * the floor keep its time and count up in their random part, as within one millisecond.
+   */
+  raiseFloor(ms: number): void {
+    if (ms <= this.lastTime) return;
+    this.lastTime = ms;
+    this.encodeTime(ms);
+    this.freshRandom();
+  }
+
   private encodeTime(ms: number): void {
     for (let i = TIME_DIGITS - 1; i >= 0; i--) {
       this.codes[i] = ALPHABET_CODES[ms % 32]!;

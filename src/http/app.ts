@@ -24,6 +24,7 @@ import { adminAccountOfferPurchaseRoutes } from './routes/admin/account-offer-pu
 import { adminWebhookRoutes } from './routes/admin/webhooks.js';
 import { adminUserRoutes } from './routes/admin/users.js';
 import { adminGameRoutes } from './routes/admin/games.js';
+import { sandboxClockRoutes } from './routes/admin/sandbox-clock.js';
 import { gameRoutes } from './routes/games.js';
 import { disputeRoutes } from './routes/disputes.js';
 import { adminDisputeRoutes, adminOpenDisputeRoutes } from './routes/admin/disputes.js';
@@ -156,6 +157,7 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
     await admin.register(adminUserRoutes);
     await admin.register(adminGameRoutes);
     await admin.register(adminWebhookRoutes);
+    await admin.register(sandboxClockRoutes);
     for (const api of ORDER_KIND_APIS) await admin.register(adminOrderRoutes(api));
     for (const api of OFFER_KIND_APIS) await admin.register(adminOfferPurchaseRoutes(api));
     await admin.register(adminAccountOfferPurchaseRoutes);

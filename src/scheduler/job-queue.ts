@@ -12,6 +12,9 @@ export interface JobQueue {
    * unless it was rescheduled or re-claimed since (fenced like JobStore.take).
    */
   fail(claim: JobClaim, retryAtMs: number, error: string): Promise<void>;
-  /** The earliest due time of any pending job (leased or not), or null when none is pending. */
+  /**
+   * When the earliest pending job can next be claimed (its due time, or its lease's end when that
+   * is later), or null when none is pending.
+   */
   nextDueAtMs(): Promise<number | null>;
 }

@@ -129,7 +129,12 @@ export class KyselyJobQueue implements JobQueue {
   }
 
   async nextDueAtMs(): Promise<number | null> {
-    const row = await this.db.selectFrom('scheduled_jobs').select((eb) => eb.fn.min('due_at_ms').as('next')).executeTakeFirst();
+    // When each job can next be claimed: its due time, or its lease's end if that is later (a
+    // failed run's retry time, or a run under way elsewhere).
+    const row = await this.db
+      .selectFrom('scheduled_jobs')
+      .select(sql<number | null>`min(case when lease_until_ms > due_at_ms then lease_until_ms else due_at_ms end)`.as('next'))
+      .executeTakeFirst();
     return row?.next == null ? null : Number(row.next);
   }
 }

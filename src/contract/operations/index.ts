@@ -8,6 +8,7 @@ import { offerOrdersOperation, orderOperations } from './orders.js';
 import { adminPurchaseOperation, offerOperations } from './item-currency-offers.js';
 import { OFFER_KIND_APIS } from '../item-currency-offers.js';
 import { accountOfferOperations, adminPurchaseOperations } from './account-offers.js';
+import { sandboxClockOperations } from './sandbox.js';
 
 export const PUBLIC_PREFIX = '/v2';
 export const ADMIN_PREFIX = '/admin/v1';
@@ -56,6 +57,7 @@ export function allOperations(): OperationGroup[] {
   }
   publicOps.push(...Object.values(accountOfferOperations));
   adminOps.push(...Object.values(adminPurchaseOperations));
+  adminOps.push(...Object.values(sandboxClockOperations));
   publicOps.push(...Object.values(disputeOperations));
   adminOps.push(...Object.values(adminDisputeOperations));
   return [

@@ -1,0 +1,41 @@
+import type { ChangeFeed } from '../changes/change-feed.js';
+import type { Store } from '../domain/ports.js';
+import type { JobQueue } from '../scheduler/job-queue.js';
+import type { ClockStateStore } from './clock-state.js';
+import type { OffsetClock } from './offset-clock.js';
+import type { SandboxServices } from './services.js';
+import { TimeTravel, type DueRunner } from './time-travel.js';
+
+export interface SandboxDeps {
+  clock: OffsetClock;
+  state: ClockStateStore;
+  store: Store;
+  queue: JobQueue;
+  scheduler: DueRunner;
+  changes: ChangeFeed;
+  /** Lets the webhook worker look for due deliveries now. */
+  poke: () => void;
+  onError: (error: unknown) => void;
+}
+
+/**
+ * The sandbox's services, with the stored clock loaded: every instance reads the offset at start
+ * and again whenever the change feed says the clock moved, or that notifications may have been
+ * missed (resync).
+ */
+export async function startSandbox(deps: SandboxDeps): Promise<SandboxServices> {
+  const timeTravel = new TimeTravel({
+    clock: deps.clock,
+    state: deps.state,
+    queue: deps.queue,
+    scheduler: deps.scheduler,
+    messageIds: deps.store.messageIds,
+    announce: () => deps.changes.publish({ type: 'clock.changed' }).catch(deps.onError),
+    poke: deps.poke,
+  });
+  await timeTravel.reload();
+  deps.changes.subscribe((change) => {
+    if (change.type === 'clock.changed' || change.type === 'resync') timeTravel.reload().catch(deps.onError);
+  });
+  return { timeTravel };
+}
