@@ -231,3 +231,24 @@ export function cpuBetween(a: CpuSnapshot | null, b: CpuSnapshot | null): { serv
   const pct = (x: number) => Number(((x / seconds) * 100).toFixed(1));
   return { serverPct: pct(server), benchPct: pct(self), otherPct: pct(other) };
 }
+
+/**
+ * CPU seconds used so far by every process named `comm` (`postgres`: the server and its backends),
+ * from /proc/<pid>/stat. Backends that exit between two readings take their time with them, so
+ * read it around a run whose connections stay open (a pool).
+ */
+export function cpuSecondsOf(comm: string): number {
+  let ticks = 0;
+  for (const pid of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== comm) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return ticks / CLOCK_TICKS_PER_SECOND;
+}

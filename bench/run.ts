@@ -10,8 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import autocannon from 'autocannon';
+import { createBenchPgDatabase } from './pg-database.js';
 import { ACCOUNT_OFFERS, ADMIN_TOKEN, adminPost, cachedDataset, createSendOrder, freshDataset, mintKey, SEND_BODY, startParley, type Dataset } from './datasets.js';
-import { cpuBetween, cpuSnapshot, intFromEnv, killAllChildren, readMemory, ROOT, RssSampler, runScript, spawnServer, type ServerProcess } from './processes.js';
+import { cpuBetween, cpuSecondsOf, cpuSnapshot, type CpuSnapshot, intFromEnv, killAllChildren, readMemory, ROOT, RssSampler, runScript, spawnServer, type ServerProcess } from './processes.js';
 
 const SECONDS = intFromEnv('BENCH_SECONDS', 10, 1);
 const WARMUP_SECONDS = intFromEnv('BENCH_WARMUP_SECONDS', 2, 0);
@@ -28,7 +29,7 @@ const CACHE_DIR = process.env.BENCH_CACHE_DIR?.trim() || os.tmpdir();
 const REBUILD = ['1', 'true', 'yes'].includes((process.env.BENCH_REBUILD ?? '').trim().toLowerCase());
 /** `BENCH_SCENARIOS=ceiling,send` runs a subset (for profiling); the ratios and targets need all of them. */
 const ALL_SCENARIOS = [
-  'ceiling', 'send', 'send-webhook', 'store-path', 'get-1k', 'list-1k', 'get-1M', 'list-1M', 'purchase', 'offer-list-1k', 'offer-list-100k',
+  'ceiling', 'send', 'send-pg', 'send-pg-2x', 'send-webhook', 'store-path', 'get-1k', 'list-1k', 'get-1M', 'list-1M', 'purchase', 'offer-list-1k', 'offer-list-100k',
 ] as const;
 const SELECTED = new Set((process.env.BENCH_SCENARIOS?.trim() || ALL_SCENARIOS.join(',')).split(',').map((s) => s.trim()));
 for (const name of SELECTED) {
@@ -52,6 +53,9 @@ interface Load {
   headers: Record<string, string>;
   body?: string;
 }
+
+/** One round of the ceiling and the sends measured against it. */
+type Round = Partial<Record<'ceiling' | 'send' | 'send-pg' | 'send-pg-2x', ScenarioResult>>;
 
 interface ScenarioResult {
   key: string;
@@ -83,7 +87,7 @@ interface ScenarioResult {
   autocannon: Record<string, unknown>;
 }
 
-function runCannon(url: string, load: Load, seconds: number, collect: boolean): Promise<{ result: autocannon.Result; latencies: number[] }> {
+function runCannon(url: string, load: Load, seconds: number, collect: boolean, connections = CONNECTIONS): Promise<{ result: autocannon.Result; latencies: number[] }> {
   return new Promise((resolve, reject) => {
     const latencies: number[] = [];
     let next = 0;
@@ -91,7 +95,7 @@ function runCannon(url: string, load: Load, seconds: number, collect: boolean): 
     const instance = autocannon(
       {
         url,
-        connections: CONNECTIONS,
+        connections,
         pipelining: 1,
         duration: seconds,
         timeout: TIMEOUT_SECONDS,
@@ -163,32 +167,67 @@ function countCannon(tally: Tally, result: autocannon.Result): void {
   tally.unanswered += Math.max(0, result.requests.sent - result.requests.total);
 }
 
-async function measure(key: string, label: string, server: ServerProcess, load: Load, tally: Tally = { answered2xx: 0, unanswered: 0 }): Promise<ScenarioResult> {
-  const idleRssKb = readMemory(server.pid)?.rssKb ?? NaN;
-  await checkOnce(server.url, load);
-  tally.answered2xx += 1;
-  const sampler = new RssSampler(server.pid);
-  sampler.start();
+/**
+ * The connections split evenly over `servers` (several instances of one deployment), each
+ * autocannon run at once: the requests and answers summed, the latencies pooled.
+ */
+async function runCannons(servers: ServerProcess[], load: Load, seconds: number, collect: boolean): Promise<{ result: autocannon.Result; latencies: number[] }> {
+  const runs = await Promise.all(servers.map((s) => runCannon(s.url, load, seconds, collect, CONNECTIONS / servers.length)));
+  if (runs.length === 1) return runs[0]!;
+  const results = runs.map((r) => r.result);
+  const total = (pick: (r: autocannon.Result) => number) => results.reduce((n, r) => n + pick(r), 0);
+  const statusCodeStats: autocannon.Result['statusCodeStats'] = {};
+  for (const r of results) {
+    for (const [code, stats] of Object.entries(r.statusCodeStats)) statusCodeStats[code] = { count: (statusCodeStats[code]?.count ?? 0) + stats.count };
+  }
+  const result: autocannon.Result = {
+    ...results[0]!,
+    requests: { ...results[0]!.requests, mean: total((r) => r.requests.mean), sent: total((r) => r.requests.sent), total: total((r) => r.requests.total) },
+    statusCodeStats,
+    non2xx: total((r) => r.non2xx),
+    errors: total((r) => r.errors),
+    timeouts: total((r) => r.timeouts),
+  };
+  return { result, latencies: runs.flatMap((r) => r.latencies) };
+}
+
+/** CPU of several servers over the same interval: their shares summed, taken out of "other". */
+function cpuOfAll(before: (CpuSnapshot | null)[], after: (CpuSnapshot | null)[]): ReturnType<typeof cpuBetween> {
+  const each = before.map((b, i) => cpuBetween(b, after[i]!));
+  if (each.some((c) => c === null)) return null;
+  const serverPct = each.reduce((n, c) => n + c!.serverPct, 0);
+  return { serverPct, benchPct: each[0]!.benchPct, otherPct: Math.max(0, each[0]!.otherPct - (serverPct - each[0]!.serverPct)) };
+}
+
+async function measure(key: string, label: string, servers: ServerProcess | ServerProcess[], load: Load, tally: Tally = { answered2xx: 0, unanswered: 0 }): Promise<ScenarioResult> {
+  const all = Array.isArray(servers) ? servers : [servers];
+  const server = all[0]!;
+  const idleRssKb = Math.max(...all.map((s) => readMemory(s.pid)?.rssKb ?? NaN));
+  for (const s of all) await checkOnce(s.url, load);
+  tally.answered2xx += all.length;
+  const samplers = all.map((s) => new RssSampler(s.pid));
+  for (const sampler of samplers) sampler.start();
   let run: { result: autocannon.Result; latencies: number[] };
   let memory: ReturnType<RssSampler['stop']>;
   let serial: Awaited<ReturnType<typeof serialProbe>>;
   let cpu: ReturnType<typeof cpuBetween>;
   try {
     if (WARMUP_SECONDS > 0) {
-      countCannon(tally, (await runCannon(server.url, load, WARMUP_SECONDS, false)).result);
+      countCannon(tally, (await runCannons(all, load, WARMUP_SECONDS, false)).result);
       // autocannon leaves up to 64 requests in the server's queue when the warm-up ends; a request
       // sent after them comes back once they are served, so the measurement starts on an idle server.
-      await checkOnce(server.url, load);
-      tally.answered2xx += 1;
+      for (const s of all) await checkOnce(s.url, load);
+      tally.answered2xx += all.length;
     }
     serial = await serialProbe(server.url, load);
     tally.answered2xx += serial.requests;
-    const before = cpuSnapshot(server.pid);
-    run = await runCannon(server.url, load, SECONDS, true);
-    cpu = cpuBetween(before, cpuSnapshot(server.pid));
+    const before = all.map((s) => cpuSnapshot(s.pid));
+    run = await runCannons(all, load, SECONDS, true);
+    cpu = cpuOfAll(before, all.map((s) => cpuSnapshot(s.pid)));
     countCannon(tally, run.result);
   } finally {
-    memory = sampler.stop();
+    // Several instances: the highest of them (each process is held to the RSS target).
+    memory = samplers.map((sampler) => sampler.stop()).reduce((a, b) => (b.peakRssKb > a.peakRssKb ? b : a));
   }
   const { result, latencies } = run;
   const sorted = Float64Array.from(latencies).sort();
@@ -337,6 +376,57 @@ async function sendScenario(dir: string, options: { webhookSink?: string; round?
   }
   return result;
 }
+
+/**
+ * The send on PostgreSQL (BENCH_PG_URL, by default the local server, synchronous_commit as it is
+ * set there): `instances` Parley processes on one fresh database, the 64 connections split
+ * evenly between them, their answers summed. Afterwards the database must hold every send
+ * answered 2xx and none beyond those and the requests still unanswered when the run stopped.
+ */
+async function pgSendScenario(instances: 1 | 2, round?: number): Promise<ScenarioResult> {
+  const key = instances === 1 ? 'send-pg' : 'send-pg-2x';
+  const database = await createBenchPgDatabase(key);
+  const tally: Tally = { answered2xx: 0, unanswered: 0 };
+  try {
+    const servers: ServerProcess[] = [];
+    let result: ScenarioResult;
+    let pgCpu = 0;
+    try {
+      // One after the other: the first migrates the database.
+      for (let i = 1; i <= instances; i++) servers.push(await startParley(`parley (${key} ${i})`, database.url, { PARLEY_ENCRYPTION_KEY: BENCH_ENCRYPTION_KEY }));
+      const { orderId, token } = await createSendOrder(servers[0]!.url, 'bench send');
+      const label = instances === 1
+        ? 'Parley POST /v2/account-orders/{id}/messages, PostgreSQL'
+        : 'Parley POST /v2/account-orders/{id}/messages, PostgreSQL, two instances (sum)';
+      pgCpu = cpuSecondsOf('postgres');
+      result = await measure(key, label, servers, {
+        method: 'POST',
+        paths: [`/v2/account-orders/${orderId}/messages`],
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: SEND_BODY,
+      }, tally);
+      pgCpu = cpuSecondsOf('postgres') - pgCpu;
+    } finally {
+      for (const server of servers) await server.stop();
+    }
+    const stored = await database.count(`select count(*) from messages where type = 'user_message'`);
+    // PostgreSQL's CPU per send over the whole scenario (warm-up included): like the server's, it
+    // barely moves when the machine is busy, unlike req/s.
+    const pgCpuMicrosPerSend = (pgCpu / Math.max(1, tally.answered2xx)) * 1e6;
+    result.extra = { messagesStored: stored, ...tally, pgCpuMicrosPerSend };
+    log(`  messages stored: ${stored.toLocaleString('en')}; the benchmark saw ${tally.answered2xx.toLocaleString('en')} 2xx and ${tally.unanswered} unanswered; ` +
+      `PostgreSQL CPU ${fmt(pgCpuMicrosPerSend, 1)} µs/send`);
+    if (stored < tally.answered2xx || stored > tally.answered2xx + tally.unanswered) {
+      throw new Error(`${key}: ${stored} messages stored for ${tally.answered2xx} 2xx answers and ${tally.unanswered} unanswered requests`);
+    }
+    return round === undefined || ROUNDS === 1 ? result : { ...result, label: `${result.label} (round ${round})`, round };
+  } finally {
+    await database.drop();
+  }
+}
+
+/** PostgreSQL holds no key file: every instance gets this one (a benchmark's, never a deployment's). */
+const BENCH_ENCRYPTION_KEY = 'b'.repeat(64);
 
 /** What bench/store-path.ts prints. */
 interface StorePathResult {
@@ -524,9 +614,9 @@ async function main(): Promise<void> {
 
     log('\nMeasuring');
     const scenarios: ScenarioResult[] = [];
-    const pairs: { ceiling?: ScenarioResult; send?: ScenarioResult }[] = [];
+    const pairs: Round[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
-      const pair: { ceiling?: ScenarioResult; send?: ScenarioResult } = {};
+      const pair: Round = {};
       if (has('ceiling')) pair.ceiling = inRound(round, await withServer(
         () => spawnServer('ceiling', 'bench/ceiling-server.ts', [], {}),
         (ceiling) => measure('ceiling', 'Ceiling (bare Fastify) POST /v2/account-orders/{id}/messages', ceiling, {
@@ -538,7 +628,12 @@ async function main(): Promise<void> {
       ));
       if (has('send')) pair.send = inRound(round, await sendScenario(tmp, { round }));
       if (pair.ceiling && pair.send) log(`  round ${round}: send / ceiling ${fmt(ratio(pair.send.reqPerSec, pair.ceiling.reqPerSec), 3)}`);
-      scenarios.push(...[pair.ceiling, pair.send].filter((s) => s !== undefined));
+      if (has('send-pg')) pair['send-pg'] = await pgSendScenario(1, round);
+      if (has('send-pg-2x')) pair['send-pg-2x'] = await pgSendScenario(2, round);
+      for (const k of ['send-pg', 'send-pg-2x'] as const) {
+        if (pair.ceiling && pair[k]) log(`  round ${round}: ${k} / ceiling ${fmt(ratio(pair[k].reqPerSec, pair.ceiling.reqPerSec), 3)}`);
+      }
+      scenarios.push(...[pair.ceiling, pair.send, pair['send-pg'], pair['send-pg-2x']].filter((s) => s !== undefined));
       if (pair.ceiling || pair.send) pairs.push(pair);
     }
     if (has('send-webhook')) {
@@ -587,6 +682,25 @@ async function main(): Promise<void> {
         const middle = median(ceilings.map((c) => c.reqPerSec));
         ceiling = ceilings.find((c) => c.reqPerSec === middle);
       }
+    }
+    // The PostgreSQL sends, each round against that round's ceiling: the median round stands.
+    for (const [k, name] of [['send-pg', 'PostgreSQL send'], ['send-pg-2x', 'PostgreSQL send, two instances (sum)']] as const) {
+      const rounds = pairs.filter((p) => p.ceiling && p[k]);
+      if (rounds.length === 0) continue;
+      const each = rounds.map((p) => ratio(p[k]!.reqPerSec, p.ceiling!.reqPerSec) ?? NaN);
+      const middle = rounds[each.indexOf(median(each))]![k]!;
+      const r = median(each);
+      ratios[`${k}VsCeilingReqPerSec`] = r;
+      ratios[`${k}VsCeilingEachRound`] = each;
+      ratioRows.push(`| Parley ${name} / ceiling (median of ${each.length}: ${each.map((x) => fmt(x, 3)).join(' / ')}) | ${fmt(r, 3)} | | |`);
+      const results = rounds.map((p) => p[k]!);
+      const peak = Math.max(...results.map((x) => x.peakRssMB));
+      targets.push(
+        { target: `${name} req/s >= 30% of the ceiling`, measured: `${fmt(r * 100, 1)}%`, met: r >= 0.3 },
+        { target: `${name} p99 <= 20 ms (the median round)`, measured: `${fmt(middle.latencyMs.p99, 2)} ms`, met: middle.latencyMs.p99 <= 20 },
+        { target: `${name}: no non-2xx, no errors`, measured: `${sum(results, 'non2xx')} non-2xx, ${sum(results, 'errors')} errors`, met: sum(results, 'non2xx') === 0 && sum(results, 'errors') === 0 },
+        { target: `${name}: peak RSS < 200 MB (each process, the highest round)`, measured: `${fmt(peak, 1)} MB`, met: peak < 200 },
+      );
     }
     const webhook = by('send-webhook');
     if (ceiling && webhook) {

@@ -20,6 +20,7 @@ import { CredentialCipher, loadOrCreateKey } from './store/credential-cipher.js'
 import { KyselyDeliveryQueue } from './store/delivery-queue.js';
 import { resealLegacyValues } from './store/sealed-values.js';
 import { GroupCommitter } from './store/group-commit.js';
+import { PgGroupCommitter } from './store/pg-group-commit.js';
 import { WebhookDeliveryWorker } from './webhooks/delivery-worker.js';
 import { formatWebhookEvent } from './contract/webhook-events.js';
 import { createUrlPolicy } from './webhooks/url-policy.js';
@@ -191,6 +192,8 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
     cipher,
     formatEvent: formatWebhookEvent,
     committer,
+    // PostgreSQL: sends arriving together share one transaction and one COMMIT (pg-group-commit.ts).
+    sharedCommits: dialect === 'postgres' ? new PgGroupCommitter(db) : null,
     fast: { runners: sqlite ? sqliteRunners(db, sqlite.writer, sqlite.reader) : postgresRunners(db), queries: hotQueries(db, dialect) },
     lockRows: dialect === 'postgres',
   });

@@ -58,6 +58,8 @@ const UNAVAILABLE_MESSAGES = [
   'Postgres connection has been discarded',
   'Client was closed and is not queryable',
   'Query read timeout',
+  // GroupCommitFailed (pg-group-commit.ts): a batch's COMMIT failed or its outcome is unknown.
+  'The group commit failed',
 ];
 
 /**

@@ -26,6 +26,8 @@ import type { User, UserRole } from '../domain/users.js';
 import type { CredentialCipher, SealedAt } from './credential-cipher.js';
 import { isUniqueViolation } from './database-errors.js';
 import { SharedUnitFailed, type GroupCommitter } from './group-commit.js';
+import type { SharedCommitter } from './pg-group-commit.js';
+import { withBatchedMessageInserts } from './pg-batched-messages.js';
 import { readRunner, writeRunner, type FastPath } from './fast-path.js';
 import { countableFromTable, countFromTable, countOrder } from './order-counts.js';
 import type { EventFormatter } from '../contract/webhook-events.js';
@@ -370,6 +372,8 @@ export interface StoreOptions {
   committer?: GroupCommitter | null;
   /**
    * Transactions lock the order rows they read (`FOR NO KEY UPDATE`; PostgreSQL). SQLite has one
+  /** shareTransaction batches through this one when there is no `committer` (PostgreSQL: pg-group-commit.ts). */
+  sharedCommits?: SharedCommitter | null;
    * writer at a time and needs (and knows) no row locks.
    */
   lockRows?: boolean;
@@ -408,6 +412,7 @@ export function createKyselyStore(db: Db, options: StoreOptions, collector: Even
   let outbox = outboxStore(db, formatEvent, fast, clock, messageIds);
   if (onCommitted) outbox = observed(outbox, collector ? (event) => collector.push(event) : (event) => onCommitted([event]));
   /** After a commit: the events its transaction published go to onCommitted. */
+  const sharer: SharedCommitter | null = committer ?? options.sharedCommits ?? null;
   const handOver = (events: EventCollector): void => {
     if (onCommitted && events.length > 0) onCommitted(events);
   };
@@ -446,11 +451,15 @@ export function createKyselyStore(db: Db, options: StoreOptions, collector: Even
       const keyed = db.isTransaction ? null : unrecordedRequest();
       if (keyed) return recordingShare(keyed, (w, i) => store.shareTransaction(w, i), work, item);
       const runAlone = async () => outcomeValue((await transaction((tx) => work.run(tx, [item])))[0]!);
-      if (!committer || db.isTransaction) return runAlone();
+      if (!sharer || db.isTransaction) return runAlone();
       try {
-        return await committer.runShared(work, item, async (trx, items) => {
+        return await sharer.runShared(work, item, async (trx, items) => {
           const events: EventCollector = [];
-          const outcomes = await work.run(createKyselyStore(trx, inner, events), items);
+          const unit = createKyselyStore(trx, inner, events);
+          // PostgreSQL: the unit's messages go in one INSERT (pg-batched-messages.ts); SQLite's are cheap one by one.
+          const batched = committer ? null : withBatchedMessageInserts(unit, trx);
+          const outcomes = await work.run(batched?.store ?? unit, items);
+          await batched?.flush();
           return { outcomes, committed: () => handOver(events) };
         });
       } catch (error) {
