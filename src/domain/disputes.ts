@@ -423,3 +423,4 @@ export function closing(dispute: DisputeCaseRecord, now: number, reason: NonNull
     active_due_at: null, locked_at: null, closed_at: now,
   } as const;
 }
+

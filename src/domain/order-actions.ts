@@ -1,4 +1,6 @@
 import { unixSeconds } from './clock.js';
+import { openDisputeOf, ORDER_LOCKED_MESSAGE } from './dispute-lock.js';
+import { ForbiddenError } from './errors.js';
 import { authorizeOrder } from './order-access.js';
 import { updateWithSystemMessage } from './orders.js';
 import type { OrderKind, OrderRecord, Store } from './ports.js';
@@ -12,6 +14,8 @@ export async function completeOrder(store: Store, actor: Actor, kind: OrderKind,
   const nowMs = store.clock.nowMs();
   return store.transaction(async (tx) => {
     const order = await authorizeOrder(tx, actor, kind, id, 'complete');
+    // An open dispute locks the order's status (docs/api.md, "Order disputes").
+    if (order.is_disputed && (await openDisputeOf(tx, kind, id))) throw new ForbiddenError(ORDER_LOCKED_MESSAGE);
     return updateWithSystemMessage(tx, order, { status: 'delivered', completed_at: unixSeconds(nowMs) }, 'The seller marked the order as delivered.', nowMs);
   });
 }

@@ -2,6 +2,7 @@ import { unixSeconds } from './clock.js';
 import type { DeliveryTimeUnit } from './delivery-time.js';
 import { NotFoundError, ValidationError, type FieldErrors } from './errors.js';
 import { authorizeOrder } from './order-access.js';
+import { lockedOrderChanges } from './dispute-lock.js';
 import { parseMoneyInput } from './money.js';
 import { OFFER_FILTERS, parseOrderListParams, type OrderListParams } from './order-list-query.js';
 import { assertTransition, statusChangeText, timestampsForStatus, type OrderStatus } from './order-status.js';
@@ -187,6 +188,8 @@ export async function changeOrder(store: Store, kind: OrderKind, id: number, cha
   return store.transaction(async (tx) => {
     const order = await tx.orders.findById(kind, id);
     if (!order) throw new NotFoundError();
+    const locked = await lockedOrderChanges(tx, kind, id, changes as Record<string, unknown>);
+    if (Object.keys(locked).length > 0) throw new ValidationError(locked);
     const patch: OrderPatch = {};
     if (changes.rating === null) patch.rating = null;
     else if (changes.rating !== undefined) {
