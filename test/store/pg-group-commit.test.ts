@@ -1,0 +1,133 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/domain/clock.js';
+import { ForbiddenError } from '../../src/domain/errors.js';
+import { MessageIdGenerator } from '../../src/domain/message-id.js';
+import { sendOrderMessage } from '../../src/domain/order-chat.js';
+import type { Store } from '../../src/domain/ports.js';
+import { actorFor, type User } from '../../src/domain/users.js';
+import { formatWebhookEvent } from '../../src/contract/webhook-events.js';
+import { CredentialCipher } from '../../src/store/credential-cipher.js';
+import { isDatabaseUnavailable } from '../../src/store/database-errors.js';
+import { openDatabase, type OpenDatabase } from '../../src/store/database.js';
+import { hotQueries } from '../../src/store/hot-queries.js';
+import { createKyselyStore } from '../../src/store/kysely-store.js';
+import { migrateToLatest } from '../../src/store/migrations.js';
+import { GroupCommitFailed, PgGroupCommitter } from '../../src/store/pg-group-commit.js';
+import { postgresRunners } from '../../src/store/query-runner.js';
+import { SyncPg } from '../support/sync-pg.js';
+import { createTestDatabase } from '../support/test-db.js';
+import { skipWithoutPostgres } from './postgres-test-support.js';
+
+/**
+ * The PostgreSQL group commit under the real send (domain/order-chat.ts), on a real server: sends
+ * given together share one transaction, each with its own outcome; a reply comes only once the
+ * message is visible on another connection; a failed COMMIT fails its whole batch as unavailable.
+ */
+
+const skip = await skipWithoutPostgres('PostgreSQL group commit');
+
+/** Text that a deferred trigger refuses at COMMIT, after every statement of the batch has passed. */
+const FAILS_AT_COMMIT = 'this one fails at commit';
+
+describe.skipIf(skip)('PostgreSQL group commit of sends', () => {
+  let opened: OpenDatabase;
+  let drop: () => Promise<void>;
+  /** Another connection, outside the application's pool: it sees committed rows only. Synchronous, so a check made when a send resolves runs before anything else can commit. */
+  let observer: SyncPg;
+  let committer: PgGroupCommitter;
+  let store: Store;
+  let seller: User;
+  let stranger: User;
+  let orderId: number;
+
+  beforeAll(async () => {
+    const database = await createTestDatabase('postgres');
+    drop = database.drop;
+    opened = openDatabase(database.config);
+    await migrateToLatest(opened.db, 'postgres');
+    committer = new PgGroupCommitter(opened.db);
+    store = createKyselyStore(opened.db, {
+      clock: systemClock,
+      messageIds: new MessageIdGenerator(),
+      cipher: new CredentialCipher(Buffer.alloc(32, 7)),
+      formatEvent: formatWebhookEvent,
+      sharedCommits: committer,
+      lockRows: true,
+      fast: { runners: postgresRunners(opened.db), queries: hotQueries(opened.db, 'postgres') },
+    });
+    const now = 1_700_000_000;
+    seller = await store.users.create({ username: 'seller', role: 'seller', created_at: now });
+    stranger = await store.users.create({ username: 'stranger', role: 'seller', created_at: now });
+    const buyer = await store.users.create({ username: 'buyer', role: 'buyer', created_at: now });
+    const game = await opened.db.insertInto('games').values({ name: 'Game', slug: 'game' }).returning('id').executeTakeFirstOrThrow();
+    const order = await store.orders.insert({
+      kind: 'account', offer_id: 1, game_id: game.id, seller_id: seller.id, buyer_id: buyer.id, title: 'An account', description: null,
+      parameters: {}, status: 'pending', is_disputed: false, dispute_case_id: null, delivery_time_duration: 1, delivery_time_unit: 'hours',
+      price_amount: 1000, price_usd_amount: 1100, rating: null, credentials: null, details: {},
+      created_at: now, updated_at: now, purchased_at: now, completed_at: null, refunded_at: null,
+    });
+    orderId = order.id;
+    // A deferred constraint trigger runs at COMMIT: the batch's statements all pass, its COMMIT fails.
+    await sql.raw(`create function refuse_at_commit() returns trigger language plpgsql as $$
+      begin if new.text = '${FAILS_AT_COMMIT}' then raise exception 'refused at commit'; end if; return null; end $$`).execute(opened.db);
+    await sql.raw(`create constraint trigger refuse_at_commit after insert on messages deferrable initially deferred
+      for each row execute function refuse_at_commit()`).execute(opened.db);
+    observer = new SyncPg((database.config as { url: string }).url);
+  });
+
+  afterAll(async () => {
+    observer?.close();
+    await opened?.close();
+    await drop?.();
+  });
+
+  const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
+  const visible = (id: string) => observer.query(`select 1 from messages where id = ${quote(id)}`).rowCount === 1;
+  const storedTexts = (texts: string[]) =>
+    observer.query(`select text from messages where text in (${texts.map(quote).join(', ')}) order by text`).rows.map((r) => r.text as string);
+  const send = (user: User, text: string) => sendOrderMessage(store, actorFor(user, null), 'account', orderId, text);
+
+  it('shares one COMMIT among sends given together, and resolves each only once its message is visible on another connection', async () => {
+    const before = committer.commits;
+    const texts = Array.from({ length: 20 }, (_, i) => `together ${i}`);
+    const seen = await Promise.all(texts.map((text) => send(seller, text).then((message) => ({ message, visible: visible(message.id) }))));
+    expect(seen.every((s) => s.visible)).toBe(true);
+    expect(seen.map((s) => s.message.text)).toEqual(texts);
+    expect(committer.commits - before).toBe(1);
+  });
+
+  it('fails only the send the checks refuse; the rest of its batch commits', async () => {
+    const before = committer.commits;
+    const results = await Promise.allSettled([send(seller, 'refusal a'), send(stranger, 'refusal b'), send(seller, 'refusal c')]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(ForbiddenError);
+    expect(storedTexts(['refusal a', 'refusal b', 'refusal c'])).toEqual(['refusal a', 'refusal c']);
+    expect(committer.commits - before).toBe(1);
+  });
+
+  it('runs each send alone when a write fails the batch, so only the send it belongs to fails', async () => {
+    // PostgreSQL refuses U+0000 in text: the batch's one INSERT fails as a whole.
+    const results = await Promise.allSettled([send(seller, 'write a'), send(seller, 'write \u0000 b'), send(seller, 'write c')]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    for (const r of results) if (r.status === 'fulfilled') expect(visible(r.value.id)).toBe(true);
+    expect(storedTexts(['write a', 'write c'])).toEqual(['write a', 'write c']);
+  });
+
+  it('fails every send of a batch whose COMMIT fails as unavailable (503), stores none, and the next batch commits', async () => {
+    const texts = ['commit a', FAILS_AT_COMMIT, 'commit c'];
+    const results = await Promise.allSettled(texts.map((text) => send(seller, text)));
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    for (const r of results) {
+      const reason = (r as PromiseRejectedResult).reason;
+      expect(reason).toBeInstanceOf(GroupCommitFailed);
+      expect(String(reason.cause)).toMatch(/refused at commit/);
+      // What the HTTP error handler answers 503 for.
+      expect(isDatabaseUnavailable(reason)).toBe(true);
+    }
+    expect(storedTexts(texts)).toEqual([]);
+
+    const next = await Promise.all([send(seller, 'after a'), send(seller, 'after b')]);
+    for (const message of next) expect(visible(message.id)).toBe(true);
+  });
+});
