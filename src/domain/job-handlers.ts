@@ -1,3 +1,4 @@
+import { AUTO_COMPLETE_JOB_HANDLERS } from './auto-complete.js';
 import { DISPUTE_JOB_HANDLERS } from './dispute-deadlines.js';
 import type { JobHandler } from './jobs.js';
 
@@ -8,6 +9,7 @@ import type { JobHandler } from './jobs.js';
  */
 export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = {
   ...DISPUTE_JOB_HANDLERS,
+  ...AUTO_COMPLETE_JOB_HANDLERS,
 };
 
 export function jobHandlerFor(kind: string): JobHandler | undefined {

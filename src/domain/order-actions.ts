@@ -2,6 +2,7 @@ import { unixSeconds } from './clock.js';
 import { openDisputeOf, ORDER_LOCKED_MESSAGE } from './dispute-lock.js';
 import { ForbiddenError } from './errors.js';
 import { authorizeOrder } from './order-access.js';
+import { credentialsDelivered } from './auto-complete.js';
 import { updateWithSystemMessage } from './orders.js';
 import type { OrderKind, OrderRecord, Store } from './ports.js';
 import type { Actor } from './users.js';
@@ -34,6 +35,9 @@ export async function replaceOrderCredentials(
   const nowMs = store.clock.nowMs();
   return store.transaction(async (tx) => {
     const order = await authorizeOrder(tx, actor, kind, id, 'credentials');
-    return updateWithSystemMessage(tx, order, { credentials }, 'The seller updated the delivered credentials. Please check the order details.', nowMs);
+    const updated = await updateWithSystemMessage(tx, order, { credentials }, 'The seller updated the delivered credentials. Please check the order details.', nowMs);
+    // A (re-)delivery: the 24 hours to auto-completion start again.
+    await credentialsDelivered(tx, updated, nowMs);
+    return updated;
   });
 }

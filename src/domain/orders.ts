@@ -2,6 +2,7 @@ import { unixSeconds } from './clock.js';
 import type { DeliveryTimeUnit } from './delivery-time.js';
 import { NotFoundError, ValidationError, type FieldErrors } from './errors.js';
 import { authorizeOrder } from './order-access.js';
+import { credentialsDelivered } from './auto-complete.js';
 import { lockedOrderChanges } from './dispute-lock.js';
 import { parseMoneyInput } from './money.js';
 import { OFFER_FILTERS, parseOrderListParams, type OrderListParams } from './order-list-query.js';
@@ -114,6 +115,8 @@ export async function createOrder(store: Store, input: CreateOrderInput, setting
     // Without an offer to point at, the order stands for its own offer.
     const order = input.offer_id == null ? await tx.orders.update(inserted.kind, inserted.id, { offer_id: inserted.id }) : inserted;
     await tx.outbox.publish({ type: 'order.purchased', order });
+    // An account order created with its credentials (an instant purchase) is delivered now.
+    await credentialsDelivered(tx, order, tx.clock.nowMs());
     return order;
   });
 }
