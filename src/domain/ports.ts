@@ -3,6 +3,7 @@ import type { DeliveryTimeUnit } from './delivery-time.js';
 import type { DisputeStore } from './dispute-ports.js';
 import type { DomainEvent } from './events.js';
 import type { JobStore } from './jobs.js';
+import type { OrderDeliveryStore } from './order-delivery-ports.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { MessageIdGenerator } from './message-id.js';
 import type { OrderStatus } from './order-status.js';
@@ -417,6 +418,8 @@ export interface Store {
   disputes: DisputeStore;
   /** Scheduled time-based work (src/domain/jobs.ts). */
   jobs: JobStore;
+  /** Webhook deliveries by the order their event is about (order-delivery-ports.ts). */
+  orderDeliveries: OrderDeliveryStore;
   /** Idempotency-Key answers (src/domain/idempotency.ts). */
   idempotency: IdempotencyStore;
   /** Runs fn atomically; everything fn writes through the given store commits or rolls back together. */

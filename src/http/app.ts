@@ -16,6 +16,7 @@ import { buildOpenApiDocument } from '../contract/openapi.js';
 import { ADMIN_PREFIX, healthOperation, openApiOperation, PUBLIC_PREFIX } from '../contract/operations/index.js';
 import { ORDER_KIND_APIS } from '../contract/order-kinds/index.js';
 import { adminOrderRoutes } from './routes/admin/orders.js';
+import { adminOrderDeliveryRoutes } from './routes/admin/order-deliveries.js';
 import { orderRoutes } from './routes/orders.js';
 import { adminOfferPurchaseRoutes, offerRoutes } from './routes/item-currency-offers.js';
 import { OFFER_KIND_APIS } from '../contract/item-currency-offers.js';
@@ -159,6 +160,7 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
     await admin.register(adminWebhookRoutes);
     await admin.register(sandboxClockRoutes);
     for (const api of ORDER_KIND_APIS) await admin.register(adminOrderRoutes(api));
+    for (const api of ORDER_KIND_APIS) await admin.register(adminOrderDeliveryRoutes(api));
     for (const api of OFFER_KIND_APIS) await admin.register(adminOfferPurchaseRoutes(api));
     await admin.register(adminAccountOfferPurchaseRoutes);
     for (const api of ORDER_KIND_APIS) await admin.register(adminOpenDisputeRoutes(api));

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { ORDER_KIND_APIS } from '../order-kinds/index.js';
 import { adminOrderOperations, adminUserOperations, adminWebhookOperations } from './admin.js';
+import { adminOrderDeliveriesOperation } from './order-deliveries.js';
 import { adminGameOperations, gameOperations, templateOperations } from './games.js';
 import { adminDisputeOperations, adminOpenDisputeOperation, disputeOperations } from './disputes.js';
 import { operation, type Operation } from './operation.js';
@@ -49,6 +50,7 @@ export function allOperations(): OperationGroup[] {
     if (api.canComplete) publicOps.push(ops.complete);
     if (api.hasCredentialsEndpoint) publicOps.push(ops.replaceCredentials);
     adminOps.push(...Object.values(adminOrderOperations(api)));
+    adminOps.push(adminOrderDeliveriesOperation(api));
     adminOps.push(adminOpenDisputeOperation(api));
   }
   for (const offers of OFFER_KIND_APIS) {
