@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { DEFAULT_HTTP_SERVER_LIMITS, type HttpServerLimits } from './http/transport.js';
-import { DEFAULT_RETRY_SCHEDULE } from './webhooks/delivery-worker.js';
+import { DEFAULT_RETRY_SCHEDULE, DEFAULT_WEBHOOK_CONCURRENCY } from './webhooks/delivery-worker.js';
 
 /** Requests per minute per key; 0 switches a bucket off. */
 export interface RateLimitConfig {
@@ -21,6 +21,8 @@ export interface WebhookConfig {
   leaseMs: number;
   /** Finished events (and their deliveries and attempts) older than this many days are deleted; 0 keeps them. */
   retentionDays: number;
+  /** Attempts under way at once per endpoint (PARLEY_WEBHOOK_CONCURRENCY, at least 1). */
+  concurrency: number;
 }
 
 /** SQLite file (`:memory:` allowed) or a PostgreSQL connection URL. */
@@ -97,6 +99,12 @@ export function parseDatabaseUrl(raw: string | undefined, cwd = process.cwd()): 
   return { dialect: 'sqlite', file: file === ':memory:' ? file : path.resolve(cwd, file) };
 }
 
+function webhookConcurrencyFrom(env: NodeJS.ProcessEnv): number {
+  const value = intFrom(env, 'PARLEY_WEBHOOK_CONCURRENCY', DEFAULT_WEBHOOK_CONCURRENCY);
+  if (value < 1) throw new ConfigError('PARLEY_WEBHOOK_CONCURRENCY must be a whole number >= 1 (attempts at once per endpoint)');
+  return value;
+}
+
 function retryScheduleFrom(raw: string | undefined): number[] {
   if (raw === undefined || raw.trim() === '') return DEFAULT_RETRY_SCHEDULE;
   const parts = raw.split(',').map((p) => p.trim());
@@ -165,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
       pollMs: intFrom(env, 'PARLEY_WEBHOOK_POLL_MS', 250),
       timeoutMs: 10_000,
       leaseMs: intFrom(env, 'PARLEY_WEBHOOK_LEASE_MS', 20_000),
+      concurrency: webhookConcurrencyFrom(env),
       retentionDays: intFrom(env, 'PARLEY_WEBHOOK_RETENTION_DAYS', 30),
     },
     eurUsdRate,

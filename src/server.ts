@@ -21,7 +21,7 @@ import { KyselyDeliveryQueue } from './store/delivery-queue.js';
 import { resealLegacyValues } from './store/sealed-values.js';
 import { GroupCommitter } from './store/group-commit.js';
 import { PgGroupCommitter } from './store/pg-group-commit.js';
-import { WebhookDeliveryWorker } from './webhooks/delivery-worker.js';
+import { ENDPOINTS_AT_FULL_CONCURRENCY, WebhookDeliveryWorker } from './webhooks/delivery-worker.js';
 import { formatWebhookEvent } from './contract/webhook-events.js';
 import { createUrlPolicy } from './webhooks/url-policy.js';
 import { createKyselyStore } from './store/kysely-store.js';
@@ -179,7 +179,10 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
     logger.error({ err: error, alsoFailedSinceLastLog: publishFailures.since }, 'change feed: publish failed');
     publishFailures = { loggedAt: now, since: 0 };
   };
+  // Set once the webhook worker exists: a commit that may have queued deliveries wakes it.
+  let wakeWebhookWorker = () => {};
   const onCommitted = (events: DomainEvent[]) => {
+    wakeWebhookWorker();
     for (const event of events) {
       const change = changeOf(event);
       if (change) changes.publish(change).catch(publishFailed);
@@ -254,11 +257,13 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
   opened.push(() => app.close());
   const worker = new WebhookDeliveryWorker(
     new KyselyDeliveryQueue(db, cipher, dialect, committer),
-    { ...config.webhooks, env: config.env, maxResponseBytes: 64 * 1024, maxInFlight: 32, maxInFlightPerEndpoint: 2,
+    { ...config.webhooks, env: config.env, maxResponseBytes: 64 * 1024,
+      maxInFlight: ENDPOINTS_AT_FULL_CONCURRENCY * config.webhooks.concurrency, maxInFlightPerEndpoint: config.webhooks.concurrency,
       retentionSeconds: config.webhooks.retentionDays * 86_400, pruneEveryMs: 10 * 60_000 },
     logger,
     clock,
   );
+  wakeWebhookWorker = () => worker.wake();
   opened.push(() => worker.stop());
   if (config.webhooks.leaseMs <= config.webhooks.timeoutMs) {
     logger.warn(

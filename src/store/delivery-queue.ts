@@ -1,10 +1,13 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { AttemptLog, ClaimFilter, DeliveryOutcome, DeliveryQueue, DueDelivery } from '../webhooks/delivery-queue.js';
+import type { AttemptLog, ClaimFilter, DeliveryOutcome, DeliveryQueue, DueDelivery, Settlement } from '../webhooks/delivery-queue.js';
 import type { CredentialCipher } from './credential-cipher.js';
 import { previousSecretOf, secretOf } from './webhook-store.js';
 import type { DialectName } from './database.js';
 import type { GroupCommitter } from './group-commit.js';
 import type { Database } from './schema.js';
+
+/** Rows per multi-row statement: well under SQLite's and PostgreSQL's bound-parameter limits. */
+const ROWS_PER_STATEMENT = 500;
 
 /**
  * The webhook outbox as the delivery workers see it. Several workers (one per instance) share it;
@@ -15,9 +18,9 @@ import type { Database } from './schema.js';
  *   accepts, sets their lease and commits. A worker that read a row before another's claim
  *   committed re-checks it under the lock (READ COMMITTED re-evaluates the WHERE clause on the
  *   newest version) and finds it leased.
- * - SQLite (one writer; several processes may share one file): each accepted row is leased by a
- *   conditional UPDATE that succeeds only while the row is pending and unleased or its lease has
- *   passed, so exactly one worker wins it.
+ * - SQLite (one writer; several processes may share one file): the accepted rows are leased by
+ *   one conditional UPDATE ... RETURNING that takes each row only while it is pending and
+ *   unleased or its lease has passed, so exactly one worker wins it.
  */
 export class KyselyDeliveryQueue implements DeliveryQueue {
   constructor(
@@ -54,26 +57,24 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
   }
 
   private async claimEach(nowMs: number, leaseUntilMs: number, limit: number, accept: ClaimFilter, skip: readonly number[]): Promise<DueDelivery[]> {
-    const accepted = (await this.dueQuery(this.db, nowMs, limit, skip).execute()).filter((row) => accept({ id: row.id, endpointId: row.endpoint_id }));
+    const accepted = (await this.dueQuery(this.db, nowMs, limit, skip).execute())
+      .filter((row) => accept({ id: row.id, endpointId: row.endpoint_id }))
+      .map((row) => row.id);
     if (accepted.length === 0) return [];
-    // Each lease wins its row only while the row is free. Through the group commit the claim's
-    // leases share the requests' commit; without one (several processes on the file, in tests),
-    // each is its own short statement, never a transaction that reads and then must upgrade.
-    const leaseEach = async (db: Kysely<Database> | Transaction<Database>) => {
-      const won: number[] = [];
-      for (const row of accepted) {
-        const result = await db
-          .updateTable('webhook_deliveries')
-          .set({ lease_until_ms: leaseUntilMs })
-          .where('id', '=', row.id)
-          .where('state', '=', 'pending')
-          .where((eb) => eb.or([eb('lease_until_ms', 'is', null), eb('lease_until_ms', '<', nowMs)]))
-          .executeTakeFirst();
-        if (Number(result.numUpdatedRows) === 1) won.push(row.id);
-      }
-      return won;
-    };
-    const leased = this.committer ? await this.committer.run(leaseEach) : await leaseEach(this.db);
+    // One conditional UPDATE leases every accepted row that is still free, and says which: of two
+    // processes sharing the file, exactly one wins each row. Through the group commit the leases
+    // share the requests' commit; without one (several processes on the file, in tests) it is one
+    // short statement, never a transaction that reads and then must upgrade.
+    const lease = (db: Kysely<Database> | Transaction<Database>) => db
+      .updateTable('webhook_deliveries')
+      .set({ lease_until_ms: leaseUntilMs })
+      .where('id', 'in', accepted)
+      .where('state', '=', 'pending')
+      .where((eb) => eb.or([eb('lease_until_ms', 'is', null), eb('lease_until_ms', '<', nowMs)]))
+      .returning('id')
+      .execute();
+    const won = new Set((this.committer ? await this.committer.run(lease) : await lease(this.db)).map((row) => row.id));
+    const leased = accepted.filter((id) => won.has(id));
     return leased.length === 0 ? [] : this.load(this.db, leased, nowMs, leaseUntilMs);
   }
 
@@ -111,63 +112,129 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
       .where('d.id', 'in', ids)
       .execute();
     const byId = new Map(rows.map((row) => [row.id, row]));
+    // A claim holds many deliveries of few endpoints: each endpoint's secrets are opened once.
+    const opened = new Map<number, string[] | null>();
     return ids.flatMap((id) => {
       const row = byId.get(id);
-      return row ? [{ ...this.toDelivery(row, nowMs), leaseUntilMs }] : [];
+      if (!row) return [];
+      let secrets = opened.get(row.endpoint_id);
+      if (secrets === undefined) {
+        secrets = this.openSecrets(row, nowMs);
+        opened.set(row.endpoint_id, secrets);
+      }
+      return [{
+        id: row.id, eventId: row.event_id, topic: row.topic, body: row.payload, endpointId: row.endpoint_id, url: row.url,
+        secrets, attempts: row.attempts, leaseUntilMs,
+      }];
     });
   }
 
-  private toDelivery(
-    r: {
-      id: number; event_id: string; endpoint_id: number; attempts: number; topic: string; payload: string; url: string;
-      secret: string; previous_secret: string | null; previous_secret_expires_at: number | null;
-    },
+  /**
+   * Current first, then a rotated-out one still in its grace period. One endpoint's secret that
+   * will not open must not fail the whole claim (every endpoint's deliveries, every poll): its
+   * deliveries come back without secrets (null), for the worker to fail.
+   */
+  private openSecrets(
+    r: { endpoint_id: number; secret: string; previous_secret: string | null; previous_secret_expires_at: number | null },
     nowMs: number,
-  ): DueDelivery {
+  ): string[] | null {
     const now = Math.floor(nowMs / 1000);
-    // One endpoint's secret that will not open must not fail the whole claim (every endpoint's
-    // deliveries, every poll): its deliveries come back without secrets, for the worker to fail.
-    let secrets: string[] | null;
     try {
-      secrets = [this.cipher.decrypt(r.secret, secretOf(r.endpoint_id))];
+      const secrets = [this.cipher.decrypt(r.secret, secretOf(r.endpoint_id))];
       if (r.previous_secret !== null && (r.previous_secret_expires_at ?? 0) > now) secrets.push(this.cipher.decrypt(r.previous_secret, previousSecretOf(r.endpoint_id)));
+      return secrets;
     } catch {
-      secrets = null;
+      return null;
     }
-    return { id: r.id, eventId: r.event_id, topic: r.topic, body: r.payload, endpointId: r.endpoint_id, url: r.url, secrets, attempts: r.attempts, leaseUntilMs: 0 };
   }
 
   async settle(delivery: DueDelivery, attempt: AttemptLog, outcome: DeliveryOutcome): Promise<boolean> {
-    const finishedAt = Math.floor(attempt.attemptedAtMs / 1000);
+    return (await this.settleAll([{ delivery, attempt, outcome }]))[0]!;
+  }
+
+  /**
+   * One transaction for a batch of attempts (through the group commit on SQLite): the attempt log
+   * in multi-row inserts, and the successes (nearly all of them) in one fenced UPDATE per lease
+   * they were claimed with; the other outcomes one by one.
+   */
+  async settleAll(settlements: readonly Settlement[]): Promise<boolean[]> {
+    if (settlements.length === 0) return [];
     return this.write(async (trx) => {
-      await trx
-        .insertInto('webhook_attempts')
-        .values({
+      for (let i = 0; i < settlements.length; i += ROWS_PER_STATEMENT) {
+        await trx.insertInto('webhook_attempts').values(settlements.slice(i, i + ROWS_PER_STATEMENT).map(({ delivery, attempt }) => ({
           delivery_id: delivery.id, endpoint_id: delivery.endpointId, event_id: delivery.eventId, attempt: attempt.attempt,
           attempted_at_ms: attempt.attemptedAtMs, status_code: attempt.statusCode, duration_ms: attempt.durationMs, error: attempt.error,
-        })
-        .execute();
-      // Fenced by the lease: if it ran out and another worker claimed the delivery, that worker's
-      // outcome counts, not this late one (a late "succeeded" must not overwrite its "failed").
-      const update = trx.updateTable('webhook_deliveries').where('id', '=', delivery.id).where('lease_until_ms', '=', delivery.leaseUntilMs);
-      const applied = async (query: { execute(): Promise<{ numUpdatedRows: bigint }[]> }) =>
-        Number((await query.execute())[0]?.numUpdatedRows ?? 0) === 1;
-      switch (outcome.kind) {
-        case 'succeeded':
-          return applied(update.set({ state: 'succeeded', attempts: attempt.attempt, lease_until_ms: null, finished_at: finishedAt }));
-        case 'retry':
-          return applied(update.set({ attempts: attempt.attempt, lease_until_ms: null, next_attempt_at_ms: outcome.nextAttemptAtMs }));
-        case 'failed':
-        case 'gone': {
-          if (!(await applied(update.set({ state: 'failed', attempts: attempt.attempt, lease_until_ms: null, finished_at: finishedAt })))) return false;
-          if (outcome.kind === 'gone') {
-            await trx
-              .updateTable('webhook_endpoints')
-              .set({ disabled_at: finishedAt, disabled_reason: 'the receiver answered 410 Gone', updated_at: finishedAt })
-              .where('id', '=', delivery.endpointId)
-              .execute();
-          }
-          return true;
+        }))).execute();
+      }
+      const applied = settlements.map(() => false);
+      /** Successes by what their UPDATE sets and fences on: lease, attempt number, finish second. */
+      const successes = new Map<string, number[]>();
+      for (const [i, { delivery, attempt, outcome }] of settlements.entries()) {
+        if (outcome.kind !== 'succeeded') {
+          applied[i] = await this.applyOutcome(trx, delivery, attempt, outcome);
+          continue;
+        }
+        const key = `${delivery.leaseUntilMs} ${attempt.attempt} ${Math.floor(attempt.attemptedAtMs / 1000)}`;
+        const group = successes.get(key);
+        if (group) group.push(i);
+        else successes.set(key, [i]);
+      }
+      for (const group of successes.values()) {
+        const first = settlements[group[0]!]!;
+        for (let i = 0; i < group.length; i += ROWS_PER_STATEMENT) {
+          const part = group.slice(i, i + ROWS_PER_STATEMENT);
+          // Fenced by the lease, as in applyOutcome.
+          const won = await trx
+            .updateTable('webhook_deliveries')
+            .set({ state: 'succeeded', attempts: first.attempt.attempt, lease_until_ms: null, finished_at: Math.floor(first.attempt.attemptedAtMs / 1000) })
+            .where('id', 'in', part.map((j) => settlements[j]!.delivery.id))
+            .where('lease_until_ms', '=', first.delivery.leaseUntilMs)
+            .returning('id')
+            .execute();
+          const ids = new Set(won.map((row) => row.id));
+          for (const j of part) applied[j] = ids.has(settlements[j]!.delivery.id);
+        }
+      }
+      return applied;
+    });
+  }
+
+  private async applyOutcome(trx: Transaction<Database>, delivery: DueDelivery, attempt: AttemptLog, outcome: DeliveryOutcome): Promise<boolean> {
+    const finishedAt = Math.floor(attempt.attemptedAtMs / 1000);
+    // Fenced by the lease: if it ran out and another worker claimed the delivery, that worker's
+    // outcome counts, not this late one (a late "succeeded" must not overwrite its "failed").
+    const update = trx.updateTable('webhook_deliveries').where('id', '=', delivery.id).where('lease_until_ms', '=', delivery.leaseUntilMs);
+    const applied = async (query: { execute(): Promise<{ numUpdatedRows: bigint }[]> }) =>
+      Number((await query.execute())[0]?.numUpdatedRows ?? 0) === 1;
+    switch (outcome.kind) {
+      case 'succeeded':
+        return applied(update.set({ state: 'succeeded', attempts: attempt.attempt, lease_until_ms: null, finished_at: finishedAt }));
+      case 'retry':
+        return applied(update.set({ attempts: attempt.attempt, lease_until_ms: null, next_attempt_at_ms: outcome.nextAttemptAtMs }));
+      case 'failed':
+      case 'gone': {
+        if (!(await applied(update.set({ state: 'failed', attempts: attempt.attempt, lease_until_ms: null, finished_at: finishedAt })))) return false;
+        if (outcome.kind === 'gone') {
+          await trx
+            .updateTable('webhook_endpoints')
+            .set({ disabled_at: finishedAt, disabled_reason: 'the receiver answered 410 Gone', updated_at: finishedAt })
+            .where('id', '=', delivery.endpointId)
+            .execute();
+        }
+        return true;
+      }
+    }
+  }
+
+  async release(deliveries: readonly DueDelivery[]): Promise<void> {
+    const byLease = new Map<number, number[]>();
+    for (const d of deliveries) byLease.set(d.leaseUntilMs, [...(byLease.get(d.leaseUntilMs) ?? []), d.id]);
+    if (byLease.size === 0) return;
+    await this.write(async (trx) => {
+      for (const [lease, ids] of byLease) {
+        for (let i = 0; i < ids.length; i += ROWS_PER_STATEMENT) {
+          await trx.updateTable('webhook_deliveries').set({ lease_until_ms: null })
+            .where('id', 'in', ids.slice(i, i + ROWS_PER_STATEMENT)).where('lease_until_ms', '=', lease).where('state', '=', 'pending').execute();
         }
       }
     });

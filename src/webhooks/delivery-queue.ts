@@ -37,6 +37,13 @@ export interface AttemptLog {
   error: string | null;
 }
 
+/** One finished attempt to record, with the outcome it leads to. */
+export interface Settlement {
+  delivery: DueDelivery;
+  attempt: AttemptLog;
+  outcome: DeliveryOutcome;
+}
+
 /**
  * Decides, candidate by candidate (oldest due first), whether the worker takes a due delivery.
  * Returning true reserves a slot in the worker: the delivery is leased and will be launched.
@@ -60,6 +67,13 @@ export interface DeliveryQueue {
    * in one transaction. Answers whether the outcome was applied (false: the lease was lost).
    */
   settle(delivery: DueDelivery, attempt: AttemptLog, outcome: DeliveryOutcome): Promise<boolean>;
+  /** settle() for many attempts in one transaction: answers, for each, whether its outcome was applied. */
+  settleAll(settlements: readonly Settlement[]): Promise<boolean[]>;
+  /**
+   * Gives claimed deliveries back unsent (a worker stopping with some still waiting for a slot):
+   * each becomes due again at once, unless its lease has changed hands since.
+   */
+  release(deliveries: readonly DueDelivery[]): Promise<void>;
   /**
    * Deletes up to `limit` events created before `cutoffSeconds` whose deliveries are all
    * finished, with their deliveries and attempt log; answers how many events it deleted.

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../domain/clock.js';
-import type { DeliveryOutcome, DeliveryQueue, DueDelivery } from './delivery-queue.js';
-import { postWebhook, type SendResult, type SenderOptions } from './http-sender.js';
+import type { DeliveryOutcome, DeliveryQueue, DueDelivery, Settlement } from './delivery-queue.js';
+import { ReceiverPools, type SendResult, type SenderOptions } from './http-sender.js';
 import { deliveryHeaders } from './signer.js';
 
 export interface WorkerOptions extends SenderOptions {
@@ -10,8 +10,12 @@ export interface WorkerOptions extends SenderOptions {
   pollMs: number;
   /** A claimed delivery is someone else's to take once this passes (a crashed worker's, say). */
   leaseMs: number;
+  /** Attempts under way at once in this process, all endpoints together. */
   maxInFlight: number;
-  /** A slow receiver holds at most this many slots, so it never starves the others. */
+  /**
+   * Attempts under way at once per endpoint (PARLEY_WEBHOOK_CONCURRENCY), each on a kept-alive
+   * connection of the endpoint's own: a slow receiver holds at most this many, never the others'.
+   */
   maxInFlightPerEndpoint: number;
   /** Finished events older than this are deleted with their deliveries and attempts; 0 keeps them. */
   retentionSeconds: number;
@@ -26,6 +30,15 @@ export const DEFAULT_OUTAGE_LOG_EVERY_MS = 30_000;
 
 /** What the attempt log and the worker's log say of a delivery whose sealed secret will not open. */
 export const UNOPENED_SECRET_ERROR = "the endpoint's signing secret cannot be opened with the configured key";
+
+/** Per-endpoint concurrency when PARLEY_WEBHOOK_CONCURRENCY is not set. */
+export const DEFAULT_WEBHOOK_CONCURRENCY = 16;
+
+/**
+ * The process-wide cap is this many endpoints' worth of attempts: as before (32 in all, 2 per
+ * endpoint), this many hanging receivers are needed before a healthy one waits for a slot.
+ */
+export const ENDPOINTS_AT_FULL_CONCURRENCY = 16;
 
 /** Events deleted per transaction while pruning: short transactions, never a long lock. */
 const PRUNE_BATCH = 500;
@@ -47,18 +60,34 @@ export function outcomeFor(statusCode: number | null, attempt: number, schedule:
   return { kind: 'retry', nextAttemptAtMs: Math.round(nowMs + withJitter(delay)) };
 }
 
+/** What the worker holds for one endpoint: attempts under way, and claimed deliveries waiting for a slot. */
+interface EndpointSlots {
+  inFlight: number;
+  waiting: DueDelivery[];
+}
+
 /**
- * Polls the outbox, claims (leases) the due deliveries it has room for, and sends each one
- * concurrently with the others. At-least-once: a receiver de-duplicates by event id.
+ * Polls the outbox, claims (leases) due deliveries in batches, and sends them concurrently,
+ * at most `maxInFlightPerEndpoint` per endpoint on that endpoint's keep-alive connections.
+ *
+ * To keep a fast receiver busy without a database round trip between two of its attempts, a claim
+ * takes up to twice the endpoint's concurrency: as many again as it runs wait in memory and go out
+ * the moment a slot frees. A waiting delivery is still leased; one whose lease would run out
+ * before its attempt could end is dropped unsent (it is due again once the lease has passed), and
+ * those still waiting at stop() are given back. Outcomes are stored in batches (one transaction
+ * for all attempts that ended together). A commit that wrote deliveries wakes the worker
+ * (`wake()`); the poll interval is the fallback, and how other instances hear of them.
+ * At-least-once: a receiver de-duplicates by event id.
  */
 export class WebhookDeliveryWorker {
   private timer: NodeJS.Timeout | null = null;
   private pruneTimer: NodeJS.Timeout | null = null;
   private pruning: Promise<number> | null = null;
+  /** Set from stop() to its end: nothing new is launched or claimed. */
   private stopped = false;
   /** Timers run only between start() and stop(); before start a test drives pollOnce() itself. */
   private started = false;
-  private polling = false;
+  private polling: Promise<void> | null = null;
   /** Polls failed in a row (0: the last poll worked), and those since the last line about them. */
   private failedPolls = 0;
   private failedSinceLogged = 0;
@@ -68,8 +97,15 @@ export class WebhookDeliveryWorker {
 
   /** Asked for a poll while one ran: run another as soon as it ends. */
   private pollAgain = false;
-  private readonly inFlight = new Set<Promise<void>>();
-  private readonly perEndpoint = new Map<number, number>();
+  private readonly attempts = new Set<Promise<void>>();
+  private readonly endpoints = new Map<number, EndpointSlots>();
+  private inFlight = 0;
+  private waiting = 0;
+  /** Outcomes not yet handed to the queue, and the batches being stored. */
+  private unsettled: Settlement[] = [];
+  private settleScheduled = false;
+  private readonly settling = new Set<Promise<void>>();
+  private pools: ReceiverPools | null = null;
 
   /**
    * `clock` dates what is stored and compared across instances (due times, leases, attempts,
@@ -96,13 +132,36 @@ export class WebhookDeliveryWorker {
     }
   }
 
-  /** Stops polling and waits for the attempts under way. */
+  /**
+   * Stops polling, waits for the attempts under way and stores their outcomes, and gives back
+   * the claimed deliveries that were still waiting for a slot.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.started = false;
     if (this.timer) clearTimeout(this.timer);
     if (this.pruneTimer) clearInterval(this.pruneTimer);
-    await Promise.allSettled([...this.inFlight, this.pruning]);
+    await this.polling;
+    await Promise.allSettled([...this.attempts, this.pruning]);
+    const unsent = [...this.endpoints.values()].flatMap((slots) => slots.waiting.splice(0));
+    this.waiting = 0;
+    this.endpoints.clear();
+    await this.queue.release(unsent).catch((error) => this.log.error({ err: error, deliveries: unsent.length }, 'webhook worker: claimed deliveries could not be given back (due again once their lease passes)'));
+    await this.flushSettlements();
+    await this.pools?.close();
+    this.pools = null;
+    // A test may drive pollOnce() again after stop(); timers stay off until start().
+    this.stopped = false;
+  }
+
+  /** Deliveries were committed (in this process): look for them now rather than at the next poll. */
+  wake(): void {
+    this.kick();
+  }
+
+  /** Poll now rather than at the next interval (the sandbox clock has moved: retries may be due). */
+  pollNow(): void {
+    this.kick();
   }
 
   /** Deletes the finished events older than the retention, a batch at a time. */
@@ -124,17 +183,18 @@ export class WebhookDeliveryWorker {
 
   private schedule(ms: number): void {
     if (this.stopped || !this.started) return;
+    if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.poll(), ms);
     this.timer.unref();
   }
 
   private async poll(): Promise<void> {
     if (this.polling || this.stopped) return;
-    this.polling = true;
+    this.polling = this.pollOnce();
     try {
-      await this.pollOnce();
+      await this.polling;
     } finally {
-      this.polling = false;
+      this.polling = null;
       const again = this.pollAgain;
       this.pollAgain = false;
       this.schedule(again ? 0 : this.options.pollMs);
@@ -142,33 +202,76 @@ export class WebhookDeliveryWorker {
   }
 
   /**
-   * One look at the outbox: claims what there is room for and launches it. Never throws; a
-   * failure is logged (throttled while they go on). The timer calls it; tests may call it directly.
+   * How long a claimed delivery may wait for a slot: its attempt must still end within the lease
+   * (or, with a lease not above the timeout, a quarter of the lease).
+   */
+  private get maxWaitMs(): number {
+    return Math.max(this.options.leaseMs - this.options.timeoutMs, this.options.leaseMs / 4);
+  }
+
+  /** Buffered at most per endpoint: what runs, and as many again waiting. */
+  private get perEndpointHold(): number {
+    return 2 * this.options.maxInFlightPerEndpoint;
+  }
+
+  /**
+   * One look at the outbox: claims what there is room for and launches what has a free slot. Never
+   * throws; a failure is logged (throttled while they go on). The timer calls it; tests may too.
    */
   async pollOnce(): Promise<void> {
     try {
-      const free = this.options.maxInFlight - this.inFlight.size;
-      if (free > 0) {
+      const room = 2 * this.options.maxInFlight - this.inFlight - this.waiting;
+      if (room > 0 && !this.stopped) {
         const now = this.clock.nowMs();
-        // The caps are applied while claiming, so that nothing is leased that is not launched:
-        // a delivery leased here but left waiting would be held from every other worker.
-        const slots = new Map(this.perEndpoint);
-        const full = [...slots].filter(([, used]) => used >= this.options.maxInFlightPerEndpoint).map(([endpointId]) => endpointId);
+        const hold = this.perEndpointHold;
+        // The caps are applied while claiming: nothing is leased that the worker has no room for.
+        const held = new Map([...this.endpoints].map(([id, slots]) => [id, slots.inFlight + slots.waiting.length]));
+        const full = [...held].filter(([, count]) => count >= hold).map(([endpointId]) => endpointId);
         let taken = 0;
-        const claimed = await this.queue.claim(now, now + this.options.leaseMs, free * 4, (delivery) => {
-          if (taken >= free) return false;
-          const used = slots.get(delivery.endpointId) ?? 0;
-          if (used >= this.options.maxInFlightPerEndpoint) return false;
-          slots.set(delivery.endpointId, used + 1);
+        const claimed = await this.queue.claim(now, now + this.options.leaseMs, Math.min(2 * room, 2000), (delivery) => {
+          if (taken >= room) return false;
+          const count = held.get(delivery.endpointId) ?? 0;
+          if (count >= hold) return false;
+          held.set(delivery.endpointId, count + 1);
           taken++;
           return true;
         }, full);
-        for (const delivery of claimed) this.launch(delivery);
+        for (const delivery of claimed) this.slotsOf(delivery.endpointId).waiting.push(delivery);
+        this.waiting += claimed.length;
+        // A full claim: there may be more due right now.
+        if (taken >= room && claimed.length > 0) this.pollAgain = true;
+        for (const endpointId of new Set(claimed.map((d) => d.endpointId))) this.pump(endpointId);
       }
       this.pollWorked();
     } catch (error) {
       this.pollFailed(error);
     }
+  }
+
+  private slotsOf(endpointId: number): EndpointSlots {
+    let slots = this.endpoints.get(endpointId);
+    if (!slots) {
+      slots = { inFlight: 0, waiting: [] };
+      this.endpoints.set(endpointId, slots);
+    }
+    return slots;
+  }
+
+  /** Launches the endpoint's waiting deliveries while it and the process have free slots. */
+  private pump(endpointId: number): void {
+    const slots = this.endpoints.get(endpointId);
+    if (!slots) return;
+    while (!this.stopped && slots.waiting.length > 0 && slots.inFlight < this.options.maxInFlightPerEndpoint && this.inFlight < this.options.maxInFlight) {
+      const delivery = slots.waiting.shift()!;
+      this.waiting--;
+      // Its attempt could outlive the lease, and another worker may send it too: leave it unsent.
+      if (this.clock.nowMs() - (delivery.leaseUntilMs - this.options.leaseMs) > this.maxWaitMs) {
+        this.log.debug({ delivery: delivery.id }, 'webhook delivery waited too long for a slot: left for the next claim');
+        continue;
+      }
+      this.launch(delivery, slots);
+    }
+    if (slots.inFlight === 0 && slots.waiting.length === 0) this.endpoints.delete(endpointId);
   }
 
   /**
@@ -204,31 +307,33 @@ export class WebhookDeliveryWorker {
   }
 
   /**
-   * A slot has come free: look for more work now rather than at the next poll, so that a backlog
-   * drains at the receivers' pace, not at the poll interval's.
+   * Look for more work now rather than at the next poll (a slot has come free, deliveries were
+   * committed), so that a backlog drains at the receivers' pace, not at the poll interval's.
    */
   private kick(): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.started) return;
     if (this.polling) {
       this.pollAgain = true;
       return;
     }
-    if (this.timer) clearTimeout(this.timer);
     this.schedule(0);
   }
 
-  private launch(delivery: DueDelivery): void {
-    this.perEndpoint.set(delivery.endpointId, (this.perEndpoint.get(delivery.endpointId) ?? 0) + 1);
+  private launch(delivery: DueDelivery, slots: EndpointSlots): void {
+    slots.inFlight++;
+    this.inFlight++;
     const task = this.attempt(delivery)
-      .catch((error) => this.log.error({ err: error, delivery: delivery.id }, 'webhook delivery failed to settle'))
+      .catch((error) => this.log.error({ err: error, delivery: delivery.id }, 'webhook attempt failed unexpectedly'))
       .finally(() => {
-        this.inFlight.delete(task);
-        const left = (this.perEndpoint.get(delivery.endpointId) ?? 1) - 1;
-        if (left > 0) this.perEndpoint.set(delivery.endpointId, left);
-        else this.perEndpoint.delete(delivery.endpointId);
+        this.attempts.delete(task);
+        slots.inFlight--;
+        this.inFlight--;
+        this.pump(delivery.endpointId);
+        // The process-wide cap may have held other endpoints' deliveries back.
+        if (this.waiting > 0 && this.inFlight < this.options.maxInFlight) for (const endpointId of this.endpoints.keys()) this.pump(endpointId);
         this.kick();
       });
-    this.inFlight.add(task);
+    this.attempts.add(task);
   }
 
   private async attempt(delivery: DueDelivery): Promise<void> {
@@ -236,14 +341,39 @@ export class WebhookDeliveryWorker {
     const result = delivery.secrets === null ? this.unopened(delivery) : await this.send(delivery, delivery.secrets, attemptedAtMs);
     const attempt = delivery.attempts + 1;
     const outcome = outcomeFor(result.statusCode, attempt, this.options.retrySchedule, this.clock.nowMs());
-    const applied = await this.queue.settle(delivery, { attempt, attemptedAtMs, ...result }, outcome);
-    if (!applied) {
-      this.log.warn(
-        { delivery: delivery.id, event: delivery.eventId, status: result.statusCode },
-        'webhook attempt outlived its lease: logged, outcome left to the worker that holds the delivery now (raise PARLEY_WEBHOOK_LEASE_MS)',
-      );
-    }
     this.log.debug({ delivery: delivery.id, event: delivery.eventId, status: result.statusCode, outcome: outcome.kind }, 'webhook attempt');
+    // The slot is free once the receiver has answered; the outcome joins the next batch to store.
+    this.unsettled.push({ delivery, attempt: { attempt, attemptedAtMs, ...result }, outcome });
+    if (this.settleScheduled) return;
+    this.settleScheduled = true;
+    // After the poll phase: every attempt that ended in this turn of the event loop joins the batch.
+    setImmediate(() => {
+      this.settleScheduled = false;
+      this.storeOutcomes(this.unsettled.splice(0));
+    });
+  }
+
+  private storeOutcomes(batch: Settlement[]): void {
+    if (batch.length === 0) return;
+    const stored = this.queue.settleAll(batch).then(
+      (applied) => applied.forEach((ok, i) => {
+        if (ok) return;
+        const { delivery, attempt } = batch[i]!;
+        this.log.warn(
+          { delivery: delivery.id, event: delivery.eventId, status: attempt.statusCode },
+          'webhook attempt outlived its lease: logged, outcome left to the worker that holds the delivery now (raise PARLEY_WEBHOOK_LEASE_MS)',
+        );
+      }),
+      // Nothing of the batch is stored: its deliveries are attempted again once their lease passes.
+      (error: unknown) => this.log.error({ err: error, deliveries: batch.length }, 'webhook delivery failed to settle'),
+    ).finally(() => this.settling.delete(stored));
+    this.settling.add(stored);
+  }
+
+  /** Stores the outcomes not yet stored and waits for every batch under way. */
+  private async flushSettlements(): Promise<void> {
+    this.storeOutcomes(this.unsettled.splice(0));
+    while (this.settling.size > 0) await Promise.allSettled([...this.settling]);
   }
 
   private send(delivery: DueDelivery, secrets: string[], attemptedAtMs: number): Promise<SendResult> {
@@ -257,7 +387,8 @@ export class WebhookDeliveryWorker {
       timestamp: Math.floor(attemptedAtMs / 1000),
       secrets,
     });
-    return postWebhook(delivery.url, headers, delivery.body, this.options);
+    this.pools ??= new ReceiverPools({ env: this.options.env, connectionsPerEndpoint: this.options.maxInFlightPerEndpoint });
+    return this.pools.post(String(delivery.endpointId), delivery.url, headers, delivery.body, this.options);
   }
 
   /**

@@ -1,7 +1,6 @@
 import dns from 'node:dns';
-import http from 'node:http';
-import https from 'node:https';
 import type { LookupFunction } from 'node:net';
+import { Pool } from 'undici';
 import { isPublicAddress, literalAddress } from './address-policy.js';
 import type { ParleyEnv } from './url-policy.js';
 
@@ -20,7 +19,8 @@ export interface SenderOptions {
 
 /**
  * In production a host name's connection is refused unless every address it resolves to is
- * public: the socket then connects to exactly the addresses checked here.
+ * public: the socket then connects to exactly the addresses checked here. A kept-alive connection
+ * was checked when it was made, so reusing it never reaches an address the policy refuses.
  */
 const guardedLookup: LookupFunction = (hostname, options, callback) => {
   dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
@@ -49,52 +49,125 @@ export function refusalFor(target: URL, env: ParleyEnv): string | null {
   return null;
 }
 
+/** A receiver URL as parsed once: its pool, or why it is never connected to. */
+interface Receiver {
+  pool: Pool | null;
+  path: string;
+  refusal: string | null;
+  /** Requests under way, and when the last one ended (for closing idle pools). */
+  busy: number;
+  idleSince: number;
+}
+
+export interface PoolOptions {
+  env: ParleyEnv;
+  /** Connections one endpoint may hold open at once (its concurrency). */
+  connectionsPerEndpoint: number;
+  /** A pool unused for this long is closed. */
+  idleCloseMs?: number;
+}
+
+const DEFAULT_IDLE_CLOSE_MS = 60_000;
+
 /**
- * One POST with a hard deadline. node:http rather than fetch because it lets the address check
- * run on the very connection being made (the `lookup` hook), and it never follows redirects.
+ * Keep-alive connection pools, one per endpoint (not per origin: two endpoints on one host must
+ * not share connections, or a hanging one would hold the other's). undici rather than node:http:
+ * a third less client CPU per POST, and it never follows redirects. The address policy runs on
+ * every new connection through the `lookup` hook.
  */
-export function postWebhook(url: string, headers: Record<string, string>, body: string, options: SenderOptions): Promise<SendResult> {
-  const started = performance.now();
-  const elapsed = () => Math.round(performance.now() - started);
-  return new Promise<SendResult>((resolve) => {
-    let settled = false;
-    // Declared before finish() can run: a refusal settles before any timer exists.
-    let deadline: NodeJS.Timeout | undefined;
-    const finish = (result: Omit<SendResult, 'durationMs'>) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(deadline);
-      resolve({ ...result, durationMs: elapsed() });
-    };
-    let target: URL;
+export class ReceiverPools {
+  private readonly receivers = new Map<string, Receiver>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(private readonly options: PoolOptions) {
+    const idleCloseMs = options.idleCloseMs ?? DEFAULT_IDLE_CLOSE_MS;
+    this.sweeper = setInterval(() => this.closeIdle(idleCloseMs), idleCloseMs);
+    this.sweeper.unref();
+  }
+
+  private receiverFor(endpointKey: string, url: string): Receiver {
+    const key = `${endpointKey} ${url}`;
+    let receiver = this.receivers.get(key);
+    if (receiver) return receiver;
+    let target: URL | null = null;
     try {
       target = new URL(url);
     } catch {
-      return finish({ statusCode: null, error: 'invalid URL' });
+      // refused below
     }
-    const refusal = refusalFor(target, options.env);
-    if (refusal !== null) return finish({ statusCode: null, error: refusal });
-    const client = target.protocol === 'https:' ? https : http;
-    const request = client.request(target, {
-      method: 'POST',
-      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-      ...(options.env === 'production' ? { lookup: guardedLookup } : {}),
-    });
-    deadline = setTimeout(() => {
-      request.destroy(new Error(`timed out after ${options.timeoutMs} ms`));
-    }, options.timeoutMs);
-    request.on('response', (response) => {
-      let read = 0;
-      response.on('data', (chunk: Buffer) => {
-        read += chunk.length;
-        if (read > options.maxResponseBytes) response.destroy(); // enough: the status is all we need
+    const refusal = target === null ? 'invalid URL' : refusalFor(target, this.options.env);
+    receiver = { pool: null, path: target ? `${target.pathname}${target.search}` : '/', refusal, busy: 0, idleSince: performance.now() };
+    if (refusal === null && target !== null) {
+      receiver.pool = new Pool(target.origin, {
+        connections: this.options.connectionsPerEndpoint,
+        pipelining: 1,
+        ...(this.options.env === 'production' ? { connect: { lookup: guardedLookup } } : {}),
       });
-      const done = () => finish({ statusCode: response.statusCode ?? null, error: null });
-      response.on('end', done);
-      response.on('close', done);
-      response.on('error', done);
-    });
-    request.on('error', (error) => finish({ statusCode: null, error: error.message }));
-    request.end(body);
-  });
+    }
+    this.receivers.set(key, receiver);
+    return receiver;
+  }
+
+  /** One POST with a hard deadline; never throws. */
+  async post(endpointKey: string, url: string, headers: Record<string, string>, body: string, options: Omit<SenderOptions, 'env'>): Promise<SendResult> {
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    const receiver = this.receiverFor(endpointKey, url);
+    if (receiver.pool === null) return { statusCode: null, error: receiver.refusal, durationMs: elapsed() };
+    receiver.busy++;
+    const abort = new AbortController();
+    let timedOut = false;
+    const deadline = setTimeout(() => {
+      timedOut = true;
+      abort.abort();
+    }, options.timeoutMs);
+    try {
+      const response = await receiver.pool.request({ path: receiver.path, method: 'POST', headers, body, signal: abort.signal });
+      // The status is all that counts; the answer is read up to the limit, then the connection dropped.
+      await response.body.dump({ limit: options.maxResponseBytes }).catch(() => undefined);
+      return { statusCode: response.statusCode, error: null, durationMs: elapsed() };
+    } catch (error) {
+      const message = timedOut ? `timed out after ${options.timeoutMs} ms` : messageOf(error);
+      return { statusCode: null, error: message, durationMs: elapsed() };
+    } finally {
+      clearTimeout(deadline);
+      receiver.busy--;
+      receiver.idleSince = performance.now();
+    }
+  }
+
+  private closeIdle(idleMs: number): void {
+    const now = performance.now();
+    for (const [key, receiver] of this.receivers) {
+      if (receiver.busy > 0 || now - receiver.idleSince < idleMs) continue;
+      this.receivers.delete(key);
+      receiver.pool?.close().catch(() => undefined);
+    }
+  }
+
+  /** Closes every pool, dropping the requests still under way (the worker waits for them first). */
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    const pools = [...this.receivers.values()].flatMap((r) => (r.pool ? [r.pool] : []));
+    this.receivers.clear();
+    await Promise.allSettled(pools.map((pool) => pool.destroy()));
+  }
+}
+
+/** undici wraps socket errors; the innermost message says what happened (a refusal, ECONNREFUSED). */
+function messageOf(error: unknown): string {
+  let current: unknown = error;
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  const message = current instanceof Error ? current.message : String(current);
+  return message || (error instanceof Error ? error.message : String(error)) || 'request failed';
+}
+
+/** One POST on a connection of its own (closed after): for tests and one-off sends. */
+export async function postWebhook(url: string, headers: Record<string, string>, body: string, options: SenderOptions): Promise<SendResult> {
+  const pools = new ReceiverPools({ env: options.env, connectionsPerEndpoint: 1 });
+  try {
+    return await pools.post('once', url, headers, body, options);
+  } finally {
+    await pools.close();
+  }
 }

@@ -6,7 +6,7 @@ import { waitFor } from './receiver.js';
 
 describe('a backlog drains at the receiver\'s pace, not the poll interval\'s', () => {
   // Two attempts per endpoint at a time: polling alone would deliver 2 events every 3 s.
-  const suite = receiverAndParley({ PARLEY_WEBHOOK_POLL_MS: '3000' });
+  const suite = receiverAndParley({ PARLEY_WEBHOOK_POLL_MS: '3000', PARLEY_WEBHOOK_CONCURRENCY: '2' });
 
   it('delivers 40 queued events one after another as soon as each slot frees', async () => {
     const { parley, receiver } = suite;
@@ -26,7 +26,7 @@ describe('a backlog drains at the receiver\'s pace, not the poll interval\'s', (
 });
 
 describe('a backlog for one endpoint does not crowd out the others', () => {
-  const suite = receiverAndParley({ PARLEY_WEBHOOK_POLL_MS: '25' });
+  const suite = receiverAndParley({ PARLEY_WEBHOOK_POLL_MS: '25', PARLEY_WEBHOOK_CONCURRENCY: '2' });
 
   it('delivers another seller\'s event at once behind 150 older events for a receiver that never answers', async () => {
     const { parley, receiver } = suite;

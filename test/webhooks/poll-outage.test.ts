@@ -31,6 +31,8 @@ function flakyQueue(failures: number): DeliveryQueue & { claims: number } {
       return [];
     },
     settle: async () => true,
+    settleAll: async (items: readonly unknown[]) => items.map(() => true),
+    release: async () => {},
     prune: async () => 0,
   };
   return queue;
@@ -85,6 +87,8 @@ describe('the delivery worker during a database outage', () => {
         return [];
       },
       settle: async () => true,
+      settleAll: async (items) => items.map(() => true),
+      release: async () => {},
       prune: async () => 0,
     };
     const worker = new WebhookDeliveryWorker(queue, OPTIONS, capturingLogger(lines), clock, () => elapsed);
