@@ -1,0 +1,3 @@
+import { unauthenticatedSuite } from '../dispute-support/seller-action-suites.js';
+
+unauthenticatedSuite('escalate');

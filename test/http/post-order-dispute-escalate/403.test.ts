@@ -1,0 +1,3 @@
+import { forbiddenSuite } from '../dispute-support/seller-action-suites.js';
+
+forbiddenSuite('escalate');

@@ -1,0 +1,3 @@
+import { notFoundSuite } from '../dispute-support/seller-action-suites.js';
+
+notFoundSuite('escalate');
