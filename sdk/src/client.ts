@@ -1,11 +1,11 @@
 import { OPERATIONS } from './operations.js';
 import { ParleyError } from './errors.js';
+import { orderOperations, type AnyOrder, type Message, type OrderKind } from './orders.js';
 import { parseEventStream, type ServerSentEvent } from './sse.js';
 import { Transport, type TransportOptions } from './transport.js';
 import type { CallArgs, CallParams, CallResult, OperationId, PageItem, PaginatedOperationId } from './types.js';
 
 export type ParleyOptions = TransportOptions;
-export type OrderKind = 'account' | 'item' | 'currency';
 
 export interface StreamOptions {
   /** Resume after this event id (sent as Last-Event-ID). */
@@ -139,6 +139,43 @@ export class Parley {
       options.signal?.removeEventListener('abort', stop);
       controller.abort();
     }
+  }
+
+  /** `call` for an operation chosen at run time (per-kind shortcuts below): untyped params and answer. */
+  private callAny(operationId: string, params: Record<string, unknown>): Promise<any> {
+    return (this.call as (id: string, params: unknown) => Promise<unknown>).call(this, operationId, params);
+  }
+
+  /** One page of an order kind's list (GameBoost's filters and paging in `query`). */
+  listOrders(kind: OrderKind, query: Query = {}): Promise<{ data: AnyOrder[]; meta: { current_page: number; last_page: number; total: number } }> {
+    return this.callAny(orderOperations(kind).list, { query });
+  }
+
+  async getOrder(kind: OrderKind, id: number | string): Promise<AnyOrder> {
+    const ops = orderOperations(kind);
+    return (await this.callAny(ops.get, { path: { [ops.param]: id } })).data;
+  }
+
+  /** The whole thread, oldest first (`after`/`limit` in `query` for part of it). */
+  async listMessages(kind: OrderKind, id: number | string, query: Query = {}): Promise<Message[]> {
+    const ops = orderOperations(kind);
+    return (await this.callAny(ops.listMessages, { path: { [ops.param]: id }, query })).data;
+  }
+
+  async sendMessage(kind: OrderKind, id: number | string, message: string, options: { idempotencyKey?: string } = {}): Promise<Message> {
+    const ops = orderOperations(kind);
+    return (await this.callAny(ops.sendMessage, { path: { [ops.param]: id }, body: { message }, ...options })).data;
+  }
+
+  /** Admin: an order as after a purchase (`game_id`, `seller_id`, `buyer_id`, `title`, the price...). */
+  async createOrder(kind: OrderKind, body: Record<string, unknown>): Promise<AnyOrder> {
+    return (await this.callAny(orderOperations(kind).create, { body })).data;
+  }
+
+  /** Admin: status, rating or dispute fields. */
+  async updateOrder(kind: OrderKind, id: number | string, body: Record<string, unknown>): Promise<AnyOrder> {
+    const ops = orderOperations(kind);
+    return (await this.callAny(ops.update, { path: { [ops.param]: id }, body })).data;
   }
 
   /** An order's thread live: `message` events (data: the Message), `status`, `reset`. */

@@ -1,4 +1,5 @@
-export { Parley, createParley, operationIdOf, type OrderKind, type ParleyOptions, type StreamOptions } from './client.js';
+export { Parley, createParley, operationIdOf, type ParleyOptions, type StreamOptions } from './client.js';
+export { ORDER_KINDS, orderOperations, type AnyOrder, type Message, type OrderKind } from './orders.js';
 export { ParleyConnectionError, ParleyError, type FieldErrors } from './errors.js';
 export { OPERATIONS } from './operations.js';
 export type { ServerSentEvent } from './sse.js';

@@ -827,6 +827,226 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/stream-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mint a short-lived stream token
+         * @description For browsers, whose EventSource cannot send an Authorization header: a token that opens the streams of the key's user (with order_kind and order_id, only that order's stream) for PARLEY_STREAM_TOKEN_SECONDS (60). It authenticates nothing else, and a revoked key's tokens stop working. Never put an API key in a URL.
+         */
+        post: operations["createStreamToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/account-orders/{accountOrder}/messages/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow an account order's thread live
+         * @description For the order's seller, its buyer or an admin key. Events: `message` (data: a Message, as GET .../messages serves it), `status` (data: `{"order_kind", "order_id", "status", "order"}`, the order with credentials null), `reset` (data: `{"reason"}`, then the stream closes). Every event has an `id`, the deployment's event number (commit order, not the message ULID). Send the last one you got as the `Last-Event-ID` header (EventSource does so itself when it reconnects) or `?last_event_id=`: the stream replays what you missed from the store, then continues live, with no gap and no duplicate. When you are too far behind (events older than the log keeps, PARLEY_STREAM_RETENTION_HOURS, or more than PARLEY_STREAM_REPLAY_MAX of them), or do not read fast enough (PARLEY_STREAM_BUFFER_BYTES), the stream sends `reset` and closes: reload, then open it again without Last-Event-ID. A `: heartbeat` comment comes every PARLEY_STREAM_HEARTBEAT_SECONDS (15). At most PARLEY_STREAM_MAX_PER_KEY (10) streams per key and instance are open at once; one more is a 429.
+         */
+        get: operations["streamAccountOrderMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/item-orders/{itemOrder}/messages/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow an item order's thread live
+         * @description For the order's seller, its buyer or an admin key. Events: `message` (data: a Message, as GET .../messages serves it), `status` (data: `{"order_kind", "order_id", "status", "order"}`, the order with credentials null), `reset` (data: `{"reason"}`, then the stream closes). Every event has an `id`, the deployment's event number (commit order, not the message ULID). Send the last one you got as the `Last-Event-ID` header (EventSource does so itself when it reconnects) or `?last_event_id=`: the stream replays what you missed from the store, then continues live, with no gap and no duplicate. When you are too far behind (events older than the log keeps, PARLEY_STREAM_RETENTION_HOURS, or more than PARLEY_STREAM_REPLAY_MAX of them), or do not read fast enough (PARLEY_STREAM_BUFFER_BYTES), the stream sends `reset` and closes: reload, then open it again without Last-Event-ID. A `: heartbeat` comment comes every PARLEY_STREAM_HEARTBEAT_SECONDS (15). At most PARLEY_STREAM_MAX_PER_KEY (10) streams per key and instance are open at once; one more is a 429.
+         */
+        get: operations["streamItemOrderMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/currency-orders/{currencyOrder}/messages/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow an currency order's thread live
+         * @description For the order's seller, its buyer or an admin key. Events: `message` (data: a Message, as GET .../messages serves it), `status` (data: `{"order_kind", "order_id", "status", "order"}`, the order with credentials null), `reset` (data: `{"reason"}`, then the stream closes). Every event has an `id`, the deployment's event number (commit order, not the message ULID). Send the last one you got as the `Last-Event-ID` header (EventSource does so itself when it reconnects) or `?last_event_id=`: the stream replays what you missed from the store, then continues live, with no gap and no duplicate. When you are too far behind (events older than the log keeps, PARLEY_STREAM_RETENTION_HOURS, or more than PARLEY_STREAM_REPLAY_MAX of them), or do not read fast enough (PARLEY_STREAM_BUFFER_BYTES), the stream sends `reset` and closes: reload, then open it again without Last-Event-ID. A `: heartbeat` comment comes every PARLEY_STREAM_HEARTBEAT_SECONDS (15). At most PARLEY_STREAM_MAX_PER_KEY (10) streams per key and instance are open at once; one more is a 429.
+         */
+        get: operations["streamCurrencyOrderMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/events/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow every event of your orders live
+         * @description Every event about the orders the key's user sells or buys (admin keys: every order): the event name is the webhook topic (account.order.purchased, item.order.purchased, currency.order.purchased, order.dispute.created, order.dispute.updated, order.message.created, order.status.updated), the data exactly the `payload` a webhook delivery of that topic carries (see the webhooks section), so a client may forward it as a webhook. `?topics=a,b` narrows the stream to those topics. Every event has an `id`, the deployment's event number (commit order, not the message ULID). Send the last one you got as the `Last-Event-ID` header (EventSource does so itself when it reconnects) or `?last_event_id=`: the stream replays what you missed from the store, then continues live, with no gap and no duplicate. When you are too far behind (events older than the log keeps, PARLEY_STREAM_RETENTION_HOURS, or more than PARLEY_STREAM_REPLAY_MAX of them), or do not read fast enough (PARLEY_STREAM_BUFFER_BYTES), the stream sends `reset` and closes: reload, then open it again without Last-Event-ID. A `: heartbeat` comment comes every PARLEY_STREAM_HEARTBEAT_SECONDS (15). At most PARLEY_STREAM_MAX_PER_KEY (10) streams per key and instance are open at once; one more is a 429.
+         */
+        get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/webhook-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fire a sample event of a topic at the caller's own webhook endpoints (Parley extension)
+         * @description Builds the topic's payload from the caller's newest matching record (the newest order of the kind for `*.order.purchased`, the newest order for `order.status.updated`, its newest message for `order.message.created`, the newest dispute case as seller for the dispute topics), exactly as a real event would carry it, and queues it for the caller's enabled endpoints that take the topic; the caller's event stream gets it too. Nothing else changes. A 422 names the record that is missing. `event_id` is null when no endpoint takes the topic (nothing was queued).
+         */
+        post: operations["triggerWebhookEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/order-disputes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List dispute cases
+         * @description Cases on orders where the caller is the seller or the buyer, newest first, without their events. Admin keys list every case.
+         */
+        get: operations["listOrderDisputes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/order-disputes/{orderDisputeCase}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a dispute case with its timeline
+         * @description For the seller or the buyer of the order (admin keys: any case); anyone else gets a 404. `message` is null.
+         */
+        get: operations["getOrderDispute"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/order-disputes/{orderDisputeCase}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a dispute (seller)
+         * @description While the case waits for the seller or the buyer. A preferred refund refunds the order and closes the case (seller_accepted, refund); any other preferred resolution sends the case to GameBoost (under_review). The buyer gets a 403. An action the case's status does not allow is a 422 naming `status` (e.g. "The dispute is closed.").
+         */
+        post: operations["acceptOrderDispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/order-disputes/{orderDisputeCase}/counter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Counter a dispute with another resolution (seller)
+         * @description While the case waits for the seller; the case then waits for the buyer, whose deadline starts. The buyer gets a 403. An action the case's status does not allow is a 422 naming `status` (e.g. "The dispute is closed.").
+         */
+        post: operations["counterOrderDispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/order-disputes/{orderDisputeCase}/escalate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Escalate a dispute to GameBoost (seller)
+         * @description While the case waits for the seller or the buyer; the case goes under review (seller_requested). The buyer gets a 403. An action the case's status does not allow is a 422 naming `status` (e.g. "The dispute is closed.").
+         */
+        post: operations["escalateOrderDispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/users": {
         parameters: {
             query?: never;
@@ -1068,6 +1288,46 @@ export interface paths {
         patch: operations["adminUpdateAccountOrder"];
         trace?: never;
     };
+    "/admin/v1/account-orders/{accountOrder}/webhook-deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The webhook deliveries of an account order
+         * @description Every delivery of the events about this order (its purchase, status changes and messages) to the seller's endpoints, newest first, at most 100, each with its latest attempt and the body delivered. Events no endpoint took were not stored and do not appear.
+         */
+        get: operations["adminListAccountOrderWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/account-orders/{accountOrder}/disputes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open a dispute on an account order as its buyer
+         * @description Opens a case as the order's buyer would: the case waits for the seller, whose deadline starts; the order is locked (is_disputed, dispute_case_id). Sends order.dispute.created. 422 for a refunded order or one with an open case (named `order`), and for a reason the order kind does not take.
+         */
+        post: operations["adminOpenAccountOrderDispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/item-orders": {
         parameters: {
             query?: never;
@@ -1108,6 +1368,46 @@ export interface paths {
         patch: operations["adminUpdateItemOrder"];
         trace?: never;
     };
+    "/admin/v1/item-orders/{itemOrder}/webhook-deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The webhook deliveries of an item order
+         * @description Every delivery of the events about this order (its purchase, status changes and messages) to the seller's endpoints, newest first, at most 100, each with its latest attempt and the body delivered. Events no endpoint took were not stored and do not appear.
+         */
+        get: operations["adminListItemOrderWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/item-orders/{itemOrder}/disputes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open a dispute on an item order as its buyer
+         * @description Opens a case as the order's buyer would: the case waits for the seller, whose deadline starts; the order is locked (is_disputed, dispute_case_id). Sends order.dispute.created. 422 for a refunded order or one with an open case (named `order`), and for a reason the order kind does not take.
+         */
+        post: operations["adminOpenItemOrderDispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/currency-orders": {
         parameters: {
             query?: never;
@@ -1146,6 +1446,46 @@ export interface paths {
          * @description Every field is optional; at least one is required. status: pending -> in_delivery -> delivered; pending, in_delivery or delivered -> refunded; other moves answer 422; a system message records each move in the thread. rating sets or replaces (null removes) the buyer's rating; is_disputed and dispute_case_id set the dispute fields. All given fields change together or, on a 422, none.
          */
         patch: operations["adminUpdateCurrencyOrder"];
+        trace?: never;
+    };
+    "/admin/v1/currency-orders/{currencyOrder}/webhook-deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The webhook deliveries of an currency order
+         * @description Every delivery of the events about this order (its purchase, status changes and messages) to the seller's endpoints, newest first, at most 100, each with its latest attempt and the body delivered. Events no endpoint took were not stored and do not appear.
+         */
+        get: operations["adminListCurrencyOrderWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/currency-orders/{currencyOrder}/disputes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open a dispute on an currency order as its buyer
+         * @description Opens a case as the order's buyer would: the case waits for the seller, whose deadline starts; the order is locked (is_disputed, dispute_case_id). Sends order.dispute.created. 422 for a refunded order or one with an open case (named `order`), and for a reason the order kind does not take.
+         */
+        post: operations["adminOpenCurrencyOrderDispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/admin/v1/item-offers/{itemOffer}/purchases": {
@@ -1208,6 +1548,146 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/order-disputes/{orderDisputeCase}/buyer-reply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reply to a dispute as its buyer
+         * @description While the case waits for the buyer, the reply rejects the counter-proposal: the case waits for the seller again, with a new deadline. Otherwise (waiting for the seller, under review) it only adds to the timeline. An action the case's status does not allow is a 422 naming `status` (e.g. "The dispute is closed.").
+         */
+        post: operations["adminBuyerReplyOrderDispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/order-disputes/{orderDisputeCase}/buyer-accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept the seller's counter-proposal as the buyer
+         * @description While the case waits for the buyer: the case closes (buyer_accepted) with the counter's resolution as outcome; a refund refunds the order. An action the case's status does not allow is a 422 naming `status` (e.g. "The dispute is closed.").
+         */
+        post: operations["adminBuyerAcceptOrderDispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/order-disputes/{orderDisputeCase}/buyer-escalate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Escalate a dispute to GameBoost as the buyer
+         * @description While the case waits for the seller or the buyer; the case goes under review (buyer_requested). An action the case's status does not allow is a 422 naming `status` (e.g. "The dispute is closed.").
+         */
+        post: operations["adminBuyerEscalateOrderDispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/order-disputes/{orderDisputeCase}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve a dispute as GameBoost staff
+         * @description Closes any open case (staff_resolved) with the outcome; a refund refunds the order. An action the case's status does not allow is a 422 naming `status` (e.g. "The dispute is closed.").
+         */
+        post: operations["adminResolveOrderDispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/clock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the sandbox clock
+         * @description Sandbox only: with PARLEY_ENV=production this route answers 404. The application clock every rule reads (timestamps, message ids, key expiry, rate-limit windows, webhook retries, deadlines, auto-completion).
+         */
+        get: operations["sandboxGetClock"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/clock/advance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move the sandbox clock forward, running everything that falls due
+         * @description Sandbox only: with PARLEY_ENV=production this route answers 404. Exactly one of seconds and to. Before it answers, every scheduled job due on the way runs in time order, the clock standing at each job's due time while it runs (auto-completions, dispute deadlines, scripted buyer steps, and what those schedule in turn); queued webhook retries become due. Durable and shared by every instance.
+         */
+        post: operations["sandboxAdvanceClock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/clock/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put the sandbox clock back on the wall clock
+         * @description Sandbox only: with PARLEY_ENV=production this route answers 404. The offset returns to 0. Timestamps written from now on may be earlier than ones written while the clock was ahead; message and event ids never go back (they keep sorting after every id minted before the reset). Jobs scheduled while ahead stay due at their times. Takes no body.
+         */
+        post: operations["sandboxResetClock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     "account.order.purchased": {
@@ -1264,6 +1744,46 @@ export interface webhooks {
          * @description POSTed to every enabled endpoint of the seller that subscribed to this topic, as compact JSON. Verify a signature header before trusting the body.
          */
         post: operations["onCurrencyOrderPurchased"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "order.dispute.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A buyer opened a dispute on one of the seller's orders: the case with its timeline
+         * @description POSTed to every enabled endpoint of the seller that subscribed to this topic, as compact JSON. Verify a signature header before trusting the body.
+         */
+        post: operations["onOrderDisputeCreated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "order.dispute.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A dispute case progressed (an action, an expired deadline, a resolution): the case and the event
+         * @description POSTed to every enabled endpoint of the seller that subscribed to this topic, as compact JSON. Verify a signature header before trusting the body.
+         */
+        post: operations["onOrderDisputeUpdated"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1606,6 +2126,111 @@ export interface components {
             email_password: string | null;
             email_provider: string | null;
         };
+        /** @description An order dispute case with its timeline */
+        DisputeCaseWithEvents: {
+            id: number;
+            /** @enum {string} */
+            orderable_type: "account_order" | "item_order" | "currency_order";
+            /** @description The order id */
+            orderable_id: number;
+            buyer_id: number;
+            /** @enum {string} */
+            status: "waiting_for_seller" | "waiting_for_buyer" | "under_review" | "closed";
+            /**
+             * @description The open status the case is in, or closed from (Parley's reading)
+             * @enum {string}
+             */
+            progress_path: "waiting_for_seller" | "waiting_for_buyer" | "under_review" | "closed";
+            /** @enum {string} */
+            reason: "account_not_received" | "account_not_as_described" | "wrong_credentials" | "account_banned" | "account_recovered" | "item_not_received" | "item_not_as_described" | "currency_not_received" | "wrong_amount" | "other";
+            explanation: string;
+            /** @enum {string} */
+            preferred_resolution: "refund" | "replacement" | "other";
+            preferred_resolution_note: string | null;
+            /** @enum {string|null} */
+            escalation_reason: "seller_requested" | "buyer_requested" | "seller_accepted" | "seller_response_expired" | null;
+            /** @enum {string|null} */
+            closure_reason: "seller_accepted" | "buyer_accepted" | "buyer_response_expired" | "staff_resolved" | null;
+            /** @enum {string|null} */
+            outcome: "refund" | "replacement" | "store_credit" | "other" | "rejected" | null;
+            /** @description When the seller's response is due (Unix seconds) */
+            seller_response_due_at: number | null;
+            /** @description When the buyer's response to a counter is due; null before any counter */
+            buyer_response_due_at: number | null;
+            /** @description The deadline of the party that must act now; null under review and once closed */
+            active_due_at: number | null;
+            /** @description active_due_at has passed by the application clock */
+            is_active_deadline_expired: boolean;
+            seller_response_hours: number;
+            buyer_response_hours: number;
+            /** @description When the order was locked; null once the case is closed */
+            locked_at: number | null;
+            /** @description When the case closed */
+            closed_at: number | null;
+            created_at: number;
+            updated_at: number;
+            /** @description The timeline, oldest first */
+            events: components["schemas"]["DisputeEvent"][];
+        };
+        /** @description An order dispute case (lists: without its events) */
+        DisputeCase: {
+            id: number;
+            /** @enum {string} */
+            orderable_type: "account_order" | "item_order" | "currency_order";
+            /** @description The order id */
+            orderable_id: number;
+            buyer_id: number;
+            /** @enum {string} */
+            status: "waiting_for_seller" | "waiting_for_buyer" | "under_review" | "closed";
+            /**
+             * @description The open status the case is in, or closed from (Parley's reading)
+             * @enum {string}
+             */
+            progress_path: "waiting_for_seller" | "waiting_for_buyer" | "under_review" | "closed";
+            /** @enum {string} */
+            reason: "account_not_received" | "account_not_as_described" | "wrong_credentials" | "account_banned" | "account_recovered" | "item_not_received" | "item_not_as_described" | "currency_not_received" | "wrong_amount" | "other";
+            explanation: string;
+            /** @enum {string} */
+            preferred_resolution: "refund" | "replacement" | "other";
+            preferred_resolution_note: string | null;
+            /** @enum {string|null} */
+            escalation_reason: "seller_requested" | "buyer_requested" | "seller_accepted" | "seller_response_expired" | null;
+            /** @enum {string|null} */
+            closure_reason: "seller_accepted" | "buyer_accepted" | "buyer_response_expired" | "staff_resolved" | null;
+            /** @enum {string|null} */
+            outcome: "refund" | "replacement" | "store_credit" | "other" | "rejected" | null;
+            /** @description When the seller's response is due (Unix seconds) */
+            seller_response_due_at: number | null;
+            /** @description When the buyer's response to a counter is due; null before any counter */
+            buyer_response_due_at: number | null;
+            /** @description The deadline of the party that must act now; null under review and once closed */
+            active_due_at: number | null;
+            /** @description active_due_at has passed by the application clock */
+            is_active_deadline_expired: boolean;
+            seller_response_hours: number;
+            buyer_response_hours: number;
+            /** @description When the order was locked; null once the case is closed */
+            locked_at: number | null;
+            /** @description When the case closed */
+            closed_at: number | null;
+            created_at: number;
+            updated_at: number;
+        };
+        /** @description One step of a dispute case's timeline */
+        DisputeEvent: {
+            id: number;
+            /** @enum {string} */
+            type: "dispute_created" | "seller_accepted" | "seller_countered" | "seller_escalated" | "buyer_replied" | "buyer_accepted_counter" | "buyer_escalated" | "seller_response_expired" | "buyer_response_expired" | "staff_resolved";
+            /** @description The user who acted; null for the system (an expired deadline) */
+            actor_id: number | null;
+            actor_username: string | null;
+            /** @description Per type: message, counter_resolution, counter_resolution_note, outcome, due_at (docs/api.md); {} for dispute_created */
+            payload: {
+                [key: string]: unknown;
+            };
+            evidence_urls: string[];
+            created_at: number;
+        };
         /** @description Message object representing a chat message in an order conversation */
         Message: {
             /** @description Unique identifier for the message; ids sort by time */
@@ -1906,6 +2531,27 @@ export interface components {
             duration_ms: number;
             error: string | null;
         };
+        /** @description The `data` of a `status` event on an order's stream */
+        StreamStatusEvent: {
+            /**
+             * @description Which kind of order
+             * @enum {string}
+             */
+            order_kind: "account" | "item" | "currency";
+            order_id: number;
+            /** @description The new status */
+            status: string;
+            /** @description The order as the API serves it, with credentials null */
+            order: components["schemas"]["AccountOrder"] | components["schemas"]["ItemOrder"] | components["schemas"]["CurrencyOrder"];
+        };
+        /** @description The `data` of a `reset` event: reload what you show (the REST API), then open the stream again without Last-Event-ID. The stream closes after it. */
+        StreamResetEvent: {
+            /**
+             * @description too_far_behind: Last-Event-ID is older than the log keeps or than a replay may send; unknown_event_id: no such event was ever numbered here; slow_consumer: the client did not read fast enough; shutting_down: the server stops
+             * @enum {string}
+             */
+            reason: "too_far_behind" | "unknown_event_id" | "slow_consumer" | "shutting_down";
+        };
         /** @description A message was added to an order thread (Parley extension topic) */
         MessageCreatedPayload: {
             /**
@@ -1945,6 +2591,20 @@ export interface components {
             /** @enum {string} */
             event: "currency.order.purchased";
             payload: components["schemas"]["CurrencyOrder"];
+        };
+        OrderDisputeCreatedEvent: {
+            /** @enum {string} */
+            event: "order.dispute.created";
+            payload: components["schemas"]["DisputeCaseWithEvents"];
+        };
+        OrderDisputeUpdatedEvent: {
+            /** @enum {string} */
+            event: "order.dispute.updated";
+            /** @description A dispute case progressed: its new state (with the whole timeline) and the event that moved it */
+            payload: {
+                dispute: components["schemas"]["DisputeCaseWithEvents"];
+                event: components["schemas"]["DisputeEvent"];
+            };
         };
         OrderMessageCreatedEvent: {
             /** @enum {string} */
@@ -2030,6 +2690,25 @@ export interface components {
                 /**
                  * @example {
                  *       "message": "Resource not found.",
+                 *       "request_id": "0b4bd6b5-3c4e-4d5f-9f55-2f1a8d2c3e10"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description Idempotency-Key: a request with this key is still being processed (retry once it has finished), or it was applied but its answer was lost when the server stopped (it is never applied twice) */
+        ErrorConflict: {
+            headers: {
+                "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "message": "A request with this Idempotency-Key is still being processed; retry once it has finished.",
                  *       "request_id": "0b4bd6b5-3c4e-4d5f-9f55-2f1a8d2c3e10"
                  *     }
                  */
@@ -2168,6 +2847,11 @@ export interface components {
         WebhookStandardSignature: string;
         /** @description As GameBoost sends it. */
         WebhookUserAgent: "GameBoost Server";
+        /**
+         * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+         * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+         */
+        IdempotencyKey: string;
     };
     requestBodies: never;
     headers: {
@@ -2191,6 +2875,8 @@ export interface components {
          * @example 1735689660
          */
         RateLimitReset: number;
+        /** @description Present (`true`) when this answer is the stored answer of an earlier request with the same Idempotency-Key, replayed: nothing was done again. */
+        IdempotentReplayed: "true";
         /**
          * @description Seconds to wait before trying again (429: until the next request counts again).
          * @example 42
@@ -2578,7 +3264,13 @@ export interface operations {
     sendAccountOrderMessage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description The ID of the account order. Can be retrieved from the list of account orders or from webhooks.
@@ -2614,6 +3306,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2626,6 +3319,7 @@ export interface operations {
             401: components["responses"]["ErrorUnauthenticated"];
             403: components["responses"]["ErrorForbidden"];
             404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -2636,7 +3330,13 @@ export interface operations {
     updateAccountOrderCredentials: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description The ID of the account order. Can be retrieved from the list of account orders or from webhooks.
@@ -2666,6 +3366,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2680,6 +3381,7 @@ export interface operations {
             401: components["responses"]["ErrorUnauthenticated"];
             403: components["responses"]["ErrorForbidden"];
             404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -2898,7 +3600,13 @@ export interface operations {
     sendItemOrderMessage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description The ID of the item order. Can be retrieved from the list of item orders or from webhooks.
@@ -2934,6 +3642,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2946,6 +3655,7 @@ export interface operations {
             401: components["responses"]["ErrorUnauthenticated"];
             403: components["responses"]["ErrorForbidden"];
             404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -2956,7 +3666,13 @@ export interface operations {
     completeItemOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description The ID of the item order. Can be retrieved from the list of item orders or from webhooks.
@@ -2975,6 +3691,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2989,8 +3706,10 @@ export interface operations {
             401: components["responses"]["ErrorUnauthenticated"];
             403: components["responses"]["ErrorForbidden"];
             404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
+            422: components["responses"]["ErrorValidation"];
             429: components["responses"]["ErrorRateLimited"];
             503: components["responses"]["ErrorServiceUnavailable"];
         };
@@ -3206,7 +3925,13 @@ export interface operations {
     sendCurrencyOrderMessage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description The ID of the currency order. Can be retrieved from the list of currency orders or from webhooks.
@@ -3242,6 +3967,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3254,6 +3980,7 @@ export interface operations {
             401: components["responses"]["ErrorUnauthenticated"];
             403: components["responses"]["ErrorForbidden"];
             404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -3264,7 +3991,13 @@ export interface operations {
     completeCurrencyOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description The ID of the currency order. Can be retrieved from the list of currency orders or from webhooks.
@@ -3283,6 +4016,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3297,8 +4031,10 @@ export interface operations {
             401: components["responses"]["ErrorUnauthenticated"];
             403: components["responses"]["ErrorForbidden"];
             404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
+            422: components["responses"]["ErrorValidation"];
             429: components["responses"]["ErrorRateLimited"];
             503: components["responses"]["ErrorServiceUnavailable"];
         };
@@ -3353,7 +4089,13 @@ export interface operations {
     createItemOffer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3431,6 +4173,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3442,6 +4185,7 @@ export interface operations {
             400: components["responses"]["ErrorBadRequest"];
             401: components["responses"]["ErrorUnauthenticated"];
             403: components["responses"]["ErrorForbidden"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -3488,7 +4232,13 @@ export interface operations {
     updateItemOffer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description The ID of the item offer.
@@ -3573,6 +4323,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3584,6 +4335,7 @@ export interface operations {
             400: components["responses"]["ErrorBadRequest"];
             401: components["responses"]["ErrorUnauthenticated"];
             404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -3594,7 +4346,13 @@ export interface operations {
     listItemOfferForSale: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description The ID of the item offer.
@@ -3613,6 +4371,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3633,6 +4392,7 @@ export interface operations {
             400: components["responses"]["ErrorBadRequest"];
             401: components["responses"]["ErrorUnauthenticated"];
             404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -3643,7 +4403,13 @@ export interface operations {
     draftItemOffer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description The ID of the item offer.
@@ -3662,6 +4428,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3682,6 +4449,7 @@ export interface operations {
             400: components["responses"]["ErrorBadRequest"];
             401: components["responses"]["ErrorUnauthenticated"];
             404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -3692,7 +4460,13 @@ export interface operations {
     archiveItemOffer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description The ID of the item offer.
@@ -3711,6 +4485,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3731,6 +4506,7 @@ export interface operations {
             400: components["responses"]["ErrorBadRequest"];
             401: components["responses"]["ErrorUnauthenticated"];
             404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -3788,7 +4564,13 @@ export interface operations {
     createCurrencyOffer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3898,6 +4680,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3909,6 +4692,7 @@ export interface operations {
             400: components["responses"]["ErrorBadRequest"];
             401: components["responses"]["ErrorUnauthenticated"];
             403: components["responses"]["ErrorForbidden"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -3955,7 +4739,13 @@ export interface operations {
     updateCurrencyOffer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description The ID of the currency offer.
@@ -4072,6 +4862,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4083,6 +4874,7 @@ export interface operations {
             400: components["responses"]["ErrorBadRequest"];
             401: components["responses"]["ErrorUnauthenticated"];
             404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -4093,7 +4885,13 @@ export interface operations {
     listCurrencyOfferForSale: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description The ID of the currency offer.
@@ -4112,6 +4910,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4132,6 +4931,7 @@ export interface operations {
             400: components["responses"]["ErrorBadRequest"];
             401: components["responses"]["ErrorUnauthenticated"];
             404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -4142,7 +4942,13 @@ export interface operations {
     draftCurrencyOffer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description The ID of the currency offer.
@@ -4161,6 +4967,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4181,6 +4988,7 @@ export interface operations {
             400: components["responses"]["ErrorBadRequest"];
             401: components["responses"]["ErrorUnauthenticated"];
             404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -4191,7 +4999,13 @@ export interface operations {
     archiveCurrencyOffer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description The ID of the currency offer.
@@ -4210,6 +5024,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4230,6 +5045,7 @@ export interface operations {
             400: components["responses"]["ErrorBadRequest"];
             401: components["responses"]["ErrorUnauthenticated"];
             404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -4287,7 +5103,13 @@ export interface operations {
     createLegacyAccountOffer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4395,6 +5217,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4406,6 +5229,7 @@ export interface operations {
             400: components["responses"]["ErrorBadRequest"];
             401: components["responses"]["ErrorUnauthenticated"];
             403: components["responses"]["ErrorForbidden"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -4416,7 +5240,13 @@ export interface operations {
     createAccountOffer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4508,6 +5338,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4519,6 +5350,7 @@ export interface operations {
             400: components["responses"]["ErrorBadRequest"];
             401: components["responses"]["ErrorUnauthenticated"];
             403: components["responses"]["ErrorForbidden"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -4597,7 +5429,13 @@ export interface operations {
     updateAccountOffer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description The ID of the account offer.
@@ -4712,6 +5550,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4723,6 +5562,7 @@ export interface operations {
             400: components["responses"]["ErrorBadRequest"];
             401: components["responses"]["ErrorUnauthenticated"];
             404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -4733,7 +5573,13 @@ export interface operations {
     publishAccountOffer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description The ID of the account offer.
@@ -4752,6 +5598,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4771,6 +5618,7 @@ export interface operations {
             400: components["responses"]["ErrorBadRequest"];
             401: components["responses"]["ErrorUnauthenticated"];
             404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -4781,7 +5629,13 @@ export interface operations {
     draftAccountOffer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description The ID of the account offer.
@@ -4800,6 +5654,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4819,6 +5674,7 @@ export interface operations {
             400: components["responses"]["ErrorBadRequest"];
             401: components["responses"]["ErrorUnauthenticated"];
             404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -4829,7 +5685,13 @@ export interface operations {
     duplicateAccountOffer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description The ID of the account offer.
@@ -4848,6 +5710,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4867,8 +5730,10 @@ export interface operations {
             400: components["responses"]["ErrorBadRequest"];
             401: components["responses"]["ErrorUnauthenticated"];
             404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
+            422: components["responses"]["ErrorValidation"];
             429: components["responses"]["ErrorRateLimited"];
             503: components["responses"]["ErrorServiceUnavailable"];
         };
@@ -4924,7 +5789,13 @@ export interface operations {
     addAccountOfferCredentials: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description The ID of the account offer.
@@ -4954,6 +5825,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4971,6 +5843,7 @@ export interface operations {
             400: components["responses"]["ErrorBadRequest"];
             401: components["responses"]["ErrorUnauthenticated"];
             404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -5019,7 +5892,13 @@ export interface operations {
     updateAccountOfferCredential: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description The ID of the account offer.
@@ -5054,6 +5933,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5065,6 +5945,7 @@ export interface operations {
             400: components["responses"]["ErrorBadRequest"];
             401: components["responses"]["ErrorUnauthenticated"];
             404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -5075,7 +5956,13 @@ export interface operations {
     bulkDeleteAccountOfferCredentials: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description The ID of the account offer.
@@ -5103,6 +5990,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5116,6 +6004,587 @@ export interface operations {
             400: components["responses"]["ErrorBadRequest"];
             401: components["responses"]["ErrorUnauthenticated"];
             404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
+            413: components["responses"]["ErrorPayloadTooLarge"];
+            415: components["responses"]["ErrorUnsupportedMediaType"];
+            422: components["responses"]["ErrorValidation"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    createStreamToken: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Empty (`{}`): a token for every stream the key may open. */
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description With order_id: the token opens only this order's stream
+                     * @enum {string}
+                     */
+                    order_kind?: "account" | "item" | "currency";
+                    /** @description With order_kind: the token opens only this order's stream */
+                    order_id?: number;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * @description With order_id: the token opens only this order's stream
+                     * @enum {string}
+                     */
+                    order_kind?: "account" | "item" | "currency";
+                    /** @description With order_kind: the token opens only this order's stream */
+                    order_id?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @description Pass as `?stream_token=` to a stream route; opens only streams of the same user, until expires_at */
+                            token: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601, UTC
+                             */
+                            expires_at: string;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["ErrorBadRequest"];
+            401: components["responses"]["ErrorUnauthenticated"];
+            403: components["responses"]["ErrorForbidden"];
+            404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
+            413: components["responses"]["ErrorPayloadTooLarge"];
+            415: components["responses"]["ErrorUnsupportedMediaType"];
+            422: components["responses"]["ErrorValidation"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    streamAccountOrderMessages: {
+        parameters: {
+            query?: {
+                /** @description As the Last-Event-ID header (which wins when both are sent) */
+                last_event_id?: string;
+            };
+            header?: {
+                /** @description The id of the last event received: replay from the next one */
+                "last-event-id"?: string;
+            };
+            path: {
+                /**
+                 * @description The ID of the account order.
+                 * @example 1
+                 */
+                accountOrder: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order's events as they are committed */
+            200: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            401: components["responses"]["ErrorUnauthenticated"];
+            403: components["responses"]["ErrorForbidden"];
+            404: components["responses"]["ErrorNotFound"];
+            422: components["responses"]["ErrorValidation"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    streamItemOrderMessages: {
+        parameters: {
+            query?: {
+                /** @description As the Last-Event-ID header (which wins when both are sent) */
+                last_event_id?: string;
+            };
+            header?: {
+                /** @description The id of the last event received: replay from the next one */
+                "last-event-id"?: string;
+            };
+            path: {
+                /**
+                 * @description The ID of the item order.
+                 * @example 1
+                 */
+                itemOrder: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order's events as they are committed */
+            200: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            401: components["responses"]["ErrorUnauthenticated"];
+            403: components["responses"]["ErrorForbidden"];
+            404: components["responses"]["ErrorNotFound"];
+            422: components["responses"]["ErrorValidation"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    streamCurrencyOrderMessages: {
+        parameters: {
+            query?: {
+                /** @description As the Last-Event-ID header (which wins when both are sent) */
+                last_event_id?: string;
+            };
+            header?: {
+                /** @description The id of the last event received: replay from the next one */
+                "last-event-id"?: string;
+            };
+            path: {
+                /**
+                 * @description The ID of the currency order.
+                 * @example 1
+                 */
+                currencyOrder: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order's events as they are committed */
+            200: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            401: components["responses"]["ErrorUnauthenticated"];
+            403: components["responses"]["ErrorForbidden"];
+            404: components["responses"]["ErrorNotFound"];
+            422: components["responses"]["ErrorValidation"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    streamEvents: {
+        parameters: {
+            query?: {
+                /** @description As the Last-Event-ID header (which wins when both are sent) */
+                last_event_id?: string;
+                /** @description A comma list of topics (account.order.purchased, item.order.purchased, currency.order.purchased, order.dispute.created, order.dispute.updated, order.message.created, order.status.updated); default: all */
+                topics?: string;
+            };
+            header?: {
+                /** @description The id of the last event received: replay from the next one */
+                "last-event-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your orders' events as they are committed */
+            200: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            401: components["responses"]["ErrorUnauthenticated"];
+            403: components["responses"]["ErrorForbidden"];
+            422: components["responses"]["ErrorValidation"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    triggerWebhookEvent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The topic to sample
+                     * @enum {string}
+                     */
+                    topic: "account.order.purchased" | "item.order.purchased" | "currency.order.purchased" | "order.dispute.created" | "order.dispute.updated" | "order.message.created" | "order.status.updated";
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * @description The topic to sample
+                     * @enum {string}
+                     */
+                    topic: "account.order.purchased" | "item.order.purchased" | "currency.order.purchased" | "order.dispute.created" | "order.dispute.updated" | "order.message.created" | "order.status.updated";
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @enum {string} */
+                            topic: "account.order.purchased" | "item.order.purchased" | "currency.order.purchased" | "order.dispute.created" | "order.dispute.updated" | "order.message.created" | "order.status.updated";
+                            /** @description evt_...; null when no endpoint takes the topic */
+                            event_id: string | null;
+                            /** @description The caller's enabled endpoints that take the topic */
+                            endpoints: number;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["ErrorBadRequest"];
+            401: components["responses"]["ErrorUnauthenticated"];
+            409: components["responses"]["ErrorConflict"];
+            413: components["responses"]["ErrorPayloadTooLarge"];
+            415: components["responses"]["ErrorUnsupportedMediaType"];
+            422: components["responses"]["ErrorValidation"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    listOrderDisputes: {
+        parameters: {
+            query?: {
+                /** @description Page number from 1; a missing or invalid value means 1 (Laravel) */
+                page?: number;
+                /** @description Items per page, 1 to 50, default 15 */
+                per_page?: number;
+                /** @description Comma list of case ids */
+                "filter[id]"?: string;
+                /** @description waiting_for_seller, waiting_for_buyer, under_review or closed (comma list) */
+                "filter[status]"?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["DisputeCase"][];
+                        meta: components["schemas"]["PaginationMeta"];
+                        links: components["schemas"]["PaginationLinks"];
+                    };
+                };
+            };
+            401: components["responses"]["ErrorUnauthenticated"];
+            422: components["responses"]["ErrorValidation"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    getOrderDispute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The id of the dispute case (the order's dispute_case_id).
+                 * @example 1
+                 */
+                orderDisputeCase: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["DisputeCaseWithEvents"];
+                        /** @description What the action did; null on a read */
+                        message: string | null;
+                    };
+                };
+            };
+            401: components["responses"]["ErrorUnauthenticated"];
+            404: components["responses"]["ErrorNotFound"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    acceptOrderDispute: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The id of the dispute case (the order's dispute_case_id).
+                 * @example 1
+                 */
+                orderDisputeCase: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Trimmed; at most 1200 Unicode characters */
+                    message?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** @description Trimmed; at most 1200 Unicode characters */
+                    message?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["DisputeCaseWithEvents"];
+                        /** @description What the action did; null on a read */
+                        message: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["ErrorBadRequest"];
+            401: components["responses"]["ErrorUnauthenticated"];
+            403: components["responses"]["ErrorForbidden"];
+            404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
+            413: components["responses"]["ErrorPayloadTooLarge"];
+            415: components["responses"]["ErrorUnsupportedMediaType"];
+            422: components["responses"]["ErrorValidation"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    counterOrderDispute: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The id of the dispute case (the order's dispute_case_id).
+                 * @example 1
+                 */
+                orderDisputeCase: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Required. Trimmed; at most 1200 Unicode characters */
+                    message: string;
+                    /** @enum {string} */
+                    counter_resolution: "refund" | "replacement" | "other";
+                    counter_resolution_note?: string | null;
+                    /** @description At most 5 public URLs (JPEG, PNG, GIF, WEBP, MP4, MOV, OGG, WEBM, PDF, TXT, CSV; not fetched by Parley) */
+                    evidence_urls?: string[] | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** @description Required. Trimmed; at most 1200 Unicode characters */
+                    message: string;
+                    /** @enum {string} */
+                    counter_resolution: "refund" | "replacement" | "other";
+                    counter_resolution_note?: string | null;
+                    /** @description At most 5 public URLs (JPEG, PNG, GIF, WEBP, MP4, MOV, OGG, WEBM, PDF, TXT, CSV; not fetched by Parley) */
+                    evidence_urls?: string[] | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["DisputeCaseWithEvents"];
+                        /** @description What the action did; null on a read */
+                        message: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["ErrorBadRequest"];
+            401: components["responses"]["ErrorUnauthenticated"];
+            403: components["responses"]["ErrorForbidden"];
+            404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
+            413: components["responses"]["ErrorPayloadTooLarge"];
+            415: components["responses"]["ErrorUnsupportedMediaType"];
+            422: components["responses"]["ErrorValidation"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    escalateOrderDispute: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The id of the dispute case (the order's dispute_case_id).
+                 * @example 1
+                 */
+                orderDisputeCase: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Required. Trimmed; at most 1200 Unicode characters */
+                    message: string;
+                    /** @description At most 5 public URLs (JPEG, PNG, GIF, WEBP, MP4, MOV, OGG, WEBM, PDF, TXT, CSV; not fetched by Parley) */
+                    evidence_urls?: string[] | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** @description Required. Trimmed; at most 1200 Unicode characters */
+                    message: string;
+                    /** @description At most 5 public URLs (JPEG, PNG, GIF, WEBP, MP4, MOV, OGG, WEBM, PDF, TXT, CSV; not fetched by Parley) */
+                    evidence_urls?: string[] | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["DisputeCaseWithEvents"];
+                        /** @description What the action did; null on a read */
+                        message: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["ErrorBadRequest"];
+            401: components["responses"]["ErrorUnauthenticated"];
+            403: components["responses"]["ErrorForbidden"];
+            404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -5126,7 +6595,13 @@ export interface operations {
     adminCreateUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5151,6 +6626,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5162,6 +6638,7 @@ export interface operations {
             400: components["responses"]["ErrorBadRequest"];
             401: components["responses"]["ErrorUnauthenticated"];
             403: components["responses"]["ErrorForbidden"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -5172,7 +6649,13 @@ export interface operations {
     adminCreateApiKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description User id
@@ -5201,6 +6684,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5213,6 +6697,7 @@ export interface operations {
             401: components["responses"]["ErrorUnauthenticated"];
             403: components["responses"]["ErrorForbidden"];
             404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -5253,7 +6738,13 @@ export interface operations {
     adminCreateGame: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5296,6 +6787,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5307,6 +6799,7 @@ export interface operations {
             400: components["responses"]["ErrorBadRequest"];
             401: components["responses"]["ErrorUnauthenticated"];
             403: components["responses"]["ErrorForbidden"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -5415,7 +6908,13 @@ export interface operations {
     adminCreateWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description Seller id
@@ -5430,14 +6929,14 @@ export interface operations {
                 "application/json": {
                     url: string;
                     description?: string | null;
-                    events: ("account.order.purchased" | "item.order.purchased" | "currency.order.purchased" | "order.message.created" | "order.status.updated")[];
+                    events: ("account.order.purchased" | "item.order.purchased" | "currency.order.purchased" | "order.dispute.created" | "order.dispute.updated" | "order.message.created" | "order.status.updated")[];
                     /** @description A caller-chosen secret (some receivers already hold one); default: a generated whsec_ secret */
                     secret?: string | null;
                 };
                 "application/x-www-form-urlencoded": {
                     url: string;
                     description?: string | null;
-                    events: ("account.order.purchased" | "item.order.purchased" | "currency.order.purchased" | "order.message.created" | "order.status.updated")[];
+                    events: ("account.order.purchased" | "item.order.purchased" | "currency.order.purchased" | "order.dispute.created" | "order.dispute.updated" | "order.message.created" | "order.status.updated")[];
                     /** @description A caller-chosen secret (some receivers already hold one); default: a generated whsec_ secret */
                     secret?: string | null;
                 };
@@ -5448,6 +6947,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5460,6 +6960,7 @@ export interface operations {
             401: components["responses"]["ErrorUnauthenticated"];
             403: components["responses"]["ErrorForbidden"];
             404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -5500,7 +7001,13 @@ export interface operations {
     adminUpdateWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description Webhook endpoint id
@@ -5515,13 +7022,13 @@ export interface operations {
                 "application/json": {
                     url?: string;
                     description?: string | null;
-                    events?: ("account.order.purchased" | "item.order.purchased" | "currency.order.purchased" | "order.message.created" | "order.status.updated")[];
+                    events?: ("account.order.purchased" | "item.order.purchased" | "currency.order.purchased" | "order.dispute.created" | "order.dispute.updated" | "order.message.created" | "order.status.updated")[];
                     disabled?: boolean;
                 };
                 "application/x-www-form-urlencoded": {
                     url?: string;
                     description?: string | null;
-                    events?: ("account.order.purchased" | "item.order.purchased" | "currency.order.purchased" | "order.message.created" | "order.status.updated")[];
+                    events?: ("account.order.purchased" | "item.order.purchased" | "currency.order.purchased" | "order.dispute.created" | "order.dispute.updated" | "order.message.created" | "order.status.updated")[];
                     disabled?: boolean;
                 };
             };
@@ -5531,6 +7038,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5543,6 +7051,7 @@ export interface operations {
             401: components["responses"]["ErrorUnauthenticated"];
             403: components["responses"]["ErrorForbidden"];
             404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -5553,7 +7062,13 @@ export interface operations {
     adminRotateWebhookSecret: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description Webhook endpoint id
@@ -5584,6 +7099,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5596,6 +7112,7 @@ export interface operations {
             401: components["responses"]["ErrorUnauthenticated"];
             403: components["responses"]["ErrorForbidden"];
             404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -5606,7 +7123,13 @@ export interface operations {
     adminSendWebhookTest: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description Webhook endpoint id
@@ -5622,6 +7145,7 @@ export interface operations {
             202: {
                 headers: {
                     "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5636,8 +7160,10 @@ export interface operations {
             401: components["responses"]["ErrorUnauthenticated"];
             403: components["responses"]["ErrorForbidden"];
             404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
+            422: components["responses"]["ErrorValidation"];
             429: components["responses"]["ErrorRateLimited"];
             503: components["responses"]["ErrorServiceUnavailable"];
         };
@@ -5686,7 +7212,13 @@ export interface operations {
     adminReplayWebhookEvent: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description Event id, evt_...
@@ -5702,6 +7234,7 @@ export interface operations {
             202: {
                 headers: {
                     "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5717,8 +7250,10 @@ export interface operations {
             401: components["responses"]["ErrorUnauthenticated"];
             403: components["responses"]["ErrorForbidden"];
             404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
+            422: components["responses"]["ErrorValidation"];
             429: components["responses"]["ErrorRateLimited"];
             503: components["responses"]["ErrorServiceUnavailable"];
         };
@@ -5726,7 +7261,13 @@ export interface operations {
     adminCreateAccountOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5807,6 +7348,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5818,6 +7360,7 @@ export interface operations {
             400: components["responses"]["ErrorBadRequest"];
             401: components["responses"]["ErrorUnauthenticated"];
             403: components["responses"]["ErrorForbidden"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -5828,7 +7371,13 @@ export interface operations {
     adminUpdateAccountOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description The ID of the account order
@@ -5883,6 +7432,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5895,6 +7445,155 @@ export interface operations {
             401: components["responses"]["ErrorUnauthenticated"];
             403: components["responses"]["ErrorForbidden"];
             404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
+            413: components["responses"]["ErrorPayloadTooLarge"];
+            415: components["responses"]["ErrorUnsupportedMediaType"];
+            422: components["responses"]["ErrorValidation"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    adminListAccountOrderWebhookDeliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The ID of the account order
+                 * @example 1
+                 */
+                accountOrder: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @description Delivery id */
+                            id: number;
+                            /** @description The event, evt_...; replay it with POST /admin/v1/webhook-events/{event}/replay */
+                            event_id: string;
+                            /** @example order.message.created */
+                            topic: string;
+                            endpoint_id: number;
+                            endpoint_url: string;
+                            /**
+                             * @description pending until delivered (succeeded) or out of retries (failed)
+                             * @enum {string}
+                             */
+                            state: "pending" | "succeeded" | "failed";
+                            /** @description Attempts made so far */
+                            attempts: number;
+                            /** @description The latest attempt's HTTP status; null before any, or when no answer came */
+                            last_status_code: number | null;
+                            /** @description Why the latest attempt failed, if it did */
+                            last_error: string | null;
+                            /** @description Unix seconds: when the delivery was queued */
+                            created_at: number;
+                            /** @description Unix seconds: when it succeeded or failed for good */
+                            finished_at: number | null;
+                            /** @description The JSON body as delivered and signed */
+                            body: {
+                                event: string;
+                                payload: unknown;
+                            };
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["ErrorUnauthenticated"];
+            403: components["responses"]["ErrorForbidden"];
+            404: components["responses"]["ErrorNotFound"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    adminOpenAccountOrderDispute: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The ID of the account order
+                 * @example 1
+                 */
+                accountOrder: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description account: account_not_received, account_not_as_described, wrong_credentials, account_banned, account_recovered, other; item: item_not_received, item_not_as_described, other; currency: currency_not_received, wrong_amount, other
+                     * @enum {string}
+                     */
+                    reason: "account_not_received" | "account_not_as_described" | "wrong_credentials" | "account_banned" | "account_recovered" | "item_not_received" | "item_not_as_described" | "currency_not_received" | "wrong_amount" | "other";
+                    explanation: string;
+                    /** @enum {string} */
+                    preferred_resolution: "refund" | "replacement" | "other";
+                    preferred_resolution_note?: string | null;
+                    /** @description At most 5 public URLs (JPEG, PNG, GIF, WEBP, MP4, MOV, OGG, WEBM, PDF, TXT, CSV; not fetched by Parley) */
+                    evidence_urls?: string[] | null;
+                    /** @description Default 24 */
+                    seller_response_hours?: number | null;
+                    /** @description Default 24 */
+                    buyer_response_hours?: number | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * @description account: account_not_received, account_not_as_described, wrong_credentials, account_banned, account_recovered, other; item: item_not_received, item_not_as_described, other; currency: currency_not_received, wrong_amount, other
+                     * @enum {string}
+                     */
+                    reason: "account_not_received" | "account_not_as_described" | "wrong_credentials" | "account_banned" | "account_recovered" | "item_not_received" | "item_not_as_described" | "currency_not_received" | "wrong_amount" | "other";
+                    explanation: string;
+                    /** @enum {string} */
+                    preferred_resolution: "refund" | "replacement" | "other";
+                    preferred_resolution_note?: string | null;
+                    /** @description At most 5 public URLs (JPEG, PNG, GIF, WEBP, MP4, MOV, OGG, WEBM, PDF, TXT, CSV; not fetched by Parley) */
+                    evidence_urls?: string[] | null;
+                    /** @description Default 24 */
+                    seller_response_hours?: number | null;
+                    /** @description Default 24 */
+                    buyer_response_hours?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["DisputeCaseWithEvents"];
+                        /** @description What the action did; null on a read */
+                        message: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["ErrorBadRequest"];
+            401: components["responses"]["ErrorUnauthenticated"];
+            403: components["responses"]["ErrorForbidden"];
+            404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -5905,7 +7604,13 @@ export interface operations {
     adminCreateItemOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5980,6 +7685,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5991,6 +7697,7 @@ export interface operations {
             400: components["responses"]["ErrorBadRequest"];
             401: components["responses"]["ErrorUnauthenticated"];
             403: components["responses"]["ErrorForbidden"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -6001,7 +7708,13 @@ export interface operations {
     adminUpdateItemOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description The ID of the item order
@@ -6056,6 +7769,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6068,6 +7782,155 @@ export interface operations {
             401: components["responses"]["ErrorUnauthenticated"];
             403: components["responses"]["ErrorForbidden"];
             404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
+            413: components["responses"]["ErrorPayloadTooLarge"];
+            415: components["responses"]["ErrorUnsupportedMediaType"];
+            422: components["responses"]["ErrorValidation"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    adminListItemOrderWebhookDeliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The ID of the item order
+                 * @example 1
+                 */
+                itemOrder: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @description Delivery id */
+                            id: number;
+                            /** @description The event, evt_...; replay it with POST /admin/v1/webhook-events/{event}/replay */
+                            event_id: string;
+                            /** @example order.message.created */
+                            topic: string;
+                            endpoint_id: number;
+                            endpoint_url: string;
+                            /**
+                             * @description pending until delivered (succeeded) or out of retries (failed)
+                             * @enum {string}
+                             */
+                            state: "pending" | "succeeded" | "failed";
+                            /** @description Attempts made so far */
+                            attempts: number;
+                            /** @description The latest attempt's HTTP status; null before any, or when no answer came */
+                            last_status_code: number | null;
+                            /** @description Why the latest attempt failed, if it did */
+                            last_error: string | null;
+                            /** @description Unix seconds: when the delivery was queued */
+                            created_at: number;
+                            /** @description Unix seconds: when it succeeded or failed for good */
+                            finished_at: number | null;
+                            /** @description The JSON body as delivered and signed */
+                            body: {
+                                event: string;
+                                payload: unknown;
+                            };
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["ErrorUnauthenticated"];
+            403: components["responses"]["ErrorForbidden"];
+            404: components["responses"]["ErrorNotFound"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    adminOpenItemOrderDispute: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The ID of the item order
+                 * @example 1
+                 */
+                itemOrder: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description account: account_not_received, account_not_as_described, wrong_credentials, account_banned, account_recovered, other; item: item_not_received, item_not_as_described, other; currency: currency_not_received, wrong_amount, other
+                     * @enum {string}
+                     */
+                    reason: "account_not_received" | "account_not_as_described" | "wrong_credentials" | "account_banned" | "account_recovered" | "item_not_received" | "item_not_as_described" | "currency_not_received" | "wrong_amount" | "other";
+                    explanation: string;
+                    /** @enum {string} */
+                    preferred_resolution: "refund" | "replacement" | "other";
+                    preferred_resolution_note?: string | null;
+                    /** @description At most 5 public URLs (JPEG, PNG, GIF, WEBP, MP4, MOV, OGG, WEBM, PDF, TXT, CSV; not fetched by Parley) */
+                    evidence_urls?: string[] | null;
+                    /** @description Default 24 */
+                    seller_response_hours?: number | null;
+                    /** @description Default 24 */
+                    buyer_response_hours?: number | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * @description account: account_not_received, account_not_as_described, wrong_credentials, account_banned, account_recovered, other; item: item_not_received, item_not_as_described, other; currency: currency_not_received, wrong_amount, other
+                     * @enum {string}
+                     */
+                    reason: "account_not_received" | "account_not_as_described" | "wrong_credentials" | "account_banned" | "account_recovered" | "item_not_received" | "item_not_as_described" | "currency_not_received" | "wrong_amount" | "other";
+                    explanation: string;
+                    /** @enum {string} */
+                    preferred_resolution: "refund" | "replacement" | "other";
+                    preferred_resolution_note?: string | null;
+                    /** @description At most 5 public URLs (JPEG, PNG, GIF, WEBP, MP4, MOV, OGG, WEBM, PDF, TXT, CSV; not fetched by Parley) */
+                    evidence_urls?: string[] | null;
+                    /** @description Default 24 */
+                    seller_response_hours?: number | null;
+                    /** @description Default 24 */
+                    buyer_response_hours?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["DisputeCaseWithEvents"];
+                        /** @description What the action did; null on a read */
+                        message: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["ErrorBadRequest"];
+            401: components["responses"]["ErrorUnauthenticated"];
+            403: components["responses"]["ErrorForbidden"];
+            404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -6078,7 +7941,13 @@ export interface operations {
     adminCreateCurrencyOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6177,6 +8046,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6188,6 +8058,7 @@ export interface operations {
             400: components["responses"]["ErrorBadRequest"];
             401: components["responses"]["ErrorUnauthenticated"];
             403: components["responses"]["ErrorForbidden"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -6198,7 +8069,13 @@ export interface operations {
     adminUpdateCurrencyOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description The ID of the currency order
@@ -6253,6 +8130,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6265,6 +8143,155 @@ export interface operations {
             401: components["responses"]["ErrorUnauthenticated"];
             403: components["responses"]["ErrorForbidden"];
             404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
+            413: components["responses"]["ErrorPayloadTooLarge"];
+            415: components["responses"]["ErrorUnsupportedMediaType"];
+            422: components["responses"]["ErrorValidation"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    adminListCurrencyOrderWebhookDeliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The ID of the currency order
+                 * @example 1
+                 */
+                currencyOrder: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @description Delivery id */
+                            id: number;
+                            /** @description The event, evt_...; replay it with POST /admin/v1/webhook-events/{event}/replay */
+                            event_id: string;
+                            /** @example order.message.created */
+                            topic: string;
+                            endpoint_id: number;
+                            endpoint_url: string;
+                            /**
+                             * @description pending until delivered (succeeded) or out of retries (failed)
+                             * @enum {string}
+                             */
+                            state: "pending" | "succeeded" | "failed";
+                            /** @description Attempts made so far */
+                            attempts: number;
+                            /** @description The latest attempt's HTTP status; null before any, or when no answer came */
+                            last_status_code: number | null;
+                            /** @description Why the latest attempt failed, if it did */
+                            last_error: string | null;
+                            /** @description Unix seconds: when the delivery was queued */
+                            created_at: number;
+                            /** @description Unix seconds: when it succeeded or failed for good */
+                            finished_at: number | null;
+                            /** @description The JSON body as delivered and signed */
+                            body: {
+                                event: string;
+                                payload: unknown;
+                            };
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["ErrorUnauthenticated"];
+            403: components["responses"]["ErrorForbidden"];
+            404: components["responses"]["ErrorNotFound"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    adminOpenCurrencyOrderDispute: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The ID of the currency order
+                 * @example 1
+                 */
+                currencyOrder: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description account: account_not_received, account_not_as_described, wrong_credentials, account_banned, account_recovered, other; item: item_not_received, item_not_as_described, other; currency: currency_not_received, wrong_amount, other
+                     * @enum {string}
+                     */
+                    reason: "account_not_received" | "account_not_as_described" | "wrong_credentials" | "account_banned" | "account_recovered" | "item_not_received" | "item_not_as_described" | "currency_not_received" | "wrong_amount" | "other";
+                    explanation: string;
+                    /** @enum {string} */
+                    preferred_resolution: "refund" | "replacement" | "other";
+                    preferred_resolution_note?: string | null;
+                    /** @description At most 5 public URLs (JPEG, PNG, GIF, WEBP, MP4, MOV, OGG, WEBM, PDF, TXT, CSV; not fetched by Parley) */
+                    evidence_urls?: string[] | null;
+                    /** @description Default 24 */
+                    seller_response_hours?: number | null;
+                    /** @description Default 24 */
+                    buyer_response_hours?: number | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * @description account: account_not_received, account_not_as_described, wrong_credentials, account_banned, account_recovered, other; item: item_not_received, item_not_as_described, other; currency: currency_not_received, wrong_amount, other
+                     * @enum {string}
+                     */
+                    reason: "account_not_received" | "account_not_as_described" | "wrong_credentials" | "account_banned" | "account_recovered" | "item_not_received" | "item_not_as_described" | "currency_not_received" | "wrong_amount" | "other";
+                    explanation: string;
+                    /** @enum {string} */
+                    preferred_resolution: "refund" | "replacement" | "other";
+                    preferred_resolution_note?: string | null;
+                    /** @description At most 5 public URLs (JPEG, PNG, GIF, WEBP, MP4, MOV, OGG, WEBM, PDF, TXT, CSV; not fetched by Parley) */
+                    evidence_urls?: string[] | null;
+                    /** @description Default 24 */
+                    seller_response_hours?: number | null;
+                    /** @description Default 24 */
+                    buyer_response_hours?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["DisputeCaseWithEvents"];
+                        /** @description What the action did; null on a read */
+                        message: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["ErrorBadRequest"];
+            401: components["responses"]["ErrorUnauthenticated"];
+            403: components["responses"]["ErrorForbidden"];
+            404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -6275,7 +8302,13 @@ export interface operations {
     adminPurchaseItemOffer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description The ID of the item offer.
@@ -6306,6 +8339,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6318,6 +8352,7 @@ export interface operations {
             401: components["responses"]["ErrorUnauthenticated"];
             403: components["responses"]["ErrorForbidden"];
             404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -6328,7 +8363,13 @@ export interface operations {
     adminPurchaseCurrencyOffer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description The ID of the currency offer.
@@ -6359,6 +8400,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6371,6 +8413,7 @@ export interface operations {
             401: components["responses"]["ErrorUnauthenticated"];
             403: components["responses"]["ErrorForbidden"];
             404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -6381,7 +8424,13 @@ export interface operations {
     adminPurchaseAccountOffer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description The ID of the account offer.
@@ -6408,6 +8457,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6420,6 +8470,405 @@ export interface operations {
             401: components["responses"]["ErrorUnauthenticated"];
             403: components["responses"]["ErrorForbidden"];
             404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
+            413: components["responses"]["ErrorPayloadTooLarge"];
+            415: components["responses"]["ErrorUnsupportedMediaType"];
+            422: components["responses"]["ErrorValidation"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    adminBuyerReplyOrderDispute: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The id of the dispute case (the order's dispute_case_id).
+                 * @example 1
+                 */
+                orderDisputeCase: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Required. Trimmed; at most 1200 Unicode characters */
+                    message: string;
+                    /** @description At most 5 public URLs (JPEG, PNG, GIF, WEBP, MP4, MOV, OGG, WEBM, PDF, TXT, CSV; not fetched by Parley) */
+                    evidence_urls?: string[] | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** @description Required. Trimmed; at most 1200 Unicode characters */
+                    message: string;
+                    /** @description At most 5 public URLs (JPEG, PNG, GIF, WEBP, MP4, MOV, OGG, WEBM, PDF, TXT, CSV; not fetched by Parley) */
+                    evidence_urls?: string[] | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["DisputeCaseWithEvents"];
+                        /** @description What the action did; null on a read */
+                        message: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["ErrorBadRequest"];
+            401: components["responses"]["ErrorUnauthenticated"];
+            403: components["responses"]["ErrorForbidden"];
+            404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
+            413: components["responses"]["ErrorPayloadTooLarge"];
+            415: components["responses"]["ErrorUnsupportedMediaType"];
+            422: components["responses"]["ErrorValidation"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    adminBuyerAcceptOrderDispute: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The id of the dispute case (the order's dispute_case_id).
+                 * @example 1
+                 */
+                orderDisputeCase: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Trimmed; at most 1200 Unicode characters */
+                    message?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** @description Trimmed; at most 1200 Unicode characters */
+                    message?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["DisputeCaseWithEvents"];
+                        /** @description What the action did; null on a read */
+                        message: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["ErrorBadRequest"];
+            401: components["responses"]["ErrorUnauthenticated"];
+            403: components["responses"]["ErrorForbidden"];
+            404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
+            413: components["responses"]["ErrorPayloadTooLarge"];
+            415: components["responses"]["ErrorUnsupportedMediaType"];
+            422: components["responses"]["ErrorValidation"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    adminBuyerEscalateOrderDispute: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The id of the dispute case (the order's dispute_case_id).
+                 * @example 1
+                 */
+                orderDisputeCase: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Required. Trimmed; at most 1200 Unicode characters */
+                    message: string;
+                    /** @description At most 5 public URLs (JPEG, PNG, GIF, WEBP, MP4, MOV, OGG, WEBM, PDF, TXT, CSV; not fetched by Parley) */
+                    evidence_urls?: string[] | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** @description Required. Trimmed; at most 1200 Unicode characters */
+                    message: string;
+                    /** @description At most 5 public URLs (JPEG, PNG, GIF, WEBP, MP4, MOV, OGG, WEBM, PDF, TXT, CSV; not fetched by Parley) */
+                    evidence_urls?: string[] | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["DisputeCaseWithEvents"];
+                        /** @description What the action did; null on a read */
+                        message: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["ErrorBadRequest"];
+            401: components["responses"]["ErrorUnauthenticated"];
+            403: components["responses"]["ErrorForbidden"];
+            404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
+            413: components["responses"]["ErrorPayloadTooLarge"];
+            415: components["responses"]["ErrorUnsupportedMediaType"];
+            422: components["responses"]["ErrorValidation"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    adminResolveOrderDispute: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The id of the dispute case (the order's dispute_case_id).
+                 * @example 1
+                 */
+                orderDisputeCase: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    outcome: "refund" | "replacement" | "store_credit" | "other" | "rejected";
+                    /** @description Trimmed; at most 1200 Unicode characters */
+                    message?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** @enum {string} */
+                    outcome: "refund" | "replacement" | "store_credit" | "other" | "rejected";
+                    /** @description Trimmed; at most 1200 Unicode characters */
+                    message?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["DisputeCaseWithEvents"];
+                        /** @description What the action did; null on a read */
+                        message: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["ErrorBadRequest"];
+            401: components["responses"]["ErrorUnauthenticated"];
+            403: components["responses"]["ErrorForbidden"];
+            404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
+            413: components["responses"]["ErrorPayloadTooLarge"];
+            415: components["responses"]["ErrorUnsupportedMediaType"];
+            422: components["responses"]["ErrorValidation"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    sandboxGetClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The sandbox clock */
+                        data: {
+                            /** @description The application clock, Unix seconds: what every timestamp, deadline and due time is read against */
+                            now: number;
+                            /** @description The same, in Unix milliseconds */
+                            now_ms: number;
+                            /** @description How far the clock is ahead of the wall clock, in milliseconds (0 after a reset) */
+                            offset_ms: number;
+                            /** @description When the earliest scheduled job (auto-completion, deadline, buyer step) falls due, Unix seconds; null when none is pending */
+                            next_due_at: number | null;
+                        };
+                    };
+                };
+            };
+            401: components["responses"]["ErrorUnauthenticated"];
+            403: components["responses"]["ErrorForbidden"];
+            404: components["responses"]["ErrorNotFound"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    sandboxAdvanceClock: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Exactly one of seconds and to */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Move forward by this many seconds */
+                    seconds?: number;
+                    /** @description Or move forward to this Unix time (seconds), which must be after now */
+                    to?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The sandbox clock after an advance */
+                        data: {
+                            /** @description The application clock, Unix seconds: what every timestamp, deadline and due time is read against */
+                            now: number;
+                            /** @description The same, in Unix milliseconds */
+                            now_ms: number;
+                            /** @description How far the clock is ahead of the wall clock, in milliseconds (0 after a reset) */
+                            offset_ms: number;
+                            /** @description When the earliest scheduled job (auto-completion, deadline, buyer step) falls due, Unix seconds; null when none is pending */
+                            next_due_at: number | null;
+                            /** @description Scheduled jobs the advance ran on the way, in time order */
+                            jobs_run: number;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["ErrorBadRequest"];
+            401: components["responses"]["ErrorUnauthenticated"];
+            403: components["responses"]["ErrorForbidden"];
+            404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
+            413: components["responses"]["ErrorPayloadTooLarge"];
+            415: components["responses"]["ErrorUnsupportedMediaType"];
+            422: components["responses"]["ErrorValidation"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    sandboxResetClock: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The sandbox clock */
+                        data: {
+                            /** @description The application clock, Unix seconds: what every timestamp, deadline and due time is read against */
+                            now: number;
+                            /** @description The same, in Unix milliseconds */
+                            now_ms: number;
+                            /** @description How far the clock is ahead of the wall clock, in milliseconds (0 after a reset) */
+                            offset_ms: number;
+                            /** @description When the earliest scheduled job (auto-completion, deadline, buyer step) falls due, Unix seconds; null when none is pending */
+                            next_due_at: number | null;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["ErrorBadRequest"];
+            401: components["responses"]["ErrorUnauthenticated"];
+            403: components["responses"]["ErrorForbidden"];
+            404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
@@ -6602,6 +9051,140 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CurrencyOrderPurchasedEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone: Parley disables the endpoint and fails the delivery. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any 2xx acknowledges the delivery; the body is ignored. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else, or no answer within 10 s, is retried with backoff: 10 attempts over about a day. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onOrderDisputeCreated: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Lowercase hex HMAC-SHA256 of the raw body, keyed with the endpoint's secret (the whole string, UTF-8). */
+                Signature: components["parameters"]["WebhookSignature"];
+                /** @description The same HMAC, comma-separated for each valid secret (two during a rotation, new first). */
+                "X-GameBoost-Signature": components["parameters"]["WebhookGameBoostSignature"];
+                /**
+                 * @description The event id, the same on every retry and replay: de-duplicate on it.
+                 * @example evt_01JD7X3Q2M4N5P6R7S8T9V0W1X
+                 */
+                "X-GameBoost-Event-Id": components["parameters"]["WebhookEventId"];
+                /**
+                 * @description Standard Webhooks: the event id again.
+                 * @example evt_01JD7X3Q2M4N5P6R7S8T9V0W1X
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description Unix seconds of this attempt.
+                 * @example 1735689600
+                 */
+                "X-GameBoost-Timestamp": components["parameters"]["WebhookGameBoostTimestamp"];
+                /**
+                 * @description Standard Webhooks: Unix seconds of this attempt.
+                 * @example 1735689600
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`, space-separated per valid secret. The key is the base64 after `whsec_`, or the secret's UTF-8 bytes without that prefix. */
+                "webhook-signature": components["parameters"]["WebhookStandardSignature"];
+                /** @description As GameBoost sends it. */
+                "User-Agent": components["parameters"]["WebhookUserAgent"];
+                /** @description The topic. */
+                "X-GameBoost-Topic": "order.dispute.created";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderDisputeCreatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone: Parley disables the endpoint and fails the delivery. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any 2xx acknowledges the delivery; the body is ignored. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else, or no answer within 10 s, is retried with backoff: 10 attempts over about a day. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onOrderDisputeUpdated: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Lowercase hex HMAC-SHA256 of the raw body, keyed with the endpoint's secret (the whole string, UTF-8). */
+                Signature: components["parameters"]["WebhookSignature"];
+                /** @description The same HMAC, comma-separated for each valid secret (two during a rotation, new first). */
+                "X-GameBoost-Signature": components["parameters"]["WebhookGameBoostSignature"];
+                /**
+                 * @description The event id, the same on every retry and replay: de-duplicate on it.
+                 * @example evt_01JD7X3Q2M4N5P6R7S8T9V0W1X
+                 */
+                "X-GameBoost-Event-Id": components["parameters"]["WebhookEventId"];
+                /**
+                 * @description Standard Webhooks: the event id again.
+                 * @example evt_01JD7X3Q2M4N5P6R7S8T9V0W1X
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description Unix seconds of this attempt.
+                 * @example 1735689600
+                 */
+                "X-GameBoost-Timestamp": components["parameters"]["WebhookGameBoostTimestamp"];
+                /**
+                 * @description Standard Webhooks: Unix seconds of this attempt.
+                 * @example 1735689600
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`, space-separated per valid secret. The key is the base64 after `whsec_`, or the secret's UTF-8 bytes without that prefix. */
+                "webhook-signature": components["parameters"]["WebhookStandardSignature"];
+                /** @description As GameBoost sends it. */
+                "User-Agent": components["parameters"]["WebhookUserAgent"];
+                /** @description The topic. */
+                "X-GameBoost-Topic": "order.dispute.updated";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderDisputeUpdatedEvent"];
             };
         };
         responses: {

@@ -11,6 +11,7 @@ export function changeOf(event: DomainEvent): PublishedChange | null {
     // A new order, a webhook test and a dispute's case concern no open chat.
     case 'order.purchased':
     case 'webhook.test':
+    case 'webhook.sample':
     case 'order.dispute.created':
     case 'order.dispute.updated':
       return null;

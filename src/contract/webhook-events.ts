@@ -105,5 +105,7 @@ export function formatWebhookEvent(event: DomainEvent): FormattedEvent {
       const payload: Static<typeof TestEventPayload> = { endpoint_id: event.endpointId, message: 'This is a test event from Parley.' };
       return { topic: TEST_TOPIC, userId: event.userId, endpointId: event.endpointId, payload };
     }
+    case 'webhook.sample':
+      return { ...formatWebhookEvent(event.event), userId: event.userId };
   }
 }

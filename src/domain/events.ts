@@ -11,6 +11,8 @@ export type DomainEvent =
   | { type: 'order.status.updated'; order: OrderRecord }
   | { type: 'order.message.created'; order: { kind: OrderKind; id: number; seller_id: number }; message: MessageRecord }
   | { type: 'webhook.test'; userId: number; endpointId: number }
+  /** A sample for the caller's endpoints and event stream (webhook-triggers.ts): `event` formatted as it would be, for `userId`. */
+  | { type: 'webhook.sample'; userId: number; event: DomainEvent }
   /** `at`: the clock reading (Unix seconds) the payload's is_active_deadline_expired is judged at. */
   | { type: 'order.dispute.created'; dispute: DisputeCaseRecord; events: DisputeEventRecord[]; at: number }
   | { type: 'order.dispute.updated'; dispute: DisputeCaseRecord; events: DisputeEventRecord[]; event: DisputeEventRecord; at: number };

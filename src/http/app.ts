@@ -28,6 +28,7 @@ import { adminGameRoutes } from './routes/admin/games.js';
 import { sandboxClockRoutes } from './routes/admin/sandbox-clock.js';
 import { gameRoutes } from './routes/games.js';
 import { disputeRoutes } from './routes/disputes.js';
+import { webhookTriggerRoutes } from './routes/webhook-triggers.js';
 import { adminDisputeRoutes, adminOpenDisputeRoutes } from './routes/admin/disputes.js';
 import { consoleRoutes, defaultConsoleDir } from './routes/console.js';
 import { validatorCompiler } from './validation.js';
@@ -150,6 +151,7 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
     for (const api of OFFER_KIND_APIS) await v2.register(offerRoutes(api));
     await v2.register(accountOfferRoutes);
     await v2.register(disputeRoutes);
+    await v2.register(webhookTriggerRoutes);
   }, { prefix: PUBLIC_PREFIX });
 
   await app.register(async (admin) => {

@@ -5,6 +5,7 @@ import { adminOrderDeliveriesOperation } from './order-deliveries.js';
 import { adminGameOperations, gameOperations, templateOperations } from './games.js';
 import { adminDisputeOperations, adminOpenDisputeOperation, disputeOperations } from './disputes.js';
 import { operation, type Operation } from './operation.js';
+import { triggerWebhookEventOperation } from './webhook-triggers.js';
 import { offerOrdersOperation, orderOperations } from './orders.js';
 import { adminPurchaseOperation, offerOperations } from './item-currency-offers.js';
 import { OFFER_KIND_APIS } from '../item-currency-offers.js';
@@ -58,6 +59,7 @@ export function allOperations(): OperationGroup[] {
     adminOps.push(adminPurchaseOperation(offers, ORDER_KIND_APIS.find((api) => api.kind === offers.kind)!));
   }
   publicOps.push(...Object.values(accountOfferOperations));
+  publicOps.push(triggerWebhookEventOperation);
   adminOps.push(...Object.values(adminPurchaseOperations));
   adminOps.push(...Object.values(sandboxClockOperations));
   publicOps.push(...Object.values(disputeOperations));

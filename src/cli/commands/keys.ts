@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import { action, clientOf, examples, id, output } from '../online.js';
+import { isoTime, paint, printLine } from '../output.js';
+
+export function registerKeys(program: Command): void {
+  const keys = program.command('keys').description("users' API keys (admin key)");
+  keys
+    .command('create')
+    .description("issue an API key for a user; the token is printed once (POST /admin/v1/users/{user}/api-keys)")
+    .requiredOption('--user <id>', 'the user the key acts as')
+    .option('--name <name>', 'what the key is for', 'issued by parley keys create')
+    .option('--expires-at <unix>', 'Unix seconds after which the key stops working')
+    .addHelpText('after', examples('parley keys create --user 2 --name bot', 'export PARLEY_KEY=$(parley keys create --user 2 --json | jq -r .data.token)'))
+    .action(action(async (options: { user: string; name: string; expiresAt?: string }, command: Command) => {
+      const issued = await clientOf(command).call('adminCreateApiKey', {
+        path: { user: id('--user', options.user) },
+        body: { name: options.name, expires_at: options.expiresAt === undefined ? null : id('--expires-at', options.expiresAt) },
+      });
+      output(command, issued, (r) => {
+        printLine(`API key #${r.data.id} for user ${options.user} (shown once): ${paint(r.data.token, 'bold')}`);
+        if (r.data.expires_at) printLine(`expires ${isoTime(r.data.expires_at)}`);
+      });
+    }));
+  keys
+    .command('revoke')
+    .description('revoke an API key at once (DELETE /admin/v1/api-keys/{key})')
+    .argument('<id>', 'the key id (printed by keys create)')
+    .addHelpText('after', examples('parley keys revoke 7'))
+    .action(action(async (keyId: string, command: Command) => {
+      await clientOf(command).call('adminRevokeApiKey', { path: { key: id('key id', keyId) } });
+      output(command, { revoked: Number(keyId) }, () => printLine(`API key #${keyId} revoked`));
+    }));
+}
