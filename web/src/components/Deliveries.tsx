@@ -15,7 +15,8 @@ export interface Delivery {
   last_error: string | null;
   created_at: number;
   finished_at: number | null;
-  payload: unknown;
+  /** The JSON body as delivered: the topic and its payload. */
+  body: { event: string; payload: unknown };
 }
 
 /** The order's webhook deliveries (admin), each with its payload, and a replay of its event. */
@@ -67,7 +68,7 @@ export function Deliveries(props: { token: string; kind: OrderKind; id: number }
                   <dt>Finished</dt><dd>{formatTime(row.finished_at)}</dd>
                   <dt>Last error</dt><dd>{row.last_error ?? '—'}</dd>
                 </dl>
-                <pre class="payload">{JSON.stringify(row.payload, null, 2)}</pre>
+                <pre class="payload" aria-label="Payload">{JSON.stringify(row.body.payload, null, 2)}</pre>
                 <button type="button" onClick={() => replay(row.event_id)}>Replay event</button>
               </details>
             </li>
