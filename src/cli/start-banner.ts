@@ -53,6 +53,7 @@ export function printStartBanner(parley: RunningParley, config: ParleyConfig): v
     `Parley is listening on ${base}`,
     `  database: ${describeDatabase(config.database)}`,
     `  OpenAPI:  ${base}/api/openapi.json`,
+    `  Console:  ${base}/console (sign in with an API key or the admin key)`,
   ];
   const warnings = startWarnings(config);
   if (warnings.length > 0) lines.push('', '!'.repeat(72), ...warnings, '!'.repeat(72));
