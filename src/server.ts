@@ -34,6 +34,8 @@ import { Scheduler } from './scheduler/scheduler.js';
 import { jobHandlerFor } from './domain/job-handlers.js';
 import { OffsetClock } from './sandbox/offset-clock.js';
 import { startSandbox } from './sandbox/start-sandbox.js';
+import { withEventReactions } from './sandbox/event-reactions.js';
+import { reactToEvent } from './domain/buyer-script.js';
 
 /** package.json sits above src/ when run from source and above dist/src/ when compiled. */
 function readVersion(): string {
@@ -188,7 +190,7 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
       if (change) changes.publish(change).catch(publishFailed);
     }
   };
-  const store = createKyselyStore(db, {
+  const baseStore = createKyselyStore(db, {
     clock,
     messageIds: new MessageIdGenerator(),
     onCommitted,
@@ -200,6 +202,8 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
     fast: { runners: sqlite ? sqliteRunners(db, sqlite.writer, sqlite.reader) : postgresRunners(db), queries: hotQueries(db, dialect) },
     lockRows: dialect === 'postgres',
   });
+  // The sandbox's scripted buyers react to events inside the transactions that publish them.
+  const store = sandboxClock ? withEventReactions(baseStore, reactToEvent) : baseStore;
   const orderSettings = { eurUsdRate: config.eurUsdRate };
 
   // One instance at a time (PostgreSQL): instances starting together on an empty database seed it once.

@@ -1,4 +1,5 @@
 import { AUTO_COMPLETE_JOB_HANDLERS } from './auto-complete.js';
+import { BUYER_SCRIPT_JOB_HANDLERS } from './buyer-script.js';
 import { DISPUTE_JOB_HANDLERS } from './dispute-deadlines.js';
 import type { JobHandler } from './jobs.js';
 
@@ -10,6 +11,7 @@ import type { JobHandler } from './jobs.js';
 export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = {
   ...DISPUTE_JOB_HANDLERS,
   ...AUTO_COMPLETE_JOB_HANDLERS,
+  ...BUYER_SCRIPT_JOB_HANDLERS,
 };
 
 export function jobHandlerFor(kind: string): JobHandler | undefined {

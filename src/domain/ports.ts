@@ -3,6 +3,7 @@ import type { DeliveryTimeUnit } from './delivery-time.js';
 import type { DisputeStore } from './dispute-ports.js';
 import type { DomainEvent } from './events.js';
 import type { JobStore } from './jobs.js';
+import type { BuyerScriptStore } from './buyer-script-ports.js';
 import type { OrderDeliveryStore } from './order-delivery-ports.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { MessageIdGenerator } from './message-id.js';
@@ -418,6 +419,8 @@ export interface Store {
   disputes: DisputeStore;
   /** Scheduled time-based work (src/domain/jobs.ts). */
   jobs: JobStore;
+  /** The sandbox's scripted buyers (src/domain/buyer-script.ts). */
+  buyerScripts: BuyerScriptStore;
   /** Webhook deliveries by the order their event is about (order-delivery-ports.ts). */
   orderDeliveries: OrderDeliveryStore;
   /** Idempotency-Key answers (src/domain/idempotency.ts). */

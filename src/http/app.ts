@@ -26,6 +26,7 @@ import { adminWebhookRoutes } from './routes/admin/webhooks.js';
 import { adminUserRoutes } from './routes/admin/users.js';
 import { adminGameRoutes } from './routes/admin/games.js';
 import { sandboxClockRoutes } from './routes/admin/sandbox-clock.js';
+import { sandboxBuyerScriptRoutes } from './routes/admin/sandbox-buyer-scripts.js';
 import { gameRoutes } from './routes/games.js';
 import { disputeRoutes } from './routes/disputes.js';
 import { webhookTriggerRoutes } from './routes/webhook-triggers.js';
@@ -161,6 +162,7 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
     await admin.register(adminGameRoutes);
     await admin.register(adminWebhookRoutes);
     await admin.register(sandboxClockRoutes);
+    for (const api of ORDER_KIND_APIS) await admin.register(sandboxBuyerScriptRoutes(api));
     for (const api of ORDER_KIND_APIS) await admin.register(adminOrderRoutes(api));
     for (const api of ORDER_KIND_APIS) await admin.register(adminOrderDeliveryRoutes(api));
     for (const api of OFFER_KIND_APIS) await admin.register(adminOfferPurchaseRoutes(api));

@@ -37,6 +37,7 @@ import { accountOfferStore } from './account-offer-store.js';
 import { gameStore } from './game-store.js';
 import { disputeStore } from './dispute-store.js';
 import { jobStore } from './job-store.js';
+import { buyerScriptStore } from './buyer-script-store.js';
 import { orderDeliveryStore } from './order-delivery-store.js';
 import { idempotencyStore } from './idempotency-store.js';
 import { recordingShare, recordingTransaction, unrecordedRequest } from '../domain/idempotency.js';
@@ -446,6 +447,7 @@ export function createKyselyStore(db: Db, options: StoreOptions, collector: Even
     itemCurrencyOffers: itemCurrencyOfferStore(db),
     disputes: disputeStore(db, lockRows),
     jobs: jobStore(db),
+    buyerScripts: buyerScriptStore(db),
     orderDeliveries: orderDeliveryStore(db),
     idempotency: idempotencyStore(db),
     transaction,

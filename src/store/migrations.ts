@@ -527,6 +527,22 @@ const migrations = (t: ColumnTypes): Record<string, Migration> => ({
       await db.schema.createIndex('idempotency_keys_expires_at').on('idempotency_keys').column('expires_at').execute();
     },
   },
+  '0014_buyer_scripts': {
+    // The sandbox's scripted buyers: one row per order; steps and their states are JSON.
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('buyer_scripts')
+        .addColumn('order_kind', 'text', (c) => c.notNull())
+        .addColumn('order_id', t.integer, (c) => c.notNull())
+        .addColumn('steps', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('generation', t.integer, (c) => c.notNull())
+        .addColumn('created_at', t.integer, (c) => c.notNull())
+        .addColumn('updated_at', t.integer, (c) => c.notNull())
+        .addPrimaryKeyConstraint('buyer_scripts_pk', ['order_kind', 'order_id'])
+        .execute();
+    },
+  },
 });
 
 /** Every migration's name, in the order they apply. */

@@ -329,6 +329,17 @@ export interface IdempotencyKeysTable {
   expires_at: number;
 }
 
+/** A scripted buyer per order (sandbox; src/domain/buyer-script.ts): steps and their states as JSON. */
+export interface BuyerScriptsTable {
+  order_kind: string;
+  order_id: number;
+  steps: string;
+  state: string;
+  generation: number;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   api_keys: ApiKeysTable;
@@ -352,4 +363,5 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   scheduled_jobs: ScheduledJobsTable;
   clock_state: ClockStateTable;
+  buyer_scripts: BuyerScriptsTable;
 }

@@ -10,7 +10,7 @@ import { offerOrdersOperation, orderOperations } from './orders.js';
 import { adminPurchaseOperation, offerOperations } from './item-currency-offers.js';
 import { OFFER_KIND_APIS } from '../item-currency-offers.js';
 import { accountOfferOperations, adminPurchaseOperations } from './account-offers.js';
-import { sandboxClockOperations } from './sandbox.js';
+import { buyerScriptOperations, sandboxClockOperations } from './sandbox.js';
 
 export const PUBLIC_PREFIX = '/v2';
 export const ADMIN_PREFIX = '/admin/v1';
@@ -62,6 +62,7 @@ export function allOperations(): OperationGroup[] {
   publicOps.push(triggerWebhookEventOperation);
   adminOps.push(...Object.values(adminPurchaseOperations));
   adminOps.push(...Object.values(sandboxClockOperations));
+  for (const api of ORDER_KIND_APIS) adminOps.push(...Object.values(buyerScriptOperations(api)));
   publicOps.push(...Object.values(disputeOperations));
   adminOps.push(...Object.values(adminDisputeOperations));
   return [

@@ -1,6 +1,7 @@
 import { Type, type TSchema } from 'typebox';
-import { AdvanceClockBody, AdvancedClockSchema, ClockSchema } from '../sandbox.js';
-import { errorResponses } from '../common.js';
+import { AdvanceClockBody, AdvancedClockSchema, BuyerScriptSchema, ClockSchema, PutBuyerScriptBody } from '../sandbox.js';
+import type { OrderKindApi } from '../order-kinds/order-kind-api.js';
+import { errorResponses, IdParam } from '../common.js';
 import { BEARER, operation } from './operation.js';
 
 /** Sandbox-only operator routes (PARLEY_ENV=sandbox); in production they answer 404. */
@@ -29,3 +30,25 @@ export const sandboxClockOperations = {
     response: { 200: data(ClockSchema), ...errorResponses(400, 401, 403, 404, 413, 415, 429) },
   }),
 };
+
+/** The scripted buyer of one order of a kind. */
+export function buyerScriptOperations<P extends string>(api: OrderKindApi<P>) {
+  const url = `/${api.collection}/:${api.param}/buyer-script`;
+  const params = IdParam(api.param, `The ID of the ${api.label}`);
+  return {
+    put: operation('PUT', url, {
+      operationId: `sandboxPut${api.schemaName}BuyerScript`,
+      tags: sandbox, security: BEARER, summary: `Script the buyer of an ${api.label}`,
+      description: `${SANDBOX_ONLY} {script: [steps]} replaces the order's script (docs/api.md, "Scripted buyers"): each step is a trigger (on), a delay (after, seconds) and an action (do). A fired step runs \`after\` seconds later on the application clock (advance the test clock to run it at once), through the same rules as a real buyer: what Parley would refuse the buyer is recorded as failed. A bad step answers 422 naming script.N.field.`,
+      params, body: PutBuyerScriptBody,
+      response: { 200: data(BuyerScriptSchema), ...errorResponses(400, 401, 403, 404, 413, 415, 422, 429) },
+    }),
+    get: operation('GET', url, {
+      operationId: `sandboxGet${api.schemaName}BuyerScript`,
+      tags: sandbox, security: BEARER, summary: `Read the scripted buyer of an ${api.label}`,
+      description: `${SANDBOX_ONLY} The script and, per step, whether it waits, is scheduled (and when), ran, failed (and why) or was skipped. An order without a script answers empty lists.`,
+      params,
+      response: { 200: data(BuyerScriptSchema), ...errorResponses(401, 403, 404, 429) },
+    }),
+  };
+}
