@@ -1,5 +1,5 @@
-import type { IdempotencyStore } from '../domain/idempotency.js';
-import { IdempotencyKeyInUse } from '../domain/idempotency.js';
+import { IdempotencyKeyInUse, unrecordedRequest, type IdempotencyStore } from '../domain/idempotency.js';
+import type { Store } from '../domain/ports.js';
 import { isUniqueViolation } from './database-errors.js';
 import type { Db } from './kysely-store.js';
 
@@ -59,4 +59,44 @@ export function idempotencyStore(db: Db): IdempotencyStore {
       return Number(result.numDeletedRows);
     },
   };
+}
+
+/** Methods of the store's parts that only read (everything else writes). */
+const READS = /^(find|list|count|has|last|all|first|credentialTexts)/;
+/** Store members that are not parts with writes to record. */
+const NOT_RECORDED = new Set(['clock', 'messageIds', 'idempotency']);
+
+/**
+ * The root store, with every write method of its parts run, for a keyed request no write has
+ * recorded yet, in a transaction that records the key with it (`Store.transaction`): a single
+ * write outside a transaction (creating a user, say) commits with its key as well. Without a
+ * keyed request in the caller's context, each method is the part's own, called directly.
+ */
+export function recordingWrites(store: Store): Store {
+  const out: Record<string, unknown> = { ...store };
+  for (const [name, part] of Object.entries(store)) {
+    if (NOT_RECORDED.has(name) || part === null || typeof part !== 'object') continue;
+    const wrapper = Object.create(part) as Record<string, unknown>;
+    for (const method of methodNames(part)) {
+      if (READS.test(method)) continue;
+      const own = (part as Record<string, (...args: unknown[]) => unknown>)[method]!;
+      wrapper[method] = (...args: unknown[]) =>
+        unrecordedRequest()
+          ? store.transaction((tx) => (tx as unknown as Record<string, Record<string, (...a: unknown[]) => Promise<unknown>>>)[name]![method]!(...args))
+          : own.apply(part, args);
+    }
+    out[name] = wrapper;
+  }
+  return out as unknown as Store;
+}
+
+/** Own and inherited method names (object literals and class instances alike). */
+function methodNames(object: object): string[] {
+  const names = new Set<string>();
+  for (let proto: object | null = object; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      if (name !== 'constructor' && typeof (object as Record<string, unknown>)[name] === 'function') names.add(name);
+    }
+  }
+  return [...names];
 }

@@ -39,7 +39,7 @@ import { disputeStore } from './dispute-store.js';
 import { jobStore } from './job-store.js';
 import { buyerScriptStore } from './buyer-script-store.js';
 import { orderDeliveryStore } from './order-delivery-store.js';
-import { idempotencyStore } from './idempotency-store.js';
+import { idempotencyStore, recordingWrites } from './idempotency-store.js';
 import { recordingShare, recordingTransaction, unrecordedRequest } from '../domain/idempotency.js';
 import type { Database, MessagesTable, OrdersTable } from './schema.js';
 
@@ -473,7 +473,8 @@ export function createKyselyStore(db: Db, options: StoreOptions, collector: Even
       }
     },
   };
-  return store;
+  // The root store: a keyed request's single writes record its key too (idempotency-store.ts).
+  return db.isTransaction ? store : recordingWrites(store);
 }
 
 function outcomeValue<R>(outcome: WorkOutcome<R>): R {

@@ -95,7 +95,9 @@ describe('buildOpenApiDocument', () => {
 
   it('declares the headers of every response: the request id, the rate limits on /v2, Retry-After on 429', () => {
     const headers = doc.components.headers;
-    expect(Object.keys(headers).sort()).toEqual(['RateLimitLimit', 'RateLimitRemaining', 'RateLimitReset', 'RequestId', 'RetryAfter']);
+    expect(Object.keys(headers).sort()).toEqual(['IdempotentReplayed', 'RateLimitLimit', 'RateLimitRemaining', 'RateLimitReset', 'RequestId', 'RetryAfter']);
+    // Successes of a POST or PATCH may be replays of an Idempotency-Key's stored answer.
+    const replayed = { 'Idempotent-Replayed': { $ref: '#/components/headers/IdempotentReplayed' } };
     const rateLimit = {
       'X-RateLimit-Limit': { $ref: '#/components/headers/RateLimitLimit' },
       'X-RateLimit-Remaining': { $ref: '#/components/headers/RateLimitRemaining' },
@@ -109,7 +111,9 @@ describe('buildOpenApiDocument', () => {
         expect(declared, where).toMatchObject(requestId);
         // Only /v2 counts requests, and a 401 is answered before counting.
         if (path.startsWith('/v2/') && status !== '401') expect(declared, where).toMatchObject(rateLimit);
-        if (!path.startsWith('/v2/') && !ERROR_RESPONSES[Number(status) as ErrorStatus]) expect(declared, where).toEqual(requestId);
+        const keyed = (method === 'post' || method === 'patch') && !ERROR_RESPONSES[Number(status) as ErrorStatus];
+        if (keyed) expect(declared, where).toMatchObject(replayed);
+        if (!path.startsWith('/v2/') && !ERROR_RESPONSES[Number(status) as ErrorStatus]) expect(declared, where).toEqual(keyed ? { ...requestId, ...replayed } : requestId);
       }
     }
     expect(doc.components.responses.ErrorUnauthenticated.headers).toEqual(requestId);

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import type { ApiClient, ApiResponse } from '../../support/api-client.js';
 import type { OrderScenario } from '../../support/fixtures.js';
 import type { TestParley } from '../../support/parley.js';
@@ -17,4 +18,28 @@ export function storedTexts(parley: TestParley, scenario: OrderScenario): string
 
 export function storedKeys(parley: TestParley): { idempotency_key: string; status: number | null }[] {
   return parley.readDb((db) => db.prepare('select idempotency_key, status from idempotency_keys order by idempotency_key').all() as never);
+}
+
+/**
+ * Requests on keep-alive connections that already served one request each, all written in one
+ * turn: the server reads them together, in one turn of its own.
+ */
+export async function simultaneousPosts(baseUrl: string, path: string, headers: Record<string, string>, body: string, count: number): Promise<{ status: number; body: any }[]> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: count });
+  const send = (method: string, target: string, payload?: string) => new Promise<{ status: number; body: any }>((resolve, reject) => {
+    const request = http.request(new URL(target, baseUrl), { method, agent, headers: payload === undefined ? {} : { ...headers, 'content-type': 'application/json' } }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk) => (text += chunk));
+      response.on('end', () => resolve({ status: response.statusCode!, body: JSON.parse(text) }));
+    });
+    request.once('error', reject);
+    request.end(payload);
+  });
+  try {
+    await Promise.all(Array.from({ length: count }, () => send('GET', '/health')));
+    return await Promise.all(Array.from({ length: count }, () => send('POST', path, body)));
+  } finally {
+    agent.destroy();
+  }
 }
