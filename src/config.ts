@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { DEFAULT_HTTP_SERVER_LIMITS, type HttpServerLimits } from './http/transport.js';
+import { DEFAULT_STREAM_SETTINGS, type StreamSettings } from './live/live-streams.js';
 import { DEFAULT_RETRY_SCHEDULE, DEFAULT_WEBHOOK_CONCURRENCY } from './webhooks/delivery-worker.js';
 
 /** Requests per minute per key; 0 switches a bucket off. */
@@ -61,6 +62,8 @@ export interface ParleyConfig {
   eurUsdRate: number;
   /** Slow clients: request and header time limits, keep-alive, connections per client address. */
   http: HttpServerLimits;
+  /** Live event streams (PARLEY_STREAM_*; docs/api.md). */
+  streams: StreamSettings;
 }
 
 export class ConfigError extends Error {}
@@ -129,6 +132,24 @@ function redisTimeoutFrom(env: NodeJS.ProcessEnv): number {
   return ms;
 }
 
+/** PARLEY_STREAM_*: each at least 1, except the retention (0 keeps every event). */
+function streamSettingsFrom(env: NodeJS.ProcessEnv): StreamSettings {
+  const d = DEFAULT_STREAM_SETTINGS;
+  const positive = (name: string, fallback: number) => {
+    const value = intFrom(env, name, fallback);
+    if (value < 1) throw new ConfigError(`${name} must be at least 1`);
+    return value;
+  };
+  return {
+    tokenSeconds: positive('PARLEY_STREAM_TOKEN_SECONDS', d.tokenSeconds),
+    heartbeatSeconds: positive('PARLEY_STREAM_HEARTBEAT_SECONDS', d.heartbeatSeconds),
+    maxPerKey: positive('PARLEY_STREAM_MAX_PER_KEY', d.maxPerKey),
+    bufferBytes: positive('PARLEY_STREAM_BUFFER_BYTES', d.bufferBytes),
+    retentionHours: intFrom(env, 'PARLEY_STREAM_RETENTION_HOURS', d.retentionHours),
+    replayMax: positive('PARLEY_STREAM_REPLAY_MAX', d.replayMax),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
   const parleyEnv = (env.PARLEY_ENV?.trim() || 'sandbox').toLowerCase();
   if (parleyEnv !== 'sandbox' && parleyEnv !== 'production') throw new ConfigError('PARLEY_ENV must be sandbox or production');
@@ -183,5 +204,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
       keepAliveTimeoutSeconds: intFrom(env, 'PARLEY_KEEP_ALIVE_TIMEOUT_SECONDS', DEFAULT_HTTP_SERVER_LIMITS.keepAliveTimeoutSeconds),
       maxConnectionsPerIp: intFrom(env, 'PARLEY_MAX_CONNECTIONS_PER_IP', DEFAULT_HTTP_SERVER_LIMITS.maxConnectionsPerIp),
     },
+    streams: streamSettingsFrom(env),
   };
 }

@@ -28,6 +28,8 @@ import { createKyselyStore } from './store/kysely-store.js';
 import { postgresRunners, sqliteRunners } from './store/query-runner.js';
 import { hotQueries } from './store/hot-queries.js';
 import { migrateToLatest } from './store/migrations.js';
+import { eventLogStore, eventLogWriter } from './store/event-log-store.js';
+import { startLiveStreams } from './live/live-streams.js';
 import { KyselyJobQueue } from './store/job-store.js';
 import { KyselyClockStateStore } from './store/sandbox-clock-store.js';
 import { Scheduler } from './scheduler/scheduler.js';
@@ -183,8 +185,11 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
   };
   // Set once the webhook worker exists: a commit that may have queued deliveries wakes it.
   let wakeWebhookWorker = () => {};
+  // Set once the live streams exist: purchases and disputes tell them (messages already travel on the feed).
+  let tellLiveStreams: (events: DomainEvent[]) => void = () => {};
   const onCommitted = (events: DomainEvent[]) => {
     wakeWebhookWorker();
+    tellLiveStreams(events);
     for (const event of events) {
       const change = changeOf(event);
       if (change) changes.publish(change).catch(publishFailed);
@@ -192,6 +197,7 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
   };
   const baseStore = createKyselyStore(db, {
     clock,
+    eventLog: eventLogWriter(db, logRunners, formatWebhookEvent),
     messageIds: new MessageIdGenerator(),
     onCommitted,
     cipher,
@@ -205,6 +211,16 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
   // The sandbox's scripted buyers react to events inside the transactions that publish them.
   const store = sandboxClock ? withEventReactions(baseStore, reactToEvent) : baseStore;
   const orderSettings = { eurUsdRate: config.eurUsdRate };
+  const live = startLiveStreams({
+    log: eventLogStore(db, dialect, logRunners.read),
+    changes,
+    clock,
+    secret: key,
+    settings: config.streams,
+    onError: (error, what) => logger.error({ err: error }, what),
+  });
+  opened.push(async () => live.close());
+  tellLiveStreams = (events) => live.committed(events);
 
   // One instance at a time (PostgreSQL): instances starting together on an empty database seed it once.
   const { adminUser, firstStart } = await withStartupLock(db, dialect, async () => {
@@ -255,6 +271,7 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
       idempotencyTtlSeconds: config.idempotencyTtlSeconds,
       orderSettings,
       webhookSettings: { urlPolicy: createUrlPolicy(config.env), secretGraceSeconds: config.webhooks.secretGraceSeconds },
+      live,
     },
     { logger, version: VERSION, http: config.http, env: config.env },
   );

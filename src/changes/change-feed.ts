@@ -12,7 +12,9 @@ export type PublishedChange =
   | { type: 'order.status.updated'; orderId: number; kind: OrderKind; status: OrderStatus }
   | { type: 'api_key.revoked'; keyHash: string }
   /** The sandbox clock moved (src/sandbox): re-read its offset. */
-  | { type: 'clock.changed' };
+  | { type: 'clock.changed' }
+  /** Events about orders were committed that no change above names (purchases, disputes): live streams read the log. */
+  | { type: 'stream.appended' };
 
 /**
  * Delivered to this instance's listeners only, never published: the feed lost its connection and
@@ -100,6 +102,7 @@ export function toPublishedChange(value: unknown): PublishedChange | { invalid: 
       return { type: fields.type, keyHash };
     }
     case 'clock.changed':
+    case 'stream.appended':
       return { type: fields.type };
     default:
       return { invalid: `unknown type ${JSON.stringify(fields.type) ?? 'undefined'}` };

@@ -14,6 +14,7 @@ import { ORDER_KIND_APIS } from './order-kinds/index.js';
 import { OFFER_KIND_APIS } from './item-currency-offers.js';
 import { AccountOfferCredentialSchema, AccountOfferSchema, LegacyAccountCredentialsSchema } from './account-offers.js';
 import { PaginationLinks, PaginationMeta } from './pagination.js';
+import { STREAM_TAG } from './streams.js';
 import { MessageCreatedPayload, StatusUpdatedPayload, TestEventPayload, WEBHOOK_PAYLOADS } from './webhook-events.js';
 
 export interface OpenApiServer {
@@ -90,6 +91,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   'Offer templates': "GameBoost's offer templates: per game and service (accounts, items, currencies), sample values of an offer's fields and the rules of the game's own fields; any key may read them.",
   Webhooks: 'Signed webhook endpoints of sellers: managing them (/admin/v1), their delivery log and replays. The events themselves are in the `webhooks` section.',
   Operations: 'Liveness and this document; no key needed.',
+  [STREAM_TAG]: "Parley's extension: server-sent event streams of what is committed (an order's thread and status, every event of the key's orders), resumable with Last-Event-ID, and the short-lived tokens that let a browser open them.",
   Sandbox: "Parley's sandbox tools (admin keys, PARLEY_ENV=sandbox only; 404 in production): the test clock and scripted buyers.",
 };
 
@@ -351,7 +353,10 @@ export async function buildOpenApiDocument(options: OpenApiOptions): Promise<Rec
       },
       servers: options.servers ?? DEFAULT_SERVERS,
       components: {
-        securitySchemes: { BearerToken: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer <token>`' } },
+        securitySchemes: {
+          BearerToken: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer <token>`' },
+          StreamToken: { type: 'apiKey', in: 'query', name: 'stream_token', description: 'Stream routes only: a short-lived token from POST /v2/stream-tokens (never an API key in a URL)' },
+        },
         schemas: schemas as Record<string, object>,
       },
       tags: Object.entries(TAG_DESCRIPTIONS).map(([name, description]) => ({ name, description })),

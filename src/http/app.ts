@@ -28,6 +28,7 @@ import { adminGameRoutes } from './routes/admin/games.js';
 import { sandboxClockRoutes } from './routes/admin/sandbox-clock.js';
 import { sandboxBuyerScriptRoutes } from './routes/admin/sandbox-buyer-scripts.js';
 import { gameRoutes } from './routes/games.js';
+import { streamRoutes, streamTokenRoutes } from './routes/streams.js';
 import { disputeRoutes } from './routes/disputes.js';
 import { webhookTriggerRoutes } from './routes/webhook-triggers.js';
 import { adminDisputeRoutes, adminOpenDisputeRoutes } from './routes/admin/disputes.js';
@@ -152,8 +153,11 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
     for (const api of OFFER_KIND_APIS) await v2.register(offerRoutes(api));
     await v2.register(accountOfferRoutes);
     await v2.register(disputeRoutes);
+    if (context.live) await v2.register(streamTokenRoutes);
     await v2.register(webhookTriggerRoutes);
   }, { prefix: PUBLIC_PREFIX });
+  // The streams authenticate on their own: a Bearer key, or a stream token (these routes only).
+  if (context.live) await app.register(streamRoutes, { prefix: PUBLIC_PREFIX });
 
   await app.register(async (admin) => {
     admin.addHook('onRequest', authenticationHook(app, { adminOnly: true }));

@@ -7,6 +7,7 @@ import type { Store } from '../domain/ports.js';
 import type { Actor } from '../domain/users.js';
 import type { RateLimitConfig } from '../config.js';
 import type { RateLimitStore } from '../rate-limit/rate-limit-store.js';
+import type { LiveStreams } from '../live/live-streams.js';
 import type { SandboxServices } from '../sandbox/services.js';
 
 /** Everything the routes reach for, handed to the app once at start-up. */
@@ -23,6 +24,8 @@ export interface ParleyContext {
   authFailuresPerMinute?: number;
   orderSettings: OrderSettings;
   webhookSettings: WebhookSettings;
+  /** Live event streams and their tokens (src/live); absent: the stream routes are not served. */
+  live?: LiveStreams;
   /** PARLEY_ENV=sandbox only (test clock, scripted buyers); null or absent in production. */
   sandbox?: SandboxServices | null;
   /** How long an Idempotency-Key's answer is kept (PARLEY_IDEMPOTENCY_TTL_SECONDS); absent: 24 h. */

@@ -32,6 +32,7 @@ import { readRunner, writeRunner, type FastPath } from './fast-path.js';
 import { countableFromTable, countFromTable, countOrder } from './order-counts.js';
 import type { EventFormatter } from '../contract/webhook-events.js';
 import { outboxStore, webhookStore } from './webhook-store.js';
+import { loggedOutbox, type EventLogWriter } from './event-log-store.js';
 import { itemCurrencyOfferStore } from './item-currency-offer-store.js';
 import { accountOfferStore } from './account-offer-store.js';
 import { gameStore } from './game-store.js';
@@ -386,6 +387,8 @@ export interface StoreOptions {
    * back): the change feed's source. Runs after the commit, so it can be missed by a crash.
    */
   onCommitted?: ((events: DomainEvent[]) => void) | null;
+  /** Writes the live streams' event log in the transaction of each published event (src/live). */
+  eventLog?: EventLogWriter | null;
 }
 
 /** The events the transaction under way has published, told to onCommitted after its commit. */
@@ -412,6 +415,8 @@ export function createKyselyStore(db: Db, options: StoreOptions, collector: Even
   const { clock, messageIds, cipher, formatEvent, committer = null, lockRows = false, fast, onCommitted = null } = options;
   const inner: StoreOptions = { clock, messageIds, cipher, formatEvent, lockRows, fast, onCommitted };
   let outbox = outboxStore(db, formatEvent, fast, clock, messageIds);
+  inner.eventLog = options.eventLog ?? null;
+  if (options.eventLog) outbox = loggedOutbox(outbox, db, options.eventLog, clock);
   if (onCommitted) outbox = observed(outbox, collector ? (event) => collector.push(event) : (event) => onCommitted([event]));
   /** After a commit: the events its transaction published go to onCommitted. */
   const sharer: SharedCommitter | null = committer ?? options.sharedCommits ?? null;

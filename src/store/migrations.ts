@@ -543,6 +543,47 @@ const migrations = (t: ColumnTypes): Record<string, Migration> => ({
         .execute();
     },
   },
+  '0015_event_sequence': {
+    // The live streams' event log (src/live, src/store/event-log-store.ts): one row per event
+    // about an order, written in the transaction of the change. SQLite numbers rows as it
+    // inserts them (one writer: rowid order is commit order). PostgreSQL cannot (a sequence value
+    // is taken before the commit, so commits land out of order): rows carry their transaction
+    // id and get `seq` once every older transaction has ended (EventLogStore.sequence).
+    async up(db: Kysely<any>) {
+      const pg = t.dialect === 'postgres';
+      let table = db.schema.createTable('stream_events').addColumn('id', t.id, t.primaryId);
+      if (pg) {
+        table = table
+          .addColumn('seq', 'bigint')
+          .addColumn('xid', sql`xid8`, (c) => c.notNull().defaultTo(sql`pg_current_xact_id()`));
+      }
+      await table
+        .addColumn('topic', 'text', (c) => c.notNull())
+        .addColumn('order_kind', 'text', (c) => c.notNull())
+        .addColumn('order_id', t.integer, (c) => c.notNull())
+        .addColumn('seller_id', t.integer, (c) => c.notNull())
+        .addColumn('buyer_id', t.integer, (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('created_at', t.integer, (c) => c.notNull())
+        .execute();
+      const seq = pg ? 'seq' : 'id';
+      if (pg) {
+        await db.schema.createIndex('stream_events_seq').on('stream_events').column('seq').unique().execute();
+        await sql`create index stream_events_unnumbered on stream_events (xid, id) where seq is null`.execute(db);
+      }
+      await db.schema.createIndex('stream_events_order').on('stream_events').columns(['order_kind', 'order_id', seq]).execute();
+      await db.schema.createIndex('stream_events_seller').on('stream_events').columns(['seller_id', seq]).execute();
+      await db.schema.createIndex('stream_events_buyer').on('stream_events').columns(['buyer_id', seq]).execute();
+      // One row: the last number given (PostgreSQL's numbering) and the last one pruned.
+      await db.schema
+        .createTable('event_sequence')
+        .addColumn('id', t.integer, (c) => c.primaryKey())
+        .addColumn('last_seq', t.integer, (c) => c.notNull())
+        .addColumn('pruned_through', t.integer, (c) => c.notNull())
+        .execute();
+      await db.insertInto('event_sequence').values({ id: 1, last_seq: 0, pruned_through: 0 }).execute();
+    },
+  },
 });
 
 /** Every migration's name, in the order they apply. */

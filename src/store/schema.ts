@@ -340,6 +340,56 @@ export interface BuyerScriptsTable {
   updated_at: number;
 }
 
+/**
+ * The live streams' event log (0015_event_sequence). SQLite: `id` is the event's number.
+ * PostgreSQL: `seq` is, given after the commit; `xid` (the writing transaction, default
+ * pg_current_xact_id()) orders the numbering. Neither column exists on SQLite.
+ */
+export interface StreamEventsTable {
+  id: Generated<number>;
+  seq?: number | null;
+  topic: string;
+  order_kind: string;
+  order_id: number;
+  seller_id: number;
+  buyer_id: number;
+  /** The webhook payload, compact JSON. */
+  payload: string;
+  created_at: number;
+}
+
+/** One row (id 1): PostgreSQL's last event number, and the last number pruned (both dialects). */
+export interface EventSequenceTable {
+  id: number;
+  last_seq: number;
+  pruned_through: number;
+}
+
+/** Idempotency-Key answers (src/domain/idempotency.ts); times are Unix ms of the application clock. */
+export interface IdempotencyKeysTable {
+  scope: string;
+  idempotency_key: string;
+  /** SHA-256 of the method, path and body: the same key with another request is refused. */
+  fingerprint: string;
+  /** null while the answer is not stored (the write committed first). */
+  status: number | null;
+  body: string | null;
+  content_type: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
+/** A scripted buyer per order (sandbox; src/domain/buyer-script.ts): steps and their states as JSON. */
+export interface BuyerScriptsTable {
+  order_kind: string;
+  order_id: number;
+  steps: string;
+  state: string;
+  generation: number;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   api_keys: ApiKeysTable;
@@ -363,5 +413,7 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   scheduled_jobs: ScheduledJobsTable;
   clock_state: ClockStateTable;
+  stream_events: StreamEventsTable;
+  event_sequence: EventSequenceTable;
   buyer_scripts: BuyerScriptsTable;
 }

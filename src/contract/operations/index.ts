@@ -10,6 +10,7 @@ import { offerOrdersOperation, orderOperations } from './orders.js';
 import { adminPurchaseOperation, offerOperations } from './item-currency-offers.js';
 import { OFFER_KIND_APIS } from '../item-currency-offers.js';
 import { accountOfferOperations, adminPurchaseOperations } from './account-offers.js';
+import { eventsStreamOperation, orderStreamOperations, streamTokenOperation } from './streams.js';
 import { buyerScriptOperations, sandboxClockOperations } from './sandbox.js';
 
 export const PUBLIC_PREFIX = '/v2';
@@ -59,6 +60,7 @@ export function allOperations(): OperationGroup[] {
     adminOps.push(adminPurchaseOperation(offers, ORDER_KIND_APIS.find((api) => api.kind === offers.kind)!));
   }
   publicOps.push(...Object.values(accountOfferOperations));
+  publicOps.push(streamTokenOperation, ...orderStreamOperations, eventsStreamOperation);
   publicOps.push(triggerWebhookEventOperation);
   adminOps.push(...Object.values(adminPurchaseOperations));
   adminOps.push(...Object.values(sandboxClockOperations));

@@ -10,6 +10,8 @@ export interface OperationSchema {
   security?: Record<string, string[]>[];
   params?: TSchema;
   querystring?: TSchema;
+  /** Request headers a route reads (lower-case names). */
+  headers?: TSchema;
   body?: TSchema;
   /** Media types the body may come as (JSON, and forms where Laravel takes them). */
   consumes?: string[];

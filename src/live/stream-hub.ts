@@ -1,0 +1,303 @@
+import { HEARTBEAT_FRAME, eventsStreamFrame, orderStreamFrame, type ResetReason } from '../contract/streams.js';
+import type { EventLogStore, EventScope, LoggedEvent } from '../domain/event-log.js';
+import type { StreamConnection } from './stream-connection.js';
+
+export interface StreamHubOptions {
+  /** Between two heartbeat comments. */
+  heartbeatMs: number;
+  /** A resume that would replay more events than this is reset instead (`too_far_behind`). */
+  replayMax: number;
+  /** Open streams per key (or admin token) on this instance. */
+  maxPerKey: number;
+  /**
+   * While streams are open, the log is read this often even without a change (a change lost
+   * while the feed reconnected, another process on the same SQLite file).
+   */
+  pollMs: number;
+}
+
+/** What one stream follows and how it writes. */
+export interface StreamSpec {
+  scope: EventScope;
+  /** `order`: message/status frames; `events`: webhook topics and payloads. */
+  format: 'order' | 'events';
+  /** Only these topics (events streams); null: all. */
+  topics: ReadonlySet<string> | null;
+  /** Counted against the per-key limit. */
+  subject: string;
+}
+
+interface Subscriber extends StreamSpec {
+  connection: StreamConnection;
+  /** The number of the last event this stream has passed (sent or skipped). */
+  lastSeq: number;
+  /** Live events held while the stream replays what it missed. */
+  held: LoggedEvent[] | null;
+}
+
+/** Rows read per query. */
+const PAGE = 500;
+/** Retry delays while PostgreSQL's numbering waits for an older transaction to end. */
+const RENUMBER_MIN_MS = 2;
+const RENUMBER_MAX_MS = 100;
+
+/** The frames of one event, built once for all the streams that get it. */
+class Frames {
+  private order: string | null | undefined;
+  private events: string | undefined;
+  constructor(readonly event: LoggedEvent) {}
+  of(format: 'order' | 'events'): string | null {
+    if (format === 'events') return (this.events ??= eventsStreamFrame(this.event));
+    if (this.order === undefined) this.order = orderStreamFrame(this.event);
+    return this.order;
+  }
+}
+
+/**
+ * Every stream of this instance, and the one reader of the log that feeds them all: a change on
+ * the feed (or a commit here) wakes it, it reads the events after its cursor once and hands each
+ * to the streams it concerns (indexed by order and by user, so a send costs the streams of its
+ * order, not all of them). With no stream open it reads nothing.
+ */
+export class StreamHub {
+  private readonly byOrder = new Map<string, Set<Subscriber>>();
+  private readonly byUser = new Map<number, Set<Subscriber>>();
+  private readonly everything = new Set<Subscriber>();
+  private readonly perSubject = new Map<string, number>();
+  private count = 0;
+  /** The last event read from the log; null while no stream is open (nothing is read then). */
+  private cursor: number | null = null;
+  /** Bumped when the last stream closes: a read under way then must not set the cursor. */
+  private generation = 0;
+  private pumping = false;
+  private again = false;
+  private waiters: (() => void)[] = [];
+  private renumberDelay = RENUMBER_MIN_MS;
+  private renumberTimer: NodeJS.Timeout | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private poll: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly log: EventLogStore,
+    private readonly options: StreamHubOptions,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  /** Open streams on this instance. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Takes one of the subject's stream slots; false when it has them all (answer 429). */
+  reserve(subject: string): boolean {
+    const used = this.perSubject.get(subject) ?? 0;
+    if (this.closed || used >= this.options.maxPerKey) return false;
+    this.perSubject.set(subject, used + 1);
+    return true;
+  }
+
+  release(subject: string): void {
+    const left = (this.perSubject.get(subject) ?? 1) - 1;
+    if (left > 0) this.perSubject.set(subject, left);
+    else this.perSubject.delete(subject);
+  }
+
+  /** Something was committed: read the log (when any stream is open). */
+  wake(): void {
+    if (this.count === 0 || this.closed) return;
+    void this.pump();
+  }
+
+  /**
+   * Starts a stream (its slot reserved): replays the events of its scope after `lastEventId`,
+   * then follows live. Without `lastEventId` it starts with the next event committed.
+   */
+  async open(spec: StreamSpec, connection: StreamConnection, lastEventId: number | null): Promise<void> {
+    const subscriber: Subscriber = { ...spec, connection, lastSeq: 0, held: [] };
+    this.add(subscriber);
+    connection.onClose(() => this.remove(subscriber));
+    try {
+      // After this read, every event the hub reads reaches the stream (held until the replay is
+      // done); every event up to the cursor is in the log for the replay to read.
+      await this.synced();
+      const head = this.cursor ?? 0;
+      if (lastEventId === null) return this.goLive(subscriber, head, []);
+      if (lastEventId > head) return connection.reset('unknown_event_id');
+      if (lastEventId < (await this.log.prunedThrough())) return connection.reset('too_far_behind');
+      const missed: LoggedEvent[] = [];
+      let after = lastEventId;
+      while (after < head) {
+        const page = await this.log.read(spec.scope, after, PAGE);
+        for (const event of page) if (event.seq <= head) missed.push(event);
+        if (missed.length > this.options.replayMax) return connection.reset('too_far_behind');
+        if (page.length < PAGE) break;
+        after = page[page.length - 1]!.seq;
+      }
+      this.goLive(subscriber, lastEventId, missed);
+    } catch (error) {
+      this.onError(error);
+      connection.end();
+    }
+  }
+
+  /** Ends every stream (the server closes): they get `reset` so that clients reconnect elsewhere. */
+  close(reason: ResetReason = 'shutting_down'): void {
+    this.closed = true;
+    for (const timer of [this.heartbeat, this.poll, this.renumberTimer]) if (timer) clearTimeout(timer);
+    const all = new Set<Subscriber>([...this.everything, ...[...this.byOrder.values(), ...this.byUser.values()].flatMap((set) => [...set])]);
+    for (const subscriber of all) subscriber.connection.reset(reason);
+  }
+
+  private goLive(subscriber: Subscriber, from: number, missed: LoggedEvent[]): void {
+    subscriber.lastSeq = from;
+    const held = subscriber.held ?? [];
+    subscriber.held = null;
+    for (const event of missed) this.deliver(subscriber, new Frames(event));
+    for (const event of held) this.deliver(subscriber, new Frames(event));
+  }
+
+  private deliver(subscriber: Subscriber, frames: Frames): void {
+    const event = frames.event;
+    if (subscriber.held) {
+      // Replaying: bounded like the socket's buffer, in events.
+      if (subscriber.held.length >= this.options.replayMax) return subscriber.connection.reset('slow_consumer');
+      subscriber.held.push(event);
+      return;
+    }
+    if (event.seq <= subscriber.lastSeq) return;
+    subscriber.lastSeq = event.seq;
+    if (subscriber.topics && !subscriber.topics.has(event.topic)) return;
+    const frame = frames.of(subscriber.format);
+    if (frame !== null) subscriber.connection.send(frame);
+  }
+
+  private dispatch(event: LoggedEvent): void {
+    const frames = new Frames(event);
+    const targets = [
+      this.byOrder.get(`${event.order_kind}:${event.order_id}`),
+      this.byUser.get(event.seller_id),
+      event.buyer_id === event.seller_id ? undefined : this.byUser.get(event.buyer_id),
+      this.everything,
+    ];
+    for (const set of targets) if (set) for (const subscriber of set) this.deliver(subscriber, frames);
+  }
+
+  private add(subscriber: Subscriber): void {
+    const scope = subscriber.scope;
+    if (scope.kind === 'all') this.everything.add(subscriber);
+    else if (scope.kind === 'order') setOf(this.byOrder, `${scope.orderKind}:${scope.orderId}`).add(subscriber);
+    else setOf(this.byUser, scope.userId).add(subscriber);
+    if (this.count++ === 0) this.startTimers();
+  }
+
+  private remove(subscriber: Subscriber): void {
+    const scope = subscriber.scope;
+    let removed: boolean;
+    if (scope.kind === 'all') removed = this.everything.delete(subscriber);
+    else if (scope.kind === 'order') removed = deleteFrom(this.byOrder, `${scope.orderKind}:${scope.orderId}`, subscriber);
+    else removed = deleteFrom(this.byUser, scope.userId, subscriber);
+    if (!removed) return;
+    this.release(subscriber.subject);
+    if (--this.count === 0) {
+      this.cursor = null;
+      this.generation++;
+      this.stopTimers();
+    }
+  }
+
+  private startTimers(): void {
+    if (this.closed) return;
+    this.heartbeat = setInterval(() => {
+      for (const subscriber of this.allSubscribers()) subscriber.connection.send(HEARTBEAT_FRAME);
+    }, this.options.heartbeatMs);
+    this.heartbeat.unref();
+    if (this.options.pollMs > 0) {
+      this.poll = setInterval(() => this.wake(), this.options.pollMs);
+      this.poll.unref();
+    }
+  }
+
+  private stopTimers(): void {
+    for (const timer of [this.heartbeat, this.poll]) if (timer) clearInterval(timer);
+    this.heartbeat = this.poll = null;
+  }
+
+  private *allSubscribers(): Generator<Subscriber> {
+    yield* this.everything;
+    for (const set of this.byOrder.values()) yield* set;
+    for (const set of this.byUser.values()) yield* set;
+  }
+
+  /** Resolves once a read of the log that began after this call has ended. */
+  private synced(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+      void this.pump();
+    });
+  }
+
+  /** Reads the log until it has nothing new; one read at a time, wakes meanwhile fold into one more. */
+  private async pump(): Promise<void> {
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.again = false;
+        const waiting = this.waiters.splice(0);
+        try {
+          await this.readNew();
+        } catch (error) {
+          this.onError(error);
+        } finally {
+          for (const resolve of waiting) resolve();
+        }
+      } while (this.again && !this.closed);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private async readNew(): Promise<void> {
+    if (this.count === 0) return;
+    const generation = this.generation;
+    const { pending } = await this.log.sequence();
+    if (pending) this.renumberSoon();
+    else this.renumberDelay = RENUMBER_MIN_MS;
+    let cursor = this.cursor ?? (await this.log.head());
+    for (;;) {
+      const page = await this.log.read({ kind: 'all' }, cursor, PAGE);
+      if (generation !== this.generation) return;
+      for (const event of page) this.dispatch(event);
+      if (page.length > 0) cursor = page[page.length - 1]!.seq;
+      this.cursor = cursor;
+      if (page.length < PAGE) return;
+    }
+  }
+
+  /** PostgreSQL: events committed but not yet numbered (an older transaction still runs): look again shortly. */
+  private renumberSoon(): void {
+    if (this.renumberTimer || this.closed) return;
+    this.renumberTimer = setTimeout(() => {
+      this.renumberTimer = null;
+      this.wake();
+    }, this.renumberDelay);
+    this.renumberDelay = Math.min(this.renumberDelay * 2, RENUMBER_MAX_MS);
+  }
+}
+
+function setOf<K>(map: Map<K, Set<Subscriber>>, key: K): Set<Subscriber> {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  return set;
+}
+
+function deleteFrom<K>(map: Map<K, Set<Subscriber>>, key: K, subscriber: Subscriber): boolean {
+  const set = map.get(key);
+  if (!set?.delete(subscriber)) return false;
+  if (set.size === 0) map.delete(key);
+  return true;
+}
