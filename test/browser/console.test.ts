@@ -63,9 +63,22 @@ describe('the console in Chromium', () => {
     const thread = buyerSide.page.getByTestId('thread');
     expect(await thread.getAttribute('aria-live')).toBe('polite');
 
+    // The composer applies the API's rules before sending: blank text and over 10000 code points are refused.
+    const sendButton = sellerSide.page.getByRole('button', { name: 'Send', exact: true });
+    await sellerSide.page.getByLabel('Message', { exact: true }).fill(' \n\u200b ');
+    expect(await sendButton.isDisabled()).toBe(true);
+    await sellerSide.page.getByLabel('Message', { exact: true }).fill('😀'.repeat(10_001));
+    await sellerSide.page.locator('#message-count').filter({ hasText: '10001 / 10000 characters: too long' }).waitFor();
+    expect(await sendButton.isDisabled()).toBe(true);
+    await sellerSide.page.getByLabel('Message', { exact: true }).fill('😀'.repeat(10_000));
+    expect(await sendButton.isEnabled()).toBe(true);
+
     await send(sellerSide.page, '  Hello from the seller  ');
     await messageIn(buyerSide.page, 'Hello from the seller').waitFor({ timeout: LIVE_TIMEOUT_MS });
-    await send(buyerSide.page, 'Hi seller, the buyer here');
+    // The buyer, on a phone, sends with the keyboard alone; nothing is wider than the screen.
+    await buyerSide.page.getByLabel('Message', { exact: true }).fill('Hi seller, the buyer here');
+    await buyerSide.page.keyboard.press('Control+Enter');
+    expect(await buyerSide.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     await messageIn(sellerSide.page, 'Hi seller, the buyer here').waitFor({ timeout: LIVE_TIMEOUT_MS });
 
     // Each side labels the authors; the sent text was trimmed as the API trims it.

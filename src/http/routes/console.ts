@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { NotFoundError } from '../../domain/errors.js';
 
 export const CONSOLE_PATH = '/console';
 const ASSETS_PATH = `${CONSOLE_PATH}/assets`;
@@ -36,7 +35,6 @@ const SECURITY_HEADERS: Record<string, string> = {
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
 };
 
 /** The folder `npm run build:web` writes: dist/web below the package root, from src/ or dist/src/ alike. */
@@ -63,10 +61,11 @@ function readConsole(dir: string, env: string): ConsoleFiles | null {
   if (!existsSync(index)) return null;
   const html = readFileSync(index, 'utf8').replace('%PARLEY_ENV%', env);
   const assets = new Map<string, Asset>();
-  const assetDir = path.join(dir, 'assets');
-  for (const name of existsSync(assetDir) ? readdirSync(assetDir) : []) {
-    const type = TYPES[path.extname(name)];
-    if (type && /^[\w.-]+$/.test(name)) assets.set(name, { body: readFileSync(path.join(assetDir, name)), type });
+  // Only what this page names: earlier builds' files may still lie in the folder.
+  for (const [, name] of html.matchAll(/"\/console\/assets\/([\w.-]+)"/g)) {
+    const type = TYPES[path.extname(name!)];
+    const file = path.join(dir, 'assets', name!);
+    if (type && existsSync(file)) assets.set(name!, { body: readFileSync(file), type });
   }
   return { html, etag: `"${createHash('sha256').update(html).digest('base64url').slice(0, 22)}"`, assets };
 }
@@ -99,7 +98,8 @@ export function consoleRoutes(options: { dir: string; env: string }) {
 
     app.get<{ Params: { file: string } }>(`${ASSETS_PATH}/:file`, async (request, reply) => {
       const asset = files?.assets.get(request.params.file);
-      if (!asset) throw new NotFoundError();
+      // The app's own 404 (the API's shape), with this route's security headers already set.
+      if (!asset) return reply.callNotFound();
       return reply.header('Cache-Control', 'public, max-age=31536000, immutable').type(asset.type).send(asset.body);
     });
   };

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useRoute } from '../router.js';
 import { clearSession, loadSession, parleyEnv, saveSession, type Session } from '../session.js';
 import { OrderList } from './OrderList.js';
@@ -9,6 +9,13 @@ export function App() {
   const [session, setSession] = useState<Session | null>(loadSession);
   const route = useRoute();
   const env = parleyEnv();
+  const main = useRef<HTMLElement>(null);
+  const firstRoute = useRef(true);
+  // A new page moves focus to its content, so a screen reader starts there (not on the first load).
+  useEffect(() => {
+    if (firstRoute.current) firstRoute.current = false;
+    else main.current?.focus();
+  }, [route]);
 
   const signIn = (next: Session) => {
     saveSession(next);
@@ -33,7 +40,7 @@ export function App() {
           </>
         )}
       </header>
-      <main id="main" tabIndex={-1}>
+      <main id="main" ref={main} tabIndex={-1}>
         {!session ? (
           <SignIn onSignIn={signIn} />
         ) : route.page === 'order' ? (

@@ -30,7 +30,11 @@ interface Query {
 
 function listPath(query: Query): string {
   const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query.filters)) if (value.trim() !== '') params.set(`filter[${name}]`, value.trim());
+  // Another kind's offer filter, typed before the kind changed, is not this list's.
+  const foreign = new Set(ORDER_KINDS.filter((k) => k !== query.kind).map((k) => KIND_INFO[k].offerFilter));
+  for (const [name, value] of Object.entries(query.filters)) {
+    if (value.trim() !== '' && !foreign.has(name)) params.set(`filter[${name}]`, value.trim());
+  }
   if (query.statuses.length > 0) params.set('filter[status]', query.statuses.join(','));
   if (query.sort) params.set('sort', query.sort);
   params.set('per_page', String(query.perPage));

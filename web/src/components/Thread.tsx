@@ -15,7 +15,7 @@ export function Thread(props: { messages: Message[]; order: Order; loaded: boole
     <section class="card thread-card" aria-labelledby="thread-title">
       <h2 id="thread-title">Conversation</h2>
       {props.loaded && props.messages.length === 0 && <p class="hint">No messages yet.</p>}
-      <ol class="thread" aria-live="polite" aria-relevant="additions" aria-label="Messages" data-testid="thread">
+      <ol class="thread" aria-live="polite" aria-relevant="additions" aria-busy={!props.loaded} aria-label="Messages" data-testid="thread">
         {props.messages.map((message) => {
           const who = author(message, props.order);
           return (
