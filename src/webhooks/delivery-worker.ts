@@ -384,7 +384,9 @@ export class WebhookDeliveryWorker {
       eventId: delivery.eventId,
       topic: delivery.topic,
       body: delivery.body,
-      timestamp: Math.floor(attemptedAtMs / 1000),
+      // Transport freshness, which receivers check against their own wall clock (replay windows of
+      // a few minutes): the real time, not the application clock a sandbox test may have advanced.
+      timestamp: Math.floor(Date.now() / 1000),
       secrets,
     });
     this.pools ??= new ReceiverPools({ env: this.options.env, connectionsPerEndpoint: this.options.maxInFlightPerEndpoint });
