@@ -6,8 +6,36 @@ import type { DialectName } from './database.js';
 import type { GroupCommitter } from './group-commit.js';
 import type { Database } from './schema.js';
 
-/** Rows per multi-row statement: well under SQLite's and PostgreSQL's bound-parameter limits. */
-const ROWS_PER_STATEMENT = 500;
+/** Rows per multi-row statement or IN list: well under SQLite's and PostgreSQL's bound-parameter limits. */
+const ROWS_PER_STATEMENT = 512;
+
+/**
+ * Statement shapes stay few: SQLite's prepared statements are cached by SQL text (a small LRU the
+ * requests' hot queries live in too), and an IN list or a multi-row insert of every length would
+ * be a statement of its own, crowding them out. So rows go in chunks of power-of-two sizes, and
+ * an IN list is padded to a power of two by repeating its last id (which changes nothing).
+ */
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length;) {
+    let size = ROWS_PER_STATEMENT;
+    while (size > items.length - i) size /= 2;
+    out.push(items.slice(i, i + size));
+    i += size;
+  }
+  return out;
+}
+
+function idLists(ids: readonly number[]): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < ids.length; i += ROWS_PER_STATEMENT) {
+    const part = ids.slice(i, i + ROWS_PER_STATEMENT);
+    let size = 1;
+    while (size < part.length) size *= 2;
+    out.push(part.concat(Array<number>(size - part.length).fill(part[part.length - 1]!)));
+  }
+  return out;
+}
 
 /**
  * The webhook outbox as the delivery workers see it. Several workers (one per instance) share it;
@@ -65,15 +93,22 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
     // processes sharing the file, exactly one wins each row. Through the group commit the leases
     // share the requests' commit; without one (several processes on the file, in tests) it is one
     // short statement, never a transaction that reads and then must upgrade.
-    const lease = (db: Kysely<Database> | Transaction<Database>) => db
-      .updateTable('webhook_deliveries')
-      .set({ lease_until_ms: leaseUntilMs })
-      .where('id', 'in', accepted)
-      .where('state', '=', 'pending')
-      .where((eb) => eb.or([eb('lease_until_ms', 'is', null), eb('lease_until_ms', '<', nowMs)]))
-      .returning('id')
-      .execute();
-    const won = new Set((this.committer ? await this.committer.run(lease) : await lease(this.db)).map((row) => row.id));
+    const lease = async (db: Kysely<Database> | Transaction<Database>) => {
+      const won: number[] = [];
+      for (const ids of idLists(accepted)) {
+        const rows = await db
+          .updateTable('webhook_deliveries')
+          .set({ lease_until_ms: leaseUntilMs })
+          .where('id', 'in', ids)
+          .where('state', '=', 'pending')
+          .where((eb) => eb.or([eb('lease_until_ms', 'is', null), eb('lease_until_ms', '<', nowMs)]))
+          .returning('id')
+          .execute();
+        for (const row of rows) won.push(row.id);
+      }
+      return won;
+    };
+    const won = new Set(this.committer ? await this.committer.run(lease) : await lease(this.db));
     const leased = accepted.filter((id) => won.has(id));
     return leased.length === 0 ? [] : this.load(this.db, leased, nowMs, leaseUntilMs);
   }
@@ -96,21 +131,13 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
       .orderBy('d.next_attempt_at_ms')
       .orderBy('d.id')
       .limit(limit);
-    return skip.length > 0 ? query.where('d.endpoint_id', 'not in', [...skip]) : query;
+    return skip.length > 0 ? query.where('d.endpoint_id', 'not in', idLists(skip.slice(0, ROWS_PER_STATEMENT))[0]!) : query;
   }
 
   /** What the worker sends for the deliveries it has just leased, in claim order. */
   private async load(db: Kysely<Database> | Transaction<Database>, ids: number[], nowMs: number, leaseUntilMs: number): Promise<DueDelivery[]> {
-    const rows = await db
-      .selectFrom('webhook_deliveries as d')
-      .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
-      .innerJoin('webhook_events as ev', 'ev.id', 'd.event_id')
-      .select([
-        'd.id', 'd.event_id', 'd.endpoint_id', 'd.attempts', 'ev.topic', 'ev.payload', 'e.url', 'e.secret',
-        'e.previous_secret', 'e.previous_secret_expires_at',
-      ])
-      .where('d.id', 'in', ids)
-      .execute();
+    const rows = [];
+    for (const list of idLists(ids)) rows.push(...await this.loadRows(db, list));
     const byId = new Map(rows.map((row) => [row.id, row]));
     // A claim holds many deliveries of few endpoints: each endpoint's secrets are opened once.
     const opened = new Map<number, string[] | null>();
@@ -127,6 +154,19 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
         secrets, attempts: row.attempts, leaseUntilMs,
       }];
     });
+  }
+
+  private loadRows(db: Kysely<Database> | Transaction<Database>, ids: number[]) {
+    return db
+      .selectFrom('webhook_deliveries as d')
+      .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
+      .innerJoin('webhook_events as ev', 'ev.id', 'd.event_id')
+      .select([
+        'd.id', 'd.event_id', 'd.endpoint_id', 'd.attempts', 'ev.topic', 'ev.payload', 'e.url', 'e.secret',
+        'e.previous_secret', 'e.previous_secret_expires_at',
+      ])
+      .where('d.id', 'in', ids)
+      .execute();
   }
 
   /**
@@ -160,8 +200,8 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
   async settleAll(settlements: readonly Settlement[]): Promise<boolean[]> {
     if (settlements.length === 0) return [];
     return this.write(async (trx) => {
-      for (let i = 0; i < settlements.length; i += ROWS_PER_STATEMENT) {
-        await trx.insertInto('webhook_attempts').values(settlements.slice(i, i + ROWS_PER_STATEMENT).map(({ delivery, attempt }) => ({
+      for (const part of chunks(settlements)) {
+        await trx.insertInto('webhook_attempts').values(part.map(({ delivery, attempt }) => ({
           delivery_id: delivery.id, endpoint_id: delivery.endpointId, event_id: delivery.eventId, attempt: attempt.attempt,
           attempted_at_ms: attempt.attemptedAtMs, status_code: attempt.statusCode, duration_ms: attempt.durationMs, error: attempt.error,
         }))).execute();
@@ -181,19 +221,19 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
       }
       for (const group of successes.values()) {
         const first = settlements[group[0]!]!;
-        for (let i = 0; i < group.length; i += ROWS_PER_STATEMENT) {
-          const part = group.slice(i, i + ROWS_PER_STATEMENT);
+        const won = new Set<number>();
+        for (const ids of idLists(group.map((j) => settlements[j]!.delivery.id))) {
           // Fenced by the lease, as in applyOutcome.
-          const won = await trx
+          const rows = await trx
             .updateTable('webhook_deliveries')
             .set({ state: 'succeeded', attempts: first.attempt.attempt, lease_until_ms: null, finished_at: Math.floor(first.attempt.attemptedAtMs / 1000) })
-            .where('id', 'in', part.map((j) => settlements[j]!.delivery.id))
+            .where('id', 'in', ids)
             .where('lease_until_ms', '=', first.delivery.leaseUntilMs)
             .returning('id')
             .execute();
-          const ids = new Set(won.map((row) => row.id));
-          for (const j of part) applied[j] = ids.has(settlements[j]!.delivery.id);
+          for (const row of rows) won.add(row.id);
         }
+        for (const j of group) applied[j] = won.has(settlements[j]!.delivery.id);
       }
       return applied;
     });
@@ -232,9 +272,9 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
     if (byLease.size === 0) return;
     await this.write(async (trx) => {
       for (const [lease, ids] of byLease) {
-        for (let i = 0; i < ids.length; i += ROWS_PER_STATEMENT) {
+        for (const list of idLists(ids)) {
           await trx.updateTable('webhook_deliveries').set({ lease_until_ms: null })
-            .where('id', 'in', ids.slice(i, i + ROWS_PER_STATEMENT)).where('lease_until_ms', '=', lease).where('state', '=', 'pending').execute();
+            .where('id', 'in', list).where('lease_until_ms', '=', lease).where('state', '=', 'pending').execute();
         }
       }
     });

@@ -19,11 +19,13 @@ export function standardSignature(secret: string, id: string, timestamp: number,
  */
 export function deliveryHeaders(input: { eventId: string; topic: string; body: string; timestamp: number; secrets: string[] }): Record<string, string> {
   const { eventId, topic, body, timestamp, secrets } = input;
+  // Computed once: `signature` is the current secret's, the first of the list.
+  const gameBoost = secrets.map((s) => gameBoostSignature(s, body));
   return {
     'content-type': 'application/json',
     'user-agent': 'GameBoost Server',
-    signature: gameBoostSignature(secrets[0]!, body),
-    'x-gameboost-signature': secrets.map((s) => gameBoostSignature(s, body)).join(','),
+    signature: gameBoost[0]!,
+    'x-gameboost-signature': gameBoost.join(','),
     'x-gameboost-event-id': eventId,
     'x-gameboost-topic': topic,
     'x-gameboost-timestamp': String(timestamp),
