@@ -1,10 +1,9 @@
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WEBHOOK_PAYLOADS } from '../../../src/contract/webhook-events.js';
-import { startTestParley, type TestParley } from '../../support/parley.js';
-import { createEndpoint } from '../../webhooks/helpers.js';
-import { expectSignedDelivery, Receiver, waitFor, type ReceivedRequest } from '../../webhooks/receiver.js';
+import { createEndpoint, receiverAndParley } from '../../webhooks/helpers.js';
+import { expectSignedDelivery, waitFor, type ReceivedRequest } from '../../webhooks/receiver.js';
 import { actionPath, adminActionPath, disputePath, disputeScenario } from '../dispute-support/helpers.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -15,31 +14,22 @@ function expectDocumented(topic: string, body: unknown): void {
   expect(validate(body), JSON.stringify(validate.errors)).toBe(true);
 }
 
-let parley: TestParley;
-let receiver: Receiver;
-beforeAll(async () => {
-  receiver = await Receiver.start();
-  parley = await startTestParley({ PARLEY_WEBHOOK_POLL_MS: '25' });
-});
-afterAll(async () => {
-  await receiver?.close();
-  await parley?.close();
-});
+const suite = receiverAndParley({ PARLEY_WEBHOOK_POLL_MS: '25' });
 
 const TOPICS = ['order.dispute.created', 'order.dispute.updated', 'order.status.updated'];
 
 async function received(path: string, n: number): Promise<ReceivedRequest[]> {
-  await waitFor(() => receiver.on(path).length >= n, 5000, `${n} deliveries on ${path}`);
-  return receiver.on(path);
+  await waitFor(() => suite.receiver.on(path).length >= n, 5000, `${n} deliveries on ${path}`);
+  return suite.receiver.on(path);
 }
 
 describe('order.dispute.created / order.dispute.updated webhooks', () => {
   it('endpoints may subscribe to the dispute topics; each step arrives signed, in order, with the documented payloads', async () => {
     const s = await disputeScenarioWithEndpoint();
     const { endpoint, path } = s;
-    const counter = await parley.api.post(actionPath(s.dispute.id, 'counter'), { message: 'Replacement?', counter_resolution: 'refund' }, { token: s.seller.token });
+    const counter = await suite.parley.api.post(actionPath(s.dispute.id, 'counter'), { message: 'Replacement?', counter_resolution: 'refund' }, { token: s.seller.token });
     expect(counter.status, counter.text).toBe(200);
-    const accepted = await parley.admin.post(adminActionPath(s.dispute.id, 'buyer-accept'), { message: 'Yes' });
+    const accepted = await suite.parley.admin.post(adminActionPath(s.dispute.id, 'buyer-accept'), { message: 'Yes' });
     expect(accepted.status, accepted.text).toBe(200);
 
     const requests = await received(path, 4);
@@ -55,7 +45,7 @@ describe('order.dispute.created / order.dispute.updated webhooks', () => {
     expect(deliveries[2]!.payload.order).toMatchObject({ id: s.order.id, status: 'refunded', is_disputed: false, dispute_case_id: s.dispute.id });
     expect(deliveries[3]!.payload).toEqual({ dispute: accepted.body.data, event: accepted.body.data.events.at(-1) });
     expect(deliveries[3]!.payload.dispute).toMatchObject({ status: 'closed', closure_reason: 'buyer_accepted', outcome: 'refund' });
-    const read = await parley.api.get(disputePath(s.dispute.id), { token: s.seller.token });
+    const read = await suite.parley.api.get(disputePath(s.dispute.id), { token: s.seller.token });
     expect(read.body.data).toEqual(deliveries[3]!.payload.dispute);
     // Every delivery is a new event.
     expect(new Set(requests.map((r) => r.headers['x-gameboost-event-id'])).size).toBe(4);
@@ -63,26 +53,26 @@ describe('order.dispute.created / order.dispute.updated webhooks', () => {
 
   it("goes to the order's seller only: the buyer's side and other sellers get nothing", async () => {
     const s = await disputeScenarioWithEndpoint();
-    const otherSeller = await parley.fixtures.user('seller');
-    const otherPath = receiver.newPath();
-    const other = await createEndpoint(parley, otherSeller.id, receiver.url(otherPath), TOPICS);
-    await parley.api.post(actionPath(s.dispute.id, 'escalate'), { message: 'Please review.' }, { token: s.seller.token });
+    const otherSeller = await suite.parley.fixtures.user('seller');
+    const otherPath = suite.receiver.newPath();
+    const other = await createEndpoint(suite.parley, otherSeller.id, suite.receiver.url(otherPath), TOPICS);
+    await suite.parley.api.post(actionPath(s.dispute.id, 'escalate'), { message: 'Please review.' }, { token: s.seller.token });
     const requests = await received(s.path, 2);
     expect(requests.map((r) => r.headers['x-gameboost-topic'])).toEqual(['order.dispute.created', 'order.dispute.updated']);
     // The outbox wrote no delivery for the other seller's endpoint (they are written with the step).
-    expect(parley.readDb((db) => db.prepare('select count(*) as n from webhook_deliveries where endpoint_id = ?').get(other.id))).toEqual({ n: 0 });
-    expect(receiver.on(otherPath)).toEqual([]);
+    expect(suite.parley.readDb((db) => db.prepare('select count(*) as n from webhook_deliveries where endpoint_id = ?').get(other.id))).toEqual({ n: 0 });
+    expect(suite.receiver.on(otherPath)).toEqual([]);
   });
 });
 
 async function disputeScenarioWithEndpoint() {
-  const seller = await parley.fixtures.user('seller');
-  const buyer = await parley.fixtures.user('buyer');
-  const path = receiver.newPath();
-  const endpoint = await createEndpoint(parley, seller.id, receiver.url(path), TOPICS);
+  const seller = await suite.parley.fixtures.user('seller');
+  const buyer = await suite.parley.fixtures.user('buyer');
+  const path = suite.receiver.newPath();
+  const endpoint = await createEndpoint(suite.parley, seller.id, suite.receiver.url(path), TOPICS);
   expect(endpoint.resource.events).toEqual(TOPICS);
-  const order = await parley.fixtures.order(seller, buyer, { status: 'delivered' });
-  const res = await parley.admin.post(`/admin/v1/account-orders/${order.id}/disputes`, {
+  const order = await suite.parley.fixtures.order(seller, buyer, { status: 'delivered' });
+  const res = await suite.parley.admin.post(`/admin/v1/account-orders/${order.id}/disputes`, {
     reason: 'account_not_as_described', explanation: 'Wrong rank.', preferred_resolution: 'refund',
   });
   expect(res.status, res.text).toBe(201);

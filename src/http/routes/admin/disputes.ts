@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { toDisputeWithEvents } from '../../../contract/disputes.js';
 import { adminDisputeOperations as ops, adminOpenDisputeOperation } from '../../../contract/operations/disputes.js';
+import type { Operation } from '../../../contract/operations/operation.js';
 import type { AnyOrderKindApi } from '../../../contract/order-kinds/index.js';
 import {
   buyerAcceptCounter, buyerEscalate, buyerReply, findDispute, openDispute, resolveDispute, type DisputeView,
@@ -38,34 +40,20 @@ export function adminOpenDisputeRoutes(api: AnyOrderKindApi): FastifyPluginAsync
 /** The sandbox's buyer and staff side of a case (/admin/v1/order-disputes/{id}/...). */
 export const adminDisputeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { store } = app.parley;
-  const caseId = async (raw: string) => {
-    const id = parseResourceId(raw);
-    await findDispute(store, id); // 404 before the body's 422
-    return id;
-  };
-
-  app.post(ops.buyerReply.url, { attachValidation: true, schema: ops.buyerReply.schema }, async (request) => {
-    const id = await caseId(request.params.orderDisputeCase);
-    await assertValidRequest(request);
-    return envelope(app.parley, await buyerReply(store, id, request.body), ADMIN_DISPUTE_MESSAGES.replied);
-  });
-
-  app.post(ops.buyerAccept.url, { attachValidation: true, schema: ops.buyerAccept.schema }, async (request) => {
-    const id = await caseId(request.params.orderDisputeCase);
-    await assertValidRequest(request);
-    return envelope(app.parley, await buyerAcceptCounter(store, id, request.body), ADMIN_DISPUTE_MESSAGES.accepted);
-  });
-
-  app.post(ops.buyerEscalate.url, { attachValidation: true, schema: ops.buyerEscalate.schema }, async (request) => {
-    const id = await caseId(request.params.orderDisputeCase);
-    await assertValidRequest(request);
-    return envelope(app.parley, await buyerEscalate(store, id, request.body), ADMIN_DISPUTE_MESSAGES.escalated);
-  });
-
-  app.post(ops.resolve.url, { attachValidation: true, schema: ops.resolve.schema }, async (request) => {
-    const id = await caseId(request.params.orderDisputeCase);
-    await assertValidRequest(request);
-    const staff = { id: request.actor.user.id, username: request.actor.user.username };
-    return envelope(app.parley, await resolveDispute(store, id, request.body, staff), ADMIN_DISPUTE_MESSAGES.resolved);
-  });
+  type Step = (id: number, body: Record<string, unknown>, request: FastifyRequest) => Promise<DisputeView>;
+  const steps: [Operation, Step, string][] = [
+    [ops.buyerReply, (id, body) => buyerReply(store, id, body), ADMIN_DISPUTE_MESSAGES.replied],
+    [ops.buyerAccept, (id, body) => buyerAcceptCounter(store, id, body), ADMIN_DISPUTE_MESSAGES.accepted],
+    [ops.buyerEscalate, (id, body) => buyerEscalate(store, id, body), ADMIN_DISPUTE_MESSAGES.escalated],
+    [ops.resolve, (id, body, request) => resolveDispute(store, id, body, { id: request.actor.user.id, username: request.actor.user.username }),
+      ADMIN_DISPUTE_MESSAGES.resolved],
+  ];
+  for (const [op, step, message] of steps) {
+    app.post(op.url, { attachValidation: true, schema: op.schema }, async (request) => {
+      const id = parseResourceId((request.params as Record<string, string>).orderDisputeCase!);
+      await findDispute(store, id); // 404 before the body's 422
+      await assertValidRequest(request);
+      return envelope(app.parley, await step(id, request.body as Record<string, unknown>, request), message);
+    });
+  }
 };
