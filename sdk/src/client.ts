@@ -13,6 +13,8 @@ export interface StreamOptions {
   /** Reconnect (resuming after the last id seen) when the connection ends; default true. */
   reconnect?: boolean;
   signal?: AbortSignal;
+  /** Called each time the server has accepted the stream (first connection and reconnections). */
+  onOpen?: (info: { reconnected: boolean }) => void;
 }
 
 type Query = Record<string, string | number | boolean | readonly (string | number)[] | undefined>;
@@ -103,6 +105,7 @@ export class Parley {
     options.signal?.addEventListener('abort', stop);
     let lastEventId = options.lastEventId ?? null;
     let delayMs = 1000;
+    let opened = false;
     const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     try {
       while (!controller.signal.aborted) {
@@ -121,6 +124,8 @@ export class Parley {
           await sleep(delayMs);
           continue;
         }
+        options.onOpen?.({ reconnected: opened });
+        opened = true;
         try {
           for await (const event of parseEventStream(response.body!)) {
             if (event.retry !== null) delayMs = event.retry;

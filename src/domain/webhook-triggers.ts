@@ -6,9 +6,10 @@ import type { User } from './users.js';
 
 /**
  * `parley webhooks trigger` (POST /v2/webhook-events): a sample event of a topic for the caller's
- * endpoints and event stream, built from the caller's newest matching records so its payload is
- * exactly what a real event of that topic carries. It changes nothing else: it is a
- * `webhook.sample` event, which no live chat view hears of.
+ * endpoints, built from the caller's newest matching records so its payload is exactly what a
+ * real event of that topic carries. It changes nothing else: it is a `webhook.sample` event,
+ * which names no order, so neither live chat views nor the event log (whose streams the order's
+ * buyer also reads) take it.
  */
 export interface TriggeredEvent {
   /** null when none of the caller's endpoints takes the topic (nothing was queued for delivery). */

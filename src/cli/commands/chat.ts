@@ -10,37 +10,50 @@ function formatMessage(m: Message): string {
   return `${paint(isoTime(m.sent_at), 'dim')} ${who}: ${m.text}`;
 }
 
-/** Follows a thread: the last messages, then each new one as the stream brings it (deduplicated by id). */
+/**
+ * Follows a thread: the stream is opened first (it starts with the next event), then the thread
+ * is read for the last messages, so nothing sent in between is missed; messages are shown once,
+ * by id, whichever brings them.
+ */
 async function tail(client: Parley, kind: OrderKind, orderId: number, options: { history: number; count?: number; json: boolean }): Promise<void> {
   const seen = new Set<string>();
   let printed = 0;
-  const show = (m: Message) => {
+  /** Shows a message not shown yet; answers whether --count is reached. */
+  const show = (m: Message, counts: boolean) => {
     if (seen.has(m.id)) return false;
     seen.add(m.id);
     if (options.json) process.stdout.write(`${JSON.stringify({ event: 'message', data: m })}\n`);
     else printLine(formatMessage(m));
-    return true;
+    return counts && options.count !== undefined && ++printed >= options.count;
   };
+  let opened!: () => void;
+  const open = new Promise<void>((resolve) => (opened = resolve));
+  const stream = client.streamMessages(kind, orderId, {
+    onOpen: ({ reconnected }) => {
+      if (!reconnected) opened();
+      process.stderr.write(paint(`${reconnected ? 'reconnected to' : 'following'} ${kind} order #${orderId}; Ctrl-C to stop\n`, 'dim', process.stderr));
+    },
+  });
+  const first = stream.next();
+  // A stream that fails to open rejects `first` before `open` settles.
+  await Promise.race([open, first]);
   const thread = await client.listMessages(kind, orderId);
-  for (const m of thread) seen.add(m.id);
-  for (const m of options.history > 0 ? thread.slice(-options.history) : []) {
-    seen.delete(m.id);
-    show(m);
-  }
-  if (!options.json) process.stderr.write(paint(`following ${kind} order #${orderId}; Ctrl-C to stop\n`, 'dim', process.stderr));
-  for await (const event of client.streamMessages(kind, orderId)) {
+  const history = options.history > 0 ? thread.slice(-options.history) : [];
+  for (const m of thread) if (!history.includes(m)) seen.add(m.id);
+  for (const m of history) show(m, false);
+  for (let next = await first; !next.done; next = await stream.next()) {
+    const event = next.value;
     if (event.event === 'message') {
-      if (show(event.data as Message) && options.count !== undefined && ++printed >= options.count) return;
+      if (show(event.data as Message, true)) break;
     } else if (event.event === 'reset') {
       // The stream lost its place: whatever came meanwhile is in the thread.
-      for (const m of await client.listMessages(kind, orderId)) {
-        if (show(m) && options.count !== undefined && ++printed >= options.count) return;
-      }
+      if ((await client.listMessages(kind, orderId)).some((m) => show(m, true))) break;
     } else if (event.event === 'status') {
       if (options.json) process.stdout.write(`${JSON.stringify({ event: 'status', data: event.data })}\n`);
       else printLine(paint(`status: ${JSON.stringify(event.data)}`, 'dim'));
     }
   }
+  await stream.return(undefined);
 }
 
 export function registerChat(program: Command): void {

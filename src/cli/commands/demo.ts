@@ -14,7 +14,7 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .description('seed the demo seller, buyer, games, offers and orders into an empty DATABASE_URL (offline); refuses a database with users')
     .addHelpText('after', examples('DATABASE_URL=demo.db parley demo', 'DATABASE_URL=demo.db parley demo --json > demo-keys.json'))
-    .action(action(async (command: Command) => {
+    .action(action(async (_options: unknown, command: Command) => {
       const db = await openOffline();
       try {
         const seeded = await db.locked(async () => {

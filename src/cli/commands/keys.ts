@@ -26,7 +26,7 @@ export function registerKeys(program: Command): void {
     .description('revoke an API key at once (DELETE /admin/v1/api-keys/{key})')
     .argument('<id>', 'the key id (printed by keys create)')
     .addHelpText('after', examples('parley keys revoke 7'))
-    .action(action(async (keyId: string, command: Command) => {
+    .action(action(async (keyId: string, _options: unknown, command: Command) => {
       await clientOf(command).call('adminRevokeApiKey', { path: { key: id('key id', keyId) } });
       output(command, { revoked: Number(keyId) }, () => printLine(`API key #${keyId} revoked`));
     }));

@@ -9,7 +9,7 @@ export function registerMigrate(program: Command): void {
     .command('migrate')
     .description('apply pending database migrations to DATABASE_URL (offline; `serve` also does this on start)')
     .addHelpText('after', examples('DATABASE_URL=parley.db parley migrate', 'DATABASE_URL=postgres://parley@127.0.0.1/parley PARLEY_ENCRYPTION_KEY=... parley migrate --json'))
-    .action(action(async (command: Command) => {
+    .action(action(async (_options: unknown, command: Command) => {
       const db = await openOffline();
       try {
         output(command, { database: describeDatabase(db.config.database), applied: db.migrated }, (result) =>

@@ -70,14 +70,20 @@ export function registerListen(webhooks: Command): void {
       const topics = options.events?.split(',').map((t) => t.trim()).filter((t) => t !== '');
       const timeoutMs = id('--timeout', options.timeout);
       const count = options.count === undefined ? undefined : id('--count', options.count);
-      if (json) process.stdout.write(`${JSON.stringify({ ready: true, secret, forward_to: target.href, topics: topics ?? null })}\n`);
-      else {
-        printLine(`Ready! Your webhook signing secret is ${paint(secret, 'bold')}`);
-        printLine(paint(`Forwarding ${topics?.join(', ') ?? 'every topic'} to ${target.href} (Ctrl-C to stop)`, 'dim'));
-      }
+      // "Ready" once the server has accepted the stream: events from then on are forwarded.
+      const ready = ({ reconnected }: { reconnected: boolean }) => {
+        if (reconnected) {
+          process.stderr.write(paint('reconnected; events missed meanwhile are forwarded now\n', 'dim', process.stderr));
+        } else if (json) {
+          process.stdout.write(`${JSON.stringify({ ready: true, secret, forward_to: target.href, topics: topics ?? null })}\n`);
+        } else {
+          printLine(`Ready! Your webhook signing secret is ${paint(secret, 'bold')}`);
+          printLine(paint(`Forwarding ${topics?.join(', ') ?? 'every topic'} to ${target.href} (Ctrl-C to stop)`, 'dim'));
+        }
+      };
       let forwarded = 0;
       let failures = 0;
-      for await (const event of client.streamEvents({ topics })) {
+      for await (const event of client.streamEvents({ topics, onOpen: ready })) {
         const result = await forward(target.href, secret, event.event, event.id, event.raw, timeoutMs);
         if (result.status === 0) failures++;
         if (json) process.stdout.write(`${JSON.stringify(result)}\n`);

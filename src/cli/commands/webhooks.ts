@@ -56,7 +56,7 @@ export function registerWebhooks(program: Command): void {
     .description('delete an endpoint; its pending deliveries stop (DELETE /admin/v1/webhook-endpoints/{endpoint})')
     .argument('<id>', 'endpoint id')
     .addHelpText('after', examples('parley webhooks endpoints delete 5'))
-    .action(action(async (endpointId: string, command: Command) => {
+    .action(action(async (endpointId: string, _options: unknown, command: Command) => {
       await clientOf(command).call('adminDeleteWebhookEndpoint', { path: { endpoint: id('endpoint id', endpointId) } });
       output(command, { deleted: Number(endpointId) }, () => printLine(`endpoint #${endpointId} deleted`));
     }));
@@ -76,10 +76,10 @@ export function registerWebhooks(program: Command): void {
   registerListen(webhooks);
   webhooks
     .command('trigger')
-    .description("fire a sample event of a topic at the caller's endpoints (and `webhooks listen`), built from the caller's latest order (POST /v2/webhook-events)")
+    .description("fire a sample event of a topic at the caller's endpoints (not the event stream `webhooks listen` follows), built from the caller's latest order (POST /v2/webhook-events)")
     .argument('<topic>', 'e.g. order.message.created, account.order.purchased, order.status.updated')
     .addHelpText('after', examples('parley webhooks trigger order.message.created', 'parley webhooks trigger account.order.purchased --json'))
-    .action(action(async (topic: string, command: Command) => {
+    .action(action(async (topic: string, _options: unknown, command: Command) => {
       const triggered = await clientOf(command).call('triggerWebhookEvent' as never, { body: { topic } } as never) as { data: { event_id: string | null; topic: string; endpoints: number } };
       output(command, triggered, (r) =>
         printLine(`${r.data.topic}: sample event ${r.data.event_id ?? ''} queued for ${r.data.endpoints} endpoint(s)`));

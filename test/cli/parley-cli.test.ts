@@ -1,0 +1,135 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Parley, verifyWebhook, type WebhookEvent } from '../../sdk/src/index.js';
+import { registerCommands } from '../../src/cli/commands/index.js';
+import { migrationNames } from '../../src/store/migrations.js';
+import { startTestParley, tempDbFile, type TestParley } from '../support/parley.js';
+import { clientFor, spawnParley } from '../support/server-process.js';
+import { BuiltCli, exitOf, Lines } from './support/built-cli.js';
+
+/**
+ * The built `parley` binary run as a user runs it (node dist/src/cli/main.js, compiled once by
+ * this suite into a directory of its own): the offline commands on database files, the API
+ * commands against a started server, `chat tail` and `webhooks listen` on its live streams.
+ */
+let cli: BuiltCli;
+let parley: TestParley;
+let admin: Parley;
+
+beforeAll(async () => {
+  [cli, parley] = await Promise.all([BuiltCli.build(), startTestParley()]);
+  admin = new Parley({ baseUrl: parley.url, token: parley.adminToken });
+}, 240_000);
+afterAll(async () => {
+  cli?.remove();
+  await parley?.close();
+});
+
+const json = (text: string) => JSON.parse(text);
+
+describe('every command', () => {
+  it('has --help with an example', () => {
+    const program = new Command('parley');
+    registerCommands(program);
+    const leaves: Command[] = [];
+    const walk = (command: Command) => (command.commands.length === 0 ? leaves.push(command) : command.commands.forEach(walk));
+    walk(program);
+    expect(leaves.length).toBeGreaterThanOrEqual(19);
+    for (const leaf of leaves) {
+      let help = '';
+      leaf.configureOutput({ writeOut: (text) => (help += text) });
+      leaf.outputHelp();
+      expect(help, `${leaf.name()} --help`).toMatch(/Examples:\n {2}\$ \S/);
+    }
+  });
+});
+
+describe('offline commands (DATABASE_URL, no server)', () => {
+  it('migrate applies every migration once', async () => {
+    const file = tempDbFile();
+    const first = await cli.run(['migrate', '--json'], { DATABASE_URL: file });
+    expect(first.code, first.stderr).toBe(0);
+    expect(json(first.stdout).applied).toEqual(migrationNames());
+    const again = await cli.run(['migrate'], { DATABASE_URL: file });
+    expect([again.code, again.stdout.trim()]).toEqual([0, `${file}: up to date`]);
+  });
+
+  it("admin-key create on a stopped server's database issues a key that works after start", async () => {
+    const file = tempDbFile();
+    let server = await spawnParley({ DATABASE_URL: file, PARLEY_SEED_DEMO: 'false' }, cli.relativeMain);
+    await server.kill();
+    const created = await cli.run(['admin-key', 'create', '--name', 'recovered', '--json'], { DATABASE_URL: file });
+    expect(created.code, created.stderr).toBe(0);
+    const { token, name } = json(created.stdout);
+    expect(name).toBe('recovered');
+    server = await spawnParley({ DATABASE_URL: file, PARLEY_SEED_DEMO: 'false' }, cli.relativeMain);
+    try {
+      const res = await (await clientFor(server.url)).post('/admin/v1/users', { username: 'after-recovery', role: 'seller' }, { token });
+      expect(res.status, res.text).toBe(201);
+    } finally {
+      await server.kill();
+    }
+  });
+
+  it('demo seeds an empty database and refuses one with users (exit 1)', async () => {
+    const file = tempDbFile();
+    const seeded = await cli.run(['demo', '--json'], { DATABASE_URL: file });
+    expect(seeded.code, seeded.stderr).toBe(0);
+    const demo = json(seeded.stdout);
+    expect(demo).toMatchObject({ admin_key: expect.stringMatching(/^pk_/), seller_key: expect.stringMatching(/^pk_/), buyer_id: expect.any(Number) });
+    expect(demo.orders.map((o: { status: string }) => o.status)).toEqual(expect.arrayContaining(['pending', 'in_delivery', 'delivered', 'refunded']));
+    const again = await cli.run(['demo'], { DATABASE_URL: file });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/not empty/);
+  });
+});
+
+describe('API commands (--url, --key)', () => {
+  const as = (key: string) => ['--url', parley.url, '--key', key];
+
+  it('exit codes: 2 for usage, 3 when nothing answers, 1 with the error as JSON for an API error', async () => {
+    expect((await cli.run(['orders', 'list', '--url', parley.url])).code).toBe(2);
+    expect((await cli.run(['orders', 'list', '--bogus'])).code).toBe(2);
+    const down = await cli.run(['orders', 'list', '--url', 'http://127.0.0.1:9', '--key', 'x']);
+    expect([down.code, down.stderr]).toEqual([3, expect.stringContaining('Cannot connect')]);
+    const missing = await cli.run(['orders', 'get', '999999', '--json', ...as(parley.adminToken)]);
+    expect(missing.code).toBe(1);
+    expect(json(missing.stderr).error).toMatchObject({ status: 404, request_id: expect.any(String) });
+    const invalid = await cli.run(['users', 'create', 'x'.repeat(300), ...as(parley.adminToken)]);
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toMatch(/^parley: 422 The given data was invalid\.\n {2}username: /);
+  });
+
+  it('users, keys, orders and chat, as JSON and as plain tables', async () => {
+    const run = async (...args: string[]) => {
+      const result = await cli.run(args);
+      expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(0);
+      return result.stdout;
+    };
+    const seller = json(await run('users', 'create', `cli-seller-${process.pid}`, '--role', 'seller', '--json', ...as(parley.adminToken))).data;
+    const buyer = json(await run('users', 'create', `cli-buyer-${process.pid}`, '--role', 'buyer', '--json', ...as(parley.adminToken))).data;
+    const key = json(await run('keys', 'create', '--user', String(seller.id), '--json', ...as(parley.adminToken))).data;
+    const game = (await admin.call('adminCreateGame', { body: { name: 'CLI', slug: `cli-${process.pid}` } })).data;
+    const order = json(await run('orders', 'create', '--seller', String(seller.id), '--buyer', String(buyer.id), '--game', String(game.id),
+      '--title', 'CLI order', '--price', '12.50', '--json', ...as(parley.adminToken)));
+    expect(order).toMatchObject({ title: 'CLI order', status: 'pending' });
+
+    const listed = json(await run('orders', 'list', '--status', 'pending', '--json', ...as(key.token)));
+    expect(listed.data.map((o: { id: number }) => o.id)).toEqual([order.id]);
+    // Not a terminal: a plain table, no colour codes.
+    const table = await run('orders', 'list', ...as(key.token));
+    expect(table).not.toContain('\u001b[');
+    expect(table.split('\n')[0]).toMatch(/^ID\s+STATUS\s+TITLE/);
+    expect(table).toMatch(new RegExp(`^${order.id}\\s+pending\\s+CLI order`, 'm'));
+    expect(json(await run('orders', 'get', String(order.id), '--json', ...as(key.token))).id).toBe(order.id);
+
+    expect(json(await run('chat', 'send', String(order.id), 'Hello from the CLI', '--json', ...as(key.token))).text).toBe('Hello from the CLI');
+    expect(await run('chat', 'list', String(order.id), ...as(key.token))).toMatch(/cli-seller-\d+: Hello from the CLI\n$/);
+    expect(json(await run('orders', 'status', String(order.id), 'in_delivery', '--json', ...as(parley.adminToken))).status).toBe('in_delivery');
+
+    await run('keys', 'revoke', String(key.id), ...as(parley.adminToken));
+    expect((await cli.run(['orders', 'list', ...as(key.token)])).code).toBe(1);
+  });
+});
