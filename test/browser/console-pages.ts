@@ -35,6 +35,20 @@ export async function openOrder(page: Page, kind: string, id: number): Promise<v
   await waitLive(page);
 }
 
+type Person = { context: BrowserContext; page: Page };
+type Seat = { token: string; viewport?: { width: number; height: number } };
+
+/** Two people at their own browsers, signed in with their keys, on one order's page with its stream open. */
+export async function onOrderPage(browser: Browser, baseUrl: string, kind: string, id: number, first: Seat, second: Seat): Promise<[Person, Person]> {
+  const seat = async ({ token, viewport }: Seat) => {
+    const person = await newPerson(browser, viewport);
+    await signIn(person.page, baseUrl, token);
+    await openOrder(person.page, kind, id);
+    return person;
+  };
+  return Promise.all([seat(first), seat(second)]);
+}
+
 export async function waitLive(page: Page): Promise<void> {
   await page.getByTestId('live-state').filter({ hasText: /^Live$/ }).waitFor();
 }

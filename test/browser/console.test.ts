@@ -6,7 +6,7 @@ import { kindCase } from '../support/order-kinds.js';
 import { startTestParley, type TestParley } from '../support/parley.js';
 import { createEndpoint } from '../webhooks/helpers.js';
 import { Receiver, waitFor } from '../webhooks/receiver.js';
-import { LIVE_TIMEOUT_MS, messageIn, newPerson, openOrder, PHONE, screenshot, send, signIn, waitLive } from './console-pages.js';
+import { LIVE_TIMEOUT_MS, messageIn, newPerson, onOrderPage, openOrder, PHONE, screenshot, send, signIn, waitLive } from './console-pages.js';
 
 /** Low enough for the countdown test to reach it in a few sends; the other tests' keys stay below it. */
 const CHAT_LIMIT = 6;
@@ -55,10 +55,7 @@ describe('the console in Chromium', () => {
 
   it('a seller and a buyer in two browsers each see the other\'s messages as they are sent', async () => {
     const { seller, buyer, order } = await parley.fixtures.scenario('pending', { title: 'Live chat order' }, ITEM);
-    const sellerSide = await newPerson(browser);
-    const buyerSide = await newPerson(browser, PHONE);
-    await Promise.all([signIn(sellerSide.page, parley.url, seller.token), signIn(buyerSide.page, parley.url, buyer.token)]);
-    await Promise.all([openOrder(sellerSide.page, 'item', order.id), openOrder(buyerSide.page, 'item', order.id)]);
+    const [sellerSide, buyerSide] = await onOrderPage(browser, parley.url, 'item', order.id, { token: seller.token }, { token: buyer.token, viewport: PHONE });
 
     const thread = buyerSide.page.getByTestId('thread');
     expect(await thread.getAttribute('aria-live')).toBe('polite');
@@ -96,10 +93,7 @@ describe('the console in Chromium', () => {
 
   it('completing the order closes the chat on both sides', async () => {
     const { seller, buyer, order } = await parley.fixtures.scenario('in_delivery', { title: 'Order to complete' }, ITEM);
-    const sellerSide = await newPerson(browser);
-    const buyerSide = await newPerson(browser, PHONE);
-    await Promise.all([signIn(sellerSide.page, parley.url, seller.token), signIn(buyerSide.page, parley.url, buyer.token)]);
-    await Promise.all([openOrder(sellerSide.page, 'item', order.id), openOrder(buyerSide.page, 'item', order.id)]);
+    const [sellerSide, buyerSide] = await onOrderPage(browser, parley.url, 'item', order.id, { token: seller.token }, { token: buyer.token, viewport: PHONE });
     const buyerBox = buyerSide.page.getByLabel('Message', { exact: true });
     expect(await buyerBox.isEnabled()).toBe(true);
 
@@ -144,10 +138,7 @@ describe('the console in Chromium', () => {
     const path = receiver.newPath();
     receiver.setDefault(path, 200);
     await createEndpoint(parley, seller.id, receiver.url(path));
-    const sellerSide = await newPerson(browser);
-    const adminSide = await newPerson(browser);
-    await Promise.all([signIn(sellerSide.page, parley.url, seller.token), signIn(adminSide.page, parley.url, parley.adminToken)]);
-    await Promise.all([openOrder(sellerSide.page, 'account', order.id), openOrder(adminSide.page, 'account', order.id)]);
+    const [sellerSide, adminSide] = await onOrderPage(browser, parley.url, 'account', order.id, { token: seller.token }, { token: parley.adminToken });
     const page = adminSide.page;
 
     // Credentials stay masked until asked for.
