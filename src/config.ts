@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { LOG_FORMATS, type LogFormat } from './logging.js';
 import { DEFAULT_HTTP_SERVER_LIMITS, type HttpServerLimits } from './http/transport.js';
 import { DEFAULT_STREAM_SETTINGS, type StreamSettings } from './live/live-streams.js';
 import { DEFAULT_RETRY_SCHEDULE, DEFAULT_WEBHOOK_CONCURRENCY } from './webhooks/delivery-worker.js';
@@ -55,6 +56,8 @@ export interface ParleyConfig {
   /** Seed demo data into an empty database on start. */
   seedDemo: boolean;
   logLevel: string;
+  /** LOG_FORMAT: `json` (default) or `pretty` (src/logging.ts). */
+  logFormat: LogFormat;
   /** sandbox accepts http and loopback webhook URLs; production only public https ones. */
   env: 'sandbox' | 'production';
   webhooks: WebhookConfig;
@@ -150,6 +153,13 @@ function streamSettingsFrom(env: NodeJS.ProcessEnv): StreamSettings {
   };
 }
 
+/** LOG_FORMAT: json (unset or empty) or pretty. */
+function logFormatFrom(raw: string | undefined): LogFormat {
+  const value = raw?.trim().toLowerCase() || 'json';
+  if (!(LOG_FORMATS as readonly string[]).includes(value)) throw new ConfigError('LOG_FORMAT must be json or pretty');
+  return value as LogFormat;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
   const parleyEnv = (env.PARLEY_ENV?.trim() || 'sandbox').toLowerCase();
   if (parleyEnv !== 'sandbox' && parleyEnv !== 'production') throw new ConfigError('PARLEY_ENV must be sandbox or production');
@@ -187,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
     encryptionKey: env.PARLEY_ENCRYPTION_KEY?.trim() || null,
     seedDemo: !['0', 'false', 'no'].includes((env.PARLEY_SEED_DEMO ?? 'true').trim().toLowerCase()),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
+    logFormat: logFormatFrom(env.LOG_FORMAT),
     env: parleyEnv,
     webhooks: {
       retrySchedule: retryScheduleFrom(env.PARLEY_WEBHOOK_RETRY_SCHEDULE),

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { CompiledQuery } from 'kysely';
-import pino from 'pino';
+import { createLogger } from './logging.js';
 import { adminTokenTooShort, ConfigError, MIN_ADMIN_TOKEN_LENGTH, type ParleyConfig } from './config.js';
 import { ApiKeyAuthenticator, issueApiKey } from './domain/api-keys.js';
 import { systemClock, type Clock } from './domain/clock.js';
@@ -125,7 +125,7 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
   // production the given clock is the application's as is.
   const sandboxClock = config.env === 'sandbox' ? new OffsetClock(clock) : null;
   if (sandboxClock) clock = sandboxClock;
-  const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   // Before seeding: a first start that cannot reach Redis must not seed and lose the once-shown keys.
   const rateLimitStore = await createRateLimitStore(config.redisUrl, clock, {
     namespace: config.redisNamespace ?? undefined,

@@ -110,9 +110,9 @@ export class ApiKeyAuthenticator {
 
   /** Resolves an `Authorization` header value to the calling actor, or throws 401. */
   async authenticate(header: string | undefined): Promise<Actor> {
-    if (header === undefined) throw new UnauthenticatedError();
+    if (header === undefined) throw new UnauthenticatedError('missing');
     const token = bearerToken(header);
-    if (token === null) throw new UnauthenticatedError();
+    if (token === null) throw new UnauthenticatedError('malformed');
     if (this.isAdminToken(token)) return actorFor(this.options.admin.user, null);
 
     const tokenHash = this.hashes.get(header) ?? hashToken(token);
@@ -123,7 +123,7 @@ export class ApiKeyAuthenticator {
     }
     const now = this.store.clock.now();
     const standing = this.standing(key, now);
-    if (standing === 'refused') throw new UnauthenticatedError();
+    if (standing === 'refused') throw new UnauthenticatedError(key.revoked_at !== null ? 'revoked' : 'expired');
     if (standing === 'touch-due') {
       this.lastTouched.set(key.id, now);
       await this.store.apiKeys.touch(key.id, now);
@@ -174,7 +174,7 @@ export class ApiKeyAuthenticator {
     const resolvedAt = performance.now();
     // Unknown tokens are not cached: a guessed token must not be able to fill the cache.
     const stored = await this.store.apiKeys.findByTokenHash(tokenHash);
-    if (!stored) throw new UnauthenticatedError();
+    if (!stored) throw new UnauthenticatedError('unknown');
     const found = { ...stored, actor: actorFor(stored.user, stored.key.id) };
     if (this.options.cacheSeconds > 0 && found.key.revoked_at === null) {
       this.resolved.delete(tokenHash);

@@ -4,8 +4,11 @@
  */
 export class DomainError extends Error {}
 
+/** Why a key was refused: logged (never the key itself), never told to the client. */
+export type AuthFailureReason = 'missing' | 'malformed' | 'unknown' | 'expired' | 'revoked';
+
 export class UnauthenticatedError extends DomainError {
-  constructor() {
+  constructor(readonly reason: AuthFailureReason = 'unknown') {
     super('Unauthenticated.');
   }
 }

@@ -11,7 +11,7 @@ import { MALFORMED_BODY, normalizeInput } from './input-normalizer.js';
 import { hasHighByteEscape, parseQueryString, percentDecodesToUtf8 } from './query-string.js';
 import { rateLimitHook } from './rate-limiting.js';
 import { registerIdempotency } from './idempotency.js';
-import { fastifyLogsRequests, lazyChildLoggerFactory } from './request-log.js';
+import { fastifyLogsRequests, lazyChildLoggerFactory, requestLine } from './request-log.js';
 import { buildOpenApiDocument } from '../contract/openapi.js';
 import { ADMIN_PREFIX, healthOperation, openApiOperation, PUBLIC_PREFIX } from '../contract/operations/index.js';
 import { ORDER_KIND_APIS } from '../contract/order-kinds/index.js';
@@ -95,13 +95,16 @@ function normalizeBodyHook(request: FastifyRequest, _reply: FastifyReply, done: 
 export async function buildApp(context: ParleyContext, options: AppOptions): Promise<FastifyInstance> {
   const logger = options.logger;
   const logsRequests = fastifyLogsRequests(logger);
-  // Above info, Fastify runs without a logger (no child logger, no response listeners per
-  // request: fastifyLogsRequests), and request.log and app.log still reach the app's logger.
-  const quietLogger = logsRequests || logger === false ? null : logger;
+  // Fastify runs without a logger (no child logger per request, none of its two request lines):
+  // request.log and app.log still reach the app's logger, and at info each request writes one
+  // line of its own (requestLine).
+  const quietLogger = logger === false ? null : logger;
   const limits = options.http ?? DEFAULT_HTTP_SERVER_LIMITS;
   const serverOptions = httpServerOptions(limits);
   const app = Fastify({
-    ...(logsRequests ? { loggerInstance: logger } : { logger: false }),
+    logger: false,
+    // Fastify's "incoming request" and "request completed" would go to request.log: requestLine instead.
+    disableRequestLogging: true,
     ...(quietLogger ? { childLoggerFactory: lazyChildLoggerFactory(quietLogger) } : {}),
     genReqId: () => randomUUID(),
     requestIdHeader: false,
@@ -119,6 +122,7 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
   limitConnectionsPerAddress(app.server, limits.maxConnectionsPerIp);
 
   if (quietLogger) app.log = quietLogger;
+  if (logsRequests) app.addHook('onResponse', requestLine(logger));
   app.decorate('parley', context);
   app.decorateRequest('actor', null as unknown as Actor);
   app.setValidatorCompiler(validatorCompiler);
@@ -153,8 +157,8 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
     for (const api of OFFER_KIND_APIS) await v2.register(offerRoutes(api));
     await v2.register(accountOfferRoutes);
     await v2.register(disputeRoutes);
-    if (context.live) await v2.register(streamTokenRoutes);
     await v2.register(webhookTriggerRoutes);
+    if (context.live) await v2.register(streamTokenRoutes);
   }, { prefix: PUBLIC_PREFIX });
   // The streams authenticate on their own: a Bearer key, or a stream token (these routes only).
   if (context.live) await app.register(streamRoutes, { prefix: PUBLIC_PREFIX });

@@ -3,6 +3,7 @@ import type { Clock } from '../domain/clock.js';
 import { ForbiddenError, UnauthenticatedError } from '../domain/errors.js';
 import type { Actor } from '../domain/users.js';
 import { TooManyRequestsError } from './http-errors.js';
+import { noteAuthFailure } from './request-log.js';
 
 const WINDOW_MS = 60_000;
 /** Addresses tracked at once; past it, finished windows are dropped (and, if none is, all). */
@@ -72,6 +73,7 @@ export function authenticationHook(app: FastifyInstance, options: { adminOnly: b
     else done();
   };
   const refuse = (request: FastifyRequest, error: unknown, done: HookHandlerDoneFunction): void => {
+    if (error instanceof UnauthenticatedError) noteAuthFailure(request, error.reason);
     // Only a key that was presented and refused counts: a request without one guesses nothing.
     if (throttle && error instanceof UnauthenticatedError && request.headers.authorization !== undefined) {
       const retryAfter = throttle.fail(request.ip);

@@ -1,11 +1,11 @@
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import type { AuthFailureReason } from '../domain/errors.js';
 import type { Bindings, ChildLoggerOptions } from 'pino';
 
 /**
- * Fastify's request logging costs every request a pino child logger (its bindings serialized
- * to JSON) and two response listeners, even when the level drops the two lines it writes ("incoming
- * request", "request completed", both at info): about 4% of a send's instructions (bench/README.md).
- * So Fastify gets the logger only when `info` is enabled.
+ * Whether requests write their line (`info` enabled). Fastify's own request logging would cost
+ * every request a pino child logger (its bindings serialized to JSON) and two lines ("incoming
+ * request", "request completed"): Fastify never gets the logger; requestLine writes one line.
  */
 export function fastifyLogsRequests(logger: FastifyBaseLogger | false): logger is FastifyBaseLogger {
   return logger !== false && (logger as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled?.('info') !== false;
@@ -88,4 +88,36 @@ class LazyChildLogger implements FastifyBaseLogger {
  */
 export function lazyChildLoggerFactory(parent: FastifyBaseLogger): (logger: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions) => FastifyBaseLogger {
   return (_nullLogger, bindings, options) => new LazyChildLogger(parent, bindings, options);
+}
+
+/** Why the request's key was refused (authentication.ts), for its log line. */
+const kAuthFailure = Symbol('parley.authFailure');
+
+type WithAuthFailure = FastifyRequest & { [kAuthFailure]?: AuthFailureReason };
+
+export function noteAuthFailure(request: FastifyRequest, reason: AuthFailureReason): void {
+  (request as WithAuthFailure)[kAuthFailure] = reason;
+}
+
+/**
+ * onResponse: the one line a request writes at info (Fastify's own two lines, "incoming
+ * request" and "request completed", are off: the app runs without a Fastify logger). Written
+ * straight to the app's logger, with the request id as a field: no child logger per request.
+ * A refused key says why (missing, malformed, unknown, expired, revoked), never what it was.
+ */
+export function requestLine(logger: FastifyBaseLogger) {
+  return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+    const authFailure = (request as WithAuthFailure)[kAuthFailure];
+    logger.info(
+      {
+        reqId: request.id,
+        req: { method: request.method, url: request.url, remoteAddress: request.ip },
+        res: { statusCode: reply.statusCode },
+        responseTime: reply.elapsedTime,
+        ...(authFailure ? { authFailure } : {}),
+      },
+      'request completed',
+    );
+    done();
+  };
 }

@@ -44,15 +44,35 @@ function logLines(output: string): Record<string, unknown>[] {
 }
 
 describe('request logging', () => {
-  it('at info, logs each request coming in and completing, with its request id', async () => {
+  it('at info, logs one line per request, with its request id, and why a key was refused (never the key)', async () => {
     server = await spawnParley({ DATABASE_URL: tempDbFile(), PARLEY_ADMIN_TOKEN: ADMIN, LOG_LEVEL: 'info', PARLEY_SEED_DEMO: 'false' });
     const { token, orderId } = await arrange(server.url);
     const response = await send(server.url, token, orderId);
     expect(response.status).toBe(200);
     const requestId = response.headers.get('x-gameboost-request-id');
+    const refused = {
+      missing: await fetch(`${server.url}/v2/account-orders`),
+      malformed: await fetch(`${server.url}/v2/account-orders`, { headers: { authorization: 'Basic c2VjcmV0' } }),
+      unknown: await fetch(`${server.url}/v2/account-orders`, { headers: { authorization: 'Bearer not-a-key-0123456789' } }),
+    };
+    // SIGTERM: the lines still queued for stdout are written before the process exits.
     await server.kill();
-    const lines = logLines(server.output()).filter((line) => line.reqId === requestId);
-    expect(lines.map((line) => line.msg)).toEqual(['incoming request', 'request completed']);
+    const lines = logLines(server.output());
+    const mine = lines.filter((line) => line.reqId === requestId);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({
+      level: 30, msg: 'request completed',
+      req: { method: 'POST', url: `/v2/account-orders/${orderId}/messages` }, res: { statusCode: 200 },
+      responseTime: expect.any(Number),
+    });
+    for (const [reason, res] of Object.entries(refused)) {
+      expect(res.status).toBe(401);
+      const line = lines.filter((l) => l.reqId === res.headers.get('x-gameboost-request-id'));
+      expect(line, reason).toHaveLength(1);
+      expect(line[0]).toMatchObject({ res: { statusCode: 401 }, authFailure: reason });
+    }
+    expect(server.output()).not.toContain('not-a-key-0123456789');
+    expect(server.output()).not.toContain('c2VjcmV0');
   });
 
   it('above info, logs no line for a request that succeeds, and an unhandled error with its request id', async () => {
