@@ -60,9 +60,9 @@ export function openLiveThread(token: string, kind: OrderKind, id: number, handl
     });
     current.addEventListener('message', (event) => handlers.message(JSON.parse((event as MessageEvent<string>).data) as Message));
     current.addEventListener('status', (event) => handlers.status((JSON.parse((event as MessageEvent<string>).data) as { order: Order }).order));
+    // The server closes the stream after `reset`: a new one (without Last-Event-ID) reads again on open.
     current.addEventListener('reset', () => {
       current.close();
-      handlers.resync();
       reopenLater();
     });
     current.addEventListener('error', () => {

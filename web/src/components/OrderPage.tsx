@@ -53,8 +53,9 @@ export function OrderPage(props: { session: Session; kind: OrderKind; id: number
     setOrder((prev) => ({ ...next, credentials: next.credentials ?? prev?.credentials }));
   }, []);
 
-  /** The thread, or what came after the newest message held. */
+  /** The thread, or what came after the newest message held; and the order, whose status may have moved meanwhile. */
   const readThread = useCallback(async () => {
+    callApi<{ data: Order }>(session.token, 'GET', orderPath(kind, id)).then((read) => updateOrder(read.data), () => undefined);
     try {
       const after = last.current ? `?after=${encodeURIComponent(last.current)}` : '';
       const thread = await callApi<{ data: Message[] }>(session.token, 'GET', `${orderPath(kind, id)}/messages${after}`);
@@ -63,7 +64,7 @@ export function OrderPage(props: { session: Session; kind: OrderKind; id: number
     } catch (failure) {
       setError(describeError(failure));
     }
-  }, [session.token, kind, id]);
+  }, [session.token, kind, id, updateOrder]);
 
   useEffect(() => {
     let active = true;
