@@ -29,11 +29,11 @@ export function expireDeadline(store: Store, caseId: number, which: Which): Prom
   const nowMs = store.clock.nowMs();
   const now = Math.floor(nowMs / 1000);
   return store.transaction(async (tx) => {
-    const peek = await tx.disputes.findById(caseId);
-    if (!peek || !isDue(peek, which, now)) return null;
-    const order = await tx.orders.findById(peek.order_kind, peek.order_id);
+    // The case row first (locked on PostgreSQL), as every dispute step takes it.
     const dispute = await tx.disputes.findById(caseId);
-    if (!order || !dispute || !isDue(dispute, which, now)) return null;
+    if (!dispute || !isDue(dispute, which, now)) return null;
+    const order = await tx.orders.findById(dispute.order_kind, dispute.order_id);
+    if (!order) return null;
     if (which === 'seller') {
       return progress(tx, order, dispute, {
         type: 'seller_response_expired', actor: null, payload: { due_at: dispute.seller_response_due_at }, evidence: [],

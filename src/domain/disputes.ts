@@ -6,7 +6,7 @@ import {
   DISPUTE_OUTCOMES, DISPUTE_REASONS_BY_KIND, DISPUTE_RESOLUTIONS, DISPUTE_STATUSES, OPEN_DISPUTE_STATUSES,
   type DisputeCaseRecord, type DisputeOutcome, type DisputeReason, type DisputeResolution, type DisputeStatus,
 } from './dispute-ports.js';
-import { ForbiddenError, NotFoundError, ValidationError } from './errors.js';
+import { DuplicateValueError, ForbiddenError, NotFoundError, ValidationError } from './errors.js';
 import { ListParamsReader, type ListParams } from './list-params.js';
 import type { OrderKind, OrderRecord, Store } from './ports.js';
 import type { Actor } from './users.js';
@@ -70,13 +70,16 @@ export function isActiveDeadlineExpired(dispute: Pick<DisputeCaseRecord, 'active
   return dispute.active_due_at !== null && now >= dispute.active_due_at;
 }
 
-/** The case and its order, read (and on PostgreSQL locked) order first, as every order write does. */
+/**
+ * The case and its order for a write. On PostgreSQL both rows are locked, the case first: no
+ * path locks them the other way round (order writes only read cases), so steps on one case run
+ * one after another and an order write waits for the step under way.
+ */
 async function loadForWrite(tx: Store, caseId: number): Promise<{ dispute: DisputeCaseRecord; order: OrderRecord }> {
-  const peek = await tx.disputes.findById(caseId);
-  if (!peek) throw new NotFoundError();
-  const order = await tx.orders.findById(peek.order_kind, peek.order_id);
+  const dispute = await tx.disputes.findById(caseId);
+  if (!dispute) throw new NotFoundError();
+  const order = await tx.orders.findById(dispute.order_kind, dispute.order_id);
   if (!order) throw new NotFoundError();
-  const dispute = (await tx.disputes.findById(caseId))!;
   return { dispute, order };
 }
 
@@ -204,7 +207,9 @@ export async function openDispute(store: Store, kind: OrderKind, orderId: number
       updated_at: now,
     }, buyer, fields.evidence_urls,
     `The buyer opened a dispute (reason: ${label(fields.reason)}; preferred resolution: ${label(fields.preferred_resolution)}). ` +
-      `The seller has ${hours(sellerHours)} to respond.`, nowMs);
+      `The seller has ${hours(sellerHours)} to respond.`, nowMs).catch((error: unknown) => {
+      throw error instanceof DuplicateValueError ? ValidationError.field('order', DISPUTE_STATE_ERRORS.alreadyOpen) : error;
+    });
   });
 }
 
@@ -423,4 +428,3 @@ export function closing(dispute: DisputeCaseRecord, now: number, reason: NonNull
     active_due_at: null, locked_at: null, closed_at: now,
   } as const;
 }
-

@@ -2,7 +2,9 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import type {
   DisputeCaseFields, DisputeCasePatch, DisputeCaseRecord, DisputeEventRecord, DisputeEventType, DisputeListQuery, DisputeStore,
 } from '../domain/dispute-ports.js';
+import { DuplicateValueError } from '../domain/errors.js';
 import type { OrderKind } from '../domain/ports.js';
+import { isUniqueViolation } from './database-errors.js';
 import type { Database, DisputeCasesTable, DisputeEventsTable } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -47,7 +49,10 @@ function toEvent(row: Selectable<DisputeEventsTable>): DisputeEventRecord {
 export function disputeStore(db: Db, lockRows: boolean): DisputeStore {
   const store: DisputeStore = {
     async insert(fields: DisputeCaseFields) {
-      const row = await db.insertInto('dispute_cases').values(fields).returningAll().executeTakeFirstOrThrow();
+      // The unique index of open cases per order: a concurrent open got there first.
+      const row = await db.insertInto('dispute_cases').values(fields).returningAll().executeTakeFirstOrThrow().catch((error: unknown) => {
+        throw isUniqueViolation(error) ? new DuplicateValueError('order') : error;
+      });
       return toCase(row);
     },
     async findById(id) {

@@ -15,7 +15,8 @@ export const VALID_BODY: Record<SellerAction, Record<string, unknown>> = {
   escalate: { message: 'Buyer refuses to communicate.' },
 };
 
-function useParley(): () => TestParley {
+/** A server for the enclosing file, started before its tests. */
+export function useParley(): () => TestParley {
   let parley: TestParley;
   beforeAll(async () => {
     parley = await startTestParley();
