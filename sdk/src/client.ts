@@ -96,8 +96,9 @@ export class Parley {
 
   /**
    * A server-sent event stream as an async iterator. Heartbeats are skipped; when the connection
-   * ends it reconnects with Last-Event-ID, so no event is lost or repeated. Stop with `break` or
-   * the signal. `path` is relative to the base URL, query string included.
+   * ends it reconnects with Last-Event-ID, so no event is lost or repeated. After a `reset` event
+   * (handed on: reload what you show) it reconnects without one. Stop with `break` or the
+   * signal. `path` is relative to the base URL, query string included.
    */
   async *stream(path: string, options: StreamOptions = {}): AsyncGenerator<ServerSentEvent> {
     const controller = new AbortController();
@@ -132,6 +133,9 @@ export class Parley {
             if (event.id !== null) lastEventId = event.id;
             const { retry: _retry, ...delivered } = event;
             yield delivered;
+            // The server lost our place (too far behind, unknown id): reconnect from now on; the
+            // caller reloads what it missed (see `reset` in the stream's description).
+            if (event.event === 'reset') lastEventId = null;
           }
         } catch (error) {
           if (controller.signal.aborted) return;

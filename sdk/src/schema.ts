@@ -827,6 +827,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/webhook-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fire a sample event of a topic at the caller's own webhook endpoints (Parley extension)
+         * @description Builds the topic's payload from the caller's newest matching record (the newest order of the kind for `*.order.purchased`, the newest order for `order.status.updated`, its newest message for `order.message.created`, the newest dispute case as seller for the dispute topics), exactly as a real event would carry it, and queues it for the caller's enabled endpoints that take the topic. Nothing else changes, and it is not in the event streams (they follow orders, and the order's buyer would see it). A 422 names the record that is missing. `event_id` is null when no endpoint takes the topic (nothing was queued).
+         */
+        post: operations["triggerWebhookEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/stream-tokens": {
         parameters: {
             query?: never;
@@ -921,26 +941,6 @@ export interface paths {
         get: operations["streamEvents"];
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v2/webhook-events": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Fire a sample event of a topic at the caller's own webhook endpoints (Parley extension)
-         * @description Builds the topic's payload from the caller's newest matching record (the newest order of the kind for `*.order.purchased`, the newest order for `order.status.updated`, its newest message for `order.message.created`, the newest dispute case as seller for the dispute topics), exactly as a real event would carry it, and queues it for the caller's enabled endpoints that take the topic; the caller's event stream gets it too. Nothing else changes. A 422 names the record that is missing. `event_id` is null when no endpoint takes the topic (nothing was queued).
-         */
-        post: operations["triggerWebhookEvent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1682,6 +1682,78 @@ export interface paths {
          * @description Sandbox only: with PARLEY_ENV=production this route answers 404. The offset returns to 0. Timestamps written from now on may be earlier than ones written while the clock was ahead; message and event ids never go back (they keep sorting after every id minted before the reset). Jobs scheduled while ahead stay due at their times. Takes no body.
          */
         post: operations["sandboxResetClock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/account-orders/{accountOrder}/buyer-script": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the scripted buyer of an account order
+         * @description Sandbox only: with PARLEY_ENV=production this route answers 404. The script and, per step, whether it waits, is scheduled (and when), ran, failed (and why) or was skipped. An order without a script answers empty lists.
+         */
+        get: operations["sandboxGetAccountOrderBuyerScript"];
+        /**
+         * Script the buyer of an account order
+         * @description Sandbox only: with PARLEY_ENV=production this route answers 404. {script: [steps]} replaces the order's script (docs/api.md, "Scripted buyers"): each step is a trigger (on), a delay (after, seconds) and an action (do). A fired step runs `after` seconds later on the application clock (advance the test clock to run it at once), through the same rules as a real buyer: what Parley would refuse the buyer is recorded as failed. A bad step answers 422 naming script.N.field.
+         */
+        put: operations["sandboxPutAccountOrderBuyerScript"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/item-orders/{itemOrder}/buyer-script": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the scripted buyer of an item order
+         * @description Sandbox only: with PARLEY_ENV=production this route answers 404. The script and, per step, whether it waits, is scheduled (and when), ran, failed (and why) or was skipped. An order without a script answers empty lists.
+         */
+        get: operations["sandboxGetItemOrderBuyerScript"];
+        /**
+         * Script the buyer of an item order
+         * @description Sandbox only: with PARLEY_ENV=production this route answers 404. {script: [steps]} replaces the order's script (docs/api.md, "Scripted buyers"): each step is a trigger (on), a delay (after, seconds) and an action (do). A fired step runs `after` seconds later on the application clock (advance the test clock to run it at once), through the same rules as a real buyer: what Parley would refuse the buyer is recorded as failed. A bad step answers 422 naming script.N.field.
+         */
+        put: operations["sandboxPutItemOrderBuyerScript"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/currency-orders/{currencyOrder}/buyer-script": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the scripted buyer of an currency order
+         * @description Sandbox only: with PARLEY_ENV=production this route answers 404. The script and, per step, whether it waits, is scheduled (and when), ran, failed (and why) or was skipped. An order without a script answers empty lists.
+         */
+        get: operations["sandboxGetCurrencyOrderBuyerScript"];
+        /**
+         * Script the buyer of an currency order
+         * @description Sandbox only: with PARLEY_ENV=production this route answers 404. {script: [steps]} replaces the order's script (docs/api.md, "Scripted buyers"): each step is a trigger (on), a delay (after, seconds) and an action (do). A fired step runs `after` seconds later on the application clock (advance the test clock to run it at once), through the same rules as a real buyer: what Parley would refuse the buyer is recorded as failed. A bad step answers 422 naming script.N.field.
+         */
+        put: operations["sandboxPutCurrencyOrderBuyerScript"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2530,27 +2602,6 @@ export interface components {
             status_code: number | null;
             duration_ms: number;
             error: string | null;
-        };
-        /** @description The `data` of a `status` event on an order's stream */
-        StreamStatusEvent: {
-            /**
-             * @description Which kind of order
-             * @enum {string}
-             */
-            order_kind: "account" | "item" | "currency";
-            order_id: number;
-            /** @description The new status */
-            status: string;
-            /** @description The order as the API serves it, with credentials null */
-            order: components["schemas"]["AccountOrder"] | components["schemas"]["ItemOrder"] | components["schemas"]["CurrencyOrder"];
-        };
-        /** @description The `data` of a `reset` event: reload what you show (the REST API), then open the stream again without Last-Event-ID. The stream closes after it. */
-        StreamResetEvent: {
-            /**
-             * @description too_far_behind: Last-Event-ID is older than the log keeps or than a replay may send; unknown_event_id: no such event was ever numbered here; slow_consumer: the client did not read fast enough; shutting_down: the server stops
-             * @enum {string}
-             */
-            reason: "too_far_behind" | "unknown_event_id" | "slow_consumer" | "shutting_down";
         };
         /** @description A message was added to an order thread (Parley extension topic) */
         MessageCreatedPayload: {
@@ -6012,6 +6063,71 @@ export interface operations {
             503: components["responses"]["ErrorServiceUnavailable"];
         };
     };
+    triggerWebhookEvent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The topic to sample
+                     * @enum {string}
+                     */
+                    topic: "account.order.purchased" | "item.order.purchased" | "currency.order.purchased" | "order.dispute.created" | "order.dispute.updated" | "order.message.created" | "order.status.updated";
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * @description The topic to sample
+                     * @enum {string}
+                     */
+                    topic: "account.order.purchased" | "item.order.purchased" | "currency.order.purchased" | "order.dispute.created" | "order.dispute.updated" | "order.message.created" | "order.status.updated";
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @enum {string} */
+                            topic: "account.order.purchased" | "item.order.purchased" | "currency.order.purchased" | "order.dispute.created" | "order.dispute.updated" | "order.message.created" | "order.status.updated";
+                            /** @description evt_...; null when no endpoint takes the topic */
+                            event_id: string | null;
+                            /** @description The caller's enabled endpoints that take the topic */
+                            endpoints: number;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["ErrorBadRequest"];
+            401: components["responses"]["ErrorUnauthenticated"];
+            409: components["responses"]["ErrorConflict"];
+            413: components["responses"]["ErrorPayloadTooLarge"];
+            415: components["responses"]["ErrorUnsupportedMediaType"];
+            422: components["responses"]["ErrorValidation"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
     createStreamToken: {
         parameters: {
             query?: never;
@@ -6243,71 +6359,6 @@ export interface operations {
             };
             401: components["responses"]["ErrorUnauthenticated"];
             403: components["responses"]["ErrorForbidden"];
-            422: components["responses"]["ErrorValidation"];
-            429: components["responses"]["ErrorRateLimited"];
-            503: components["responses"]["ErrorServiceUnavailable"];
-        };
-    };
-    triggerWebhookEvent: {
-        parameters: {
-            query?: never;
-            header?: {
-                /**
-                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
-                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
-                 */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /**
-                     * @description The topic to sample
-                     * @enum {string}
-                     */
-                    topic: "account.order.purchased" | "item.order.purchased" | "currency.order.purchased" | "order.dispute.created" | "order.dispute.updated" | "order.message.created" | "order.status.updated";
-                };
-                "application/x-www-form-urlencoded": {
-                    /**
-                     * @description The topic to sample
-                     * @enum {string}
-                     */
-                    topic: "account.order.purchased" | "item.order.purchased" | "currency.order.purchased" | "order.dispute.created" | "order.dispute.updated" | "order.message.created" | "order.status.updated";
-                };
-            };
-        };
-        responses: {
-            /** @description Accepted */
-            202: {
-                headers: {
-                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: {
-                            /** @enum {string} */
-                            topic: "account.order.purchased" | "item.order.purchased" | "currency.order.purchased" | "order.dispute.created" | "order.dispute.updated" | "order.message.created" | "order.status.updated";
-                            /** @description evt_...; null when no endpoint takes the topic */
-                            event_id: string | null;
-                            /** @description The caller's enabled endpoints that take the topic */
-                            endpoints: number;
-                        };
-                    };
-                };
-            };
-            400: components["responses"]["ErrorBadRequest"];
-            401: components["responses"]["ErrorUnauthenticated"];
-            409: components["responses"]["ErrorConflict"];
-            413: components["responses"]["ErrorPayloadTooLarge"];
-            415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
             429: components["responses"]["ErrorRateLimited"];
             503: components["responses"]["ErrorServiceUnavailable"];
@@ -8869,6 +8920,618 @@ export interface operations {
             403: components["responses"]["ErrorForbidden"];
             404: components["responses"]["ErrorNotFound"];
             409: components["responses"]["ErrorConflict"];
+            413: components["responses"]["ErrorPayloadTooLarge"];
+            415: components["responses"]["ErrorUnsupportedMediaType"];
+            422: components["responses"]["ErrorValidation"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    sandboxGetAccountOrderBuyerScript: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The ID of the account order
+                 * @example 1
+                 */
+                accountOrder: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description An order's scripted buyer and the steps it has run */
+                        data: {
+                            order_id: number;
+                            order_kind: string;
+                            /** @description The steps as stored, defaults filled in */
+                            script: {
+                                /**
+                                 * @description What fires the step: the seller's chat message, credentials delivered, the order completed, `after` seconds without a seller message, the seller's dispute counter-proposal
+                                 * @enum {string}
+                                 */
+                                on: "message" | "credentials" | "completion" | "silence" | "counter";
+                                /** @description on message only: a pattern the message must match somewhere (linear-time engine: literals, . [] \d \w \s \b, groups, |, * + ? {n,m}, ^ $; a leading (?i) ignores case) */
+                                match?: string;
+                                /** @description Seconds from the trigger to the action (default 0); on silence: the silence, at least 1 */
+                                after?: number;
+                                /**
+                                 * @description The action; default reply when reply is given
+                                 * @enum {string}
+                                 */
+                                do?: "reply" | "confirm" | "dispute" | "accept_counter" | "escalate" | "dispute_reply" | "silent";
+                                /** @description do reply: the chat message the buyer sends */
+                                reply?: string;
+                                /** @description do dispute: one of the order kind's dispute reasons */
+                                reason?: string;
+                                /** @description do dispute: default a sentence naming the reason */
+                                explanation?: string;
+                                /** @description do dispute: refund (default), replacement or other */
+                                preferred_resolution?: string;
+                                /** @description do accept_counter, escalate, dispute_reply: the buyer's message on the case */
+                                message?: string;
+                            }[];
+                            steps: {
+                                index: number;
+                                /**
+                                 * @description waiting for its trigger, scheduled (due at due_at), done, failed (error says what Parley answered the buyer), skipped
+                                 * @enum {string}
+                                 */
+                                status: "waiting" | "scheduled" | "done" | "failed" | "skipped";
+                                /** @description When the trigger fired, Unix seconds */
+                                fired_at: number | null;
+                                /** @description When the action is due, Unix seconds */
+                                due_at: number | null;
+                                /** @description When the action ran (or was refused), Unix seconds */
+                                ran_at: number | null;
+                                error: string | null;
+                                dispute_case_id: number | null;
+                                message_id: string | null;
+                            }[];
+                            created_at: number | null;
+                            updated_at: number | null;
+                        };
+                    };
+                };
+            };
+            401: components["responses"]["ErrorUnauthenticated"];
+            403: components["responses"]["ErrorForbidden"];
+            404: components["responses"]["ErrorNotFound"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    sandboxPutAccountOrderBuyerScript: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The ID of the account order
+                 * @example 1
+                 */
+                accountOrder: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description At most 20 steps; [] removes every step */
+                    script: {
+                        /**
+                         * @description What fires the step: the seller's chat message, credentials delivered, the order completed, `after` seconds without a seller message, the seller's dispute counter-proposal
+                         * @enum {string}
+                         */
+                        on: "message" | "credentials" | "completion" | "silence" | "counter";
+                        /** @description on message only: a pattern the message must match somewhere (linear-time engine: literals, . [] \d \w \s \b, groups, |, * + ? {n,m}, ^ $; a leading (?i) ignores case) */
+                        match?: string;
+                        /** @description Seconds from the trigger to the action (default 0); on silence: the silence, at least 1 */
+                        after?: number;
+                        /**
+                         * @description The action; default reply when reply is given
+                         * @enum {string}
+                         */
+                        do?: "reply" | "confirm" | "dispute" | "accept_counter" | "escalate" | "dispute_reply" | "silent";
+                        /** @description do reply: the chat message the buyer sends */
+                        reply?: string;
+                        /** @description do dispute: one of the order kind's dispute reasons */
+                        reason?: string;
+                        /** @description do dispute: default a sentence naming the reason */
+                        explanation?: string;
+                        /** @description do dispute: refund (default), replacement or other */
+                        preferred_resolution?: string;
+                        /** @description do accept_counter, escalate, dispute_reply: the buyer's message on the case */
+                        message?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description An order's scripted buyer and the steps it has run */
+                        data: {
+                            order_id: number;
+                            order_kind: string;
+                            /** @description The steps as stored, defaults filled in */
+                            script: {
+                                /**
+                                 * @description What fires the step: the seller's chat message, credentials delivered, the order completed, `after` seconds without a seller message, the seller's dispute counter-proposal
+                                 * @enum {string}
+                                 */
+                                on: "message" | "credentials" | "completion" | "silence" | "counter";
+                                /** @description on message only: a pattern the message must match somewhere (linear-time engine: literals, . [] \d \w \s \b, groups, |, * + ? {n,m}, ^ $; a leading (?i) ignores case) */
+                                match?: string;
+                                /** @description Seconds from the trigger to the action (default 0); on silence: the silence, at least 1 */
+                                after?: number;
+                                /**
+                                 * @description The action; default reply when reply is given
+                                 * @enum {string}
+                                 */
+                                do?: "reply" | "confirm" | "dispute" | "accept_counter" | "escalate" | "dispute_reply" | "silent";
+                                /** @description do reply: the chat message the buyer sends */
+                                reply?: string;
+                                /** @description do dispute: one of the order kind's dispute reasons */
+                                reason?: string;
+                                /** @description do dispute: default a sentence naming the reason */
+                                explanation?: string;
+                                /** @description do dispute: refund (default), replacement or other */
+                                preferred_resolution?: string;
+                                /** @description do accept_counter, escalate, dispute_reply: the buyer's message on the case */
+                                message?: string;
+                            }[];
+                            steps: {
+                                index: number;
+                                /**
+                                 * @description waiting for its trigger, scheduled (due at due_at), done, failed (error says what Parley answered the buyer), skipped
+                                 * @enum {string}
+                                 */
+                                status: "waiting" | "scheduled" | "done" | "failed" | "skipped";
+                                /** @description When the trigger fired, Unix seconds */
+                                fired_at: number | null;
+                                /** @description When the action is due, Unix seconds */
+                                due_at: number | null;
+                                /** @description When the action ran (or was refused), Unix seconds */
+                                ran_at: number | null;
+                                error: string | null;
+                                dispute_case_id: number | null;
+                                message_id: string | null;
+                            }[];
+                            created_at: number | null;
+                            updated_at: number | null;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["ErrorBadRequest"];
+            401: components["responses"]["ErrorUnauthenticated"];
+            403: components["responses"]["ErrorForbidden"];
+            404: components["responses"]["ErrorNotFound"];
+            413: components["responses"]["ErrorPayloadTooLarge"];
+            415: components["responses"]["ErrorUnsupportedMediaType"];
+            422: components["responses"]["ErrorValidation"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    sandboxGetItemOrderBuyerScript: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The ID of the item order
+                 * @example 1
+                 */
+                itemOrder: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description An order's scripted buyer and the steps it has run */
+                        data: {
+                            order_id: number;
+                            order_kind: string;
+                            /** @description The steps as stored, defaults filled in */
+                            script: {
+                                /**
+                                 * @description What fires the step: the seller's chat message, credentials delivered, the order completed, `after` seconds without a seller message, the seller's dispute counter-proposal
+                                 * @enum {string}
+                                 */
+                                on: "message" | "credentials" | "completion" | "silence" | "counter";
+                                /** @description on message only: a pattern the message must match somewhere (linear-time engine: literals, . [] \d \w \s \b, groups, |, * + ? {n,m}, ^ $; a leading (?i) ignores case) */
+                                match?: string;
+                                /** @description Seconds from the trigger to the action (default 0); on silence: the silence, at least 1 */
+                                after?: number;
+                                /**
+                                 * @description The action; default reply when reply is given
+                                 * @enum {string}
+                                 */
+                                do?: "reply" | "confirm" | "dispute" | "accept_counter" | "escalate" | "dispute_reply" | "silent";
+                                /** @description do reply: the chat message the buyer sends */
+                                reply?: string;
+                                /** @description do dispute: one of the order kind's dispute reasons */
+                                reason?: string;
+                                /** @description do dispute: default a sentence naming the reason */
+                                explanation?: string;
+                                /** @description do dispute: refund (default), replacement or other */
+                                preferred_resolution?: string;
+                                /** @description do accept_counter, escalate, dispute_reply: the buyer's message on the case */
+                                message?: string;
+                            }[];
+                            steps: {
+                                index: number;
+                                /**
+                                 * @description waiting for its trigger, scheduled (due at due_at), done, failed (error says what Parley answered the buyer), skipped
+                                 * @enum {string}
+                                 */
+                                status: "waiting" | "scheduled" | "done" | "failed" | "skipped";
+                                /** @description When the trigger fired, Unix seconds */
+                                fired_at: number | null;
+                                /** @description When the action is due, Unix seconds */
+                                due_at: number | null;
+                                /** @description When the action ran (or was refused), Unix seconds */
+                                ran_at: number | null;
+                                error: string | null;
+                                dispute_case_id: number | null;
+                                message_id: string | null;
+                            }[];
+                            created_at: number | null;
+                            updated_at: number | null;
+                        };
+                    };
+                };
+            };
+            401: components["responses"]["ErrorUnauthenticated"];
+            403: components["responses"]["ErrorForbidden"];
+            404: components["responses"]["ErrorNotFound"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    sandboxPutItemOrderBuyerScript: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The ID of the item order
+                 * @example 1
+                 */
+                itemOrder: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description At most 20 steps; [] removes every step */
+                    script: {
+                        /**
+                         * @description What fires the step: the seller's chat message, credentials delivered, the order completed, `after` seconds without a seller message, the seller's dispute counter-proposal
+                         * @enum {string}
+                         */
+                        on: "message" | "credentials" | "completion" | "silence" | "counter";
+                        /** @description on message only: a pattern the message must match somewhere (linear-time engine: literals, . [] \d \w \s \b, groups, |, * + ? {n,m}, ^ $; a leading (?i) ignores case) */
+                        match?: string;
+                        /** @description Seconds from the trigger to the action (default 0); on silence: the silence, at least 1 */
+                        after?: number;
+                        /**
+                         * @description The action; default reply when reply is given
+                         * @enum {string}
+                         */
+                        do?: "reply" | "confirm" | "dispute" | "accept_counter" | "escalate" | "dispute_reply" | "silent";
+                        /** @description do reply: the chat message the buyer sends */
+                        reply?: string;
+                        /** @description do dispute: one of the order kind's dispute reasons */
+                        reason?: string;
+                        /** @description do dispute: default a sentence naming the reason */
+                        explanation?: string;
+                        /** @description do dispute: refund (default), replacement or other */
+                        preferred_resolution?: string;
+                        /** @description do accept_counter, escalate, dispute_reply: the buyer's message on the case */
+                        message?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description An order's scripted buyer and the steps it has run */
+                        data: {
+                            order_id: number;
+                            order_kind: string;
+                            /** @description The steps as stored, defaults filled in */
+                            script: {
+                                /**
+                                 * @description What fires the step: the seller's chat message, credentials delivered, the order completed, `after` seconds without a seller message, the seller's dispute counter-proposal
+                                 * @enum {string}
+                                 */
+                                on: "message" | "credentials" | "completion" | "silence" | "counter";
+                                /** @description on message only: a pattern the message must match somewhere (linear-time engine: literals, . [] \d \w \s \b, groups, |, * + ? {n,m}, ^ $; a leading (?i) ignores case) */
+                                match?: string;
+                                /** @description Seconds from the trigger to the action (default 0); on silence: the silence, at least 1 */
+                                after?: number;
+                                /**
+                                 * @description The action; default reply when reply is given
+                                 * @enum {string}
+                                 */
+                                do?: "reply" | "confirm" | "dispute" | "accept_counter" | "escalate" | "dispute_reply" | "silent";
+                                /** @description do reply: the chat message the buyer sends */
+                                reply?: string;
+                                /** @description do dispute: one of the order kind's dispute reasons */
+                                reason?: string;
+                                /** @description do dispute: default a sentence naming the reason */
+                                explanation?: string;
+                                /** @description do dispute: refund (default), replacement or other */
+                                preferred_resolution?: string;
+                                /** @description do accept_counter, escalate, dispute_reply: the buyer's message on the case */
+                                message?: string;
+                            }[];
+                            steps: {
+                                index: number;
+                                /**
+                                 * @description waiting for its trigger, scheduled (due at due_at), done, failed (error says what Parley answered the buyer), skipped
+                                 * @enum {string}
+                                 */
+                                status: "waiting" | "scheduled" | "done" | "failed" | "skipped";
+                                /** @description When the trigger fired, Unix seconds */
+                                fired_at: number | null;
+                                /** @description When the action is due, Unix seconds */
+                                due_at: number | null;
+                                /** @description When the action ran (or was refused), Unix seconds */
+                                ran_at: number | null;
+                                error: string | null;
+                                dispute_case_id: number | null;
+                                message_id: string | null;
+                            }[];
+                            created_at: number | null;
+                            updated_at: number | null;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["ErrorBadRequest"];
+            401: components["responses"]["ErrorUnauthenticated"];
+            403: components["responses"]["ErrorForbidden"];
+            404: components["responses"]["ErrorNotFound"];
+            413: components["responses"]["ErrorPayloadTooLarge"];
+            415: components["responses"]["ErrorUnsupportedMediaType"];
+            422: components["responses"]["ErrorValidation"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    sandboxGetCurrencyOrderBuyerScript: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The ID of the currency order
+                 * @example 1
+                 */
+                currencyOrder: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description An order's scripted buyer and the steps it has run */
+                        data: {
+                            order_id: number;
+                            order_kind: string;
+                            /** @description The steps as stored, defaults filled in */
+                            script: {
+                                /**
+                                 * @description What fires the step: the seller's chat message, credentials delivered, the order completed, `after` seconds without a seller message, the seller's dispute counter-proposal
+                                 * @enum {string}
+                                 */
+                                on: "message" | "credentials" | "completion" | "silence" | "counter";
+                                /** @description on message only: a pattern the message must match somewhere (linear-time engine: literals, . [] \d \w \s \b, groups, |, * + ? {n,m}, ^ $; a leading (?i) ignores case) */
+                                match?: string;
+                                /** @description Seconds from the trigger to the action (default 0); on silence: the silence, at least 1 */
+                                after?: number;
+                                /**
+                                 * @description The action; default reply when reply is given
+                                 * @enum {string}
+                                 */
+                                do?: "reply" | "confirm" | "dispute" | "accept_counter" | "escalate" | "dispute_reply" | "silent";
+                                /** @description do reply: the chat message the buyer sends */
+                                reply?: string;
+                                /** @description do dispute: one of the order kind's dispute reasons */
+                                reason?: string;
+                                /** @description do dispute: default a sentence naming the reason */
+                                explanation?: string;
+                                /** @description do dispute: refund (default), replacement or other */
+                                preferred_resolution?: string;
+                                /** @description do accept_counter, escalate, dispute_reply: the buyer's message on the case */
+                                message?: string;
+                            }[];
+                            steps: {
+                                index: number;
+                                /**
+                                 * @description waiting for its trigger, scheduled (due at due_at), done, failed (error says what Parley answered the buyer), skipped
+                                 * @enum {string}
+                                 */
+                                status: "waiting" | "scheduled" | "done" | "failed" | "skipped";
+                                /** @description When the trigger fired, Unix seconds */
+                                fired_at: number | null;
+                                /** @description When the action is due, Unix seconds */
+                                due_at: number | null;
+                                /** @description When the action ran (or was refused), Unix seconds */
+                                ran_at: number | null;
+                                error: string | null;
+                                dispute_case_id: number | null;
+                                message_id: string | null;
+                            }[];
+                            created_at: number | null;
+                            updated_at: number | null;
+                        };
+                    };
+                };
+            };
+            401: components["responses"]["ErrorUnauthenticated"];
+            403: components["responses"]["ErrorForbidden"];
+            404: components["responses"]["ErrorNotFound"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    sandboxPutCurrencyOrderBuyerScript: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The ID of the currency order
+                 * @example 1
+                 */
+                currencyOrder: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description At most 20 steps; [] removes every step */
+                    script: {
+                        /**
+                         * @description What fires the step: the seller's chat message, credentials delivered, the order completed, `after` seconds without a seller message, the seller's dispute counter-proposal
+                         * @enum {string}
+                         */
+                        on: "message" | "credentials" | "completion" | "silence" | "counter";
+                        /** @description on message only: a pattern the message must match somewhere (linear-time engine: literals, . [] \d \w \s \b, groups, |, * + ? {n,m}, ^ $; a leading (?i) ignores case) */
+                        match?: string;
+                        /** @description Seconds from the trigger to the action (default 0); on silence: the silence, at least 1 */
+                        after?: number;
+                        /**
+                         * @description The action; default reply when reply is given
+                         * @enum {string}
+                         */
+                        do?: "reply" | "confirm" | "dispute" | "accept_counter" | "escalate" | "dispute_reply" | "silent";
+                        /** @description do reply: the chat message the buyer sends */
+                        reply?: string;
+                        /** @description do dispute: one of the order kind's dispute reasons */
+                        reason?: string;
+                        /** @description do dispute: default a sentence naming the reason */
+                        explanation?: string;
+                        /** @description do dispute: refund (default), replacement or other */
+                        preferred_resolution?: string;
+                        /** @description do accept_counter, escalate, dispute_reply: the buyer's message on the case */
+                        message?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description An order's scripted buyer and the steps it has run */
+                        data: {
+                            order_id: number;
+                            order_kind: string;
+                            /** @description The steps as stored, defaults filled in */
+                            script: {
+                                /**
+                                 * @description What fires the step: the seller's chat message, credentials delivered, the order completed, `after` seconds without a seller message, the seller's dispute counter-proposal
+                                 * @enum {string}
+                                 */
+                                on: "message" | "credentials" | "completion" | "silence" | "counter";
+                                /** @description on message only: a pattern the message must match somewhere (linear-time engine: literals, . [] \d \w \s \b, groups, |, * + ? {n,m}, ^ $; a leading (?i) ignores case) */
+                                match?: string;
+                                /** @description Seconds from the trigger to the action (default 0); on silence: the silence, at least 1 */
+                                after?: number;
+                                /**
+                                 * @description The action; default reply when reply is given
+                                 * @enum {string}
+                                 */
+                                do?: "reply" | "confirm" | "dispute" | "accept_counter" | "escalate" | "dispute_reply" | "silent";
+                                /** @description do reply: the chat message the buyer sends */
+                                reply?: string;
+                                /** @description do dispute: one of the order kind's dispute reasons */
+                                reason?: string;
+                                /** @description do dispute: default a sentence naming the reason */
+                                explanation?: string;
+                                /** @description do dispute: refund (default), replacement or other */
+                                preferred_resolution?: string;
+                                /** @description do accept_counter, escalate, dispute_reply: the buyer's message on the case */
+                                message?: string;
+                            }[];
+                            steps: {
+                                index: number;
+                                /**
+                                 * @description waiting for its trigger, scheduled (due at due_at), done, failed (error says what Parley answered the buyer), skipped
+                                 * @enum {string}
+                                 */
+                                status: "waiting" | "scheduled" | "done" | "failed" | "skipped";
+                                /** @description When the trigger fired, Unix seconds */
+                                fired_at: number | null;
+                                /** @description When the action is due, Unix seconds */
+                                due_at: number | null;
+                                /** @description When the action ran (or was refused), Unix seconds */
+                                ran_at: number | null;
+                                error: string | null;
+                                dispute_case_id: number | null;
+                                message_id: string | null;
+                            }[];
+                            created_at: number | null;
+                            updated_at: number | null;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["ErrorBadRequest"];
+            401: components["responses"]["ErrorUnauthenticated"];
+            403: components["responses"]["ErrorForbidden"];
+            404: components["responses"]["ErrorNotFound"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];

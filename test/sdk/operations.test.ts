@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Parley } from '../../sdk/src/index.js';
+import type { Parley, ServerSentEvent, StreamOptions } from '../../sdk/src/index.js';
 import { startTestParley, type TestParley } from '../support/parley.js';
 import { SdkHarness, unique } from './support.js';
 
@@ -23,6 +23,18 @@ beforeAll(async () => {
   admin = sdk.admin;
 });
 afterAll(() => parley.close());
+
+/** Waits until the server has accepted a stream, then closes it. */
+async function opened(make: (options: StreamOptions) => AsyncGenerator<ServerSentEvent>): Promise<void> {
+  const stop = new AbortController();
+  let ready!: () => void;
+  const open = new Promise<void>((resolve) => (ready = resolve));
+  const stream = make({ onOpen: () => ready(), signal: stop.signal });
+  const first = stream.next();
+  await Promise.race([open, first]);
+  stop.abort();
+  await first;
+}
 
 describe('the SDK against the started server', () => {
   it('reaches the operations endpoints: health and the document', async () => {
@@ -145,6 +157,64 @@ describe('the SDK against the started server', () => {
     await admin.call('adminListWebhookAttempts', { path: { endpoint: endpoint.id } });
     await admin.call('adminRotateWebhookSecret', { path: { endpoint: endpoint.id }, body: {} });
     await admin.call('adminDeleteWebhookEndpoint', { path: { endpoint: endpoint.id } });
+  });
+
+  it('opens the live streams (with a key and with a stream token) and triggers sample events', async () => {
+    const order = (await seller.call('listAccountOrders')).data[0]!;
+    const token = (await seller.call('createStreamToken', { body: {} })).data.token;
+    const anonymous = sdk.client(null);
+    const item = (await seller.call('listItemOrders')).data[0]!.id;
+    const currency = (await seller.call('listCurrencyOrders')).data[0]!.id;
+    await opened((options) => seller.streamMessages('account', order.id, options));
+    await opened((options) => seller.streamMessages('item', item, options));
+    await opened((options) => seller.streamMessages('currency', currency, options));
+    await opened((options) => anonymous.stream(`/v2/events/stream?stream_token=${encodeURIComponent(token)}`, options));
+    const triggered = await seller.call('triggerWebhookEvent', { body: { topic: 'order.message.created' } });
+    expect(triggered.data).toEqual({ topic: 'order.message.created', event_id: null, endpoints: 0 });
+  });
+
+  it('works dispute cases from both sides', async () => {
+    const base = { game_id: gameId, seller_id: sellerId, buyer_id: buyerId };
+    const delivered = async (kind: 'Account' | 'Item' | 'Currency') => {
+      const body = kind === 'Account' ? { ...base, title: 'D', price: '5.00' } : { ...base, title: 'D', price_eur: '5.00', quantity: 1 };
+      const created = await admin.call(`adminCreate${kind}Order`, { body } as never) as { data: { id: number } };
+      const param = `${kind.toLowerCase()}Order`;
+      for (const status of ['in_delivery', 'delivered'] as const) {
+        await admin.call(`adminUpdate${kind}Order`, { path: { [param]: created.data.id }, body: { status } } as never);
+      }
+      return created.data.id;
+    };
+    const open = { explanation: 'Not as described.', preferred_resolution: 'refund' as const };
+    const countered = (await admin.call('adminOpenAccountOrderDispute', { path: { accountOrder: await delivered('Account') }, body: { ...open, reason: 'account_not_as_described' } })).data;
+    const escalated = (await admin.call('adminOpenItemOrderDispute', { path: { itemOrder: await delivered('Item') }, body: { ...open, reason: 'item_not_received' } })).data;
+    const accepted = (await admin.call('adminOpenCurrencyOrderDispute', { path: { currencyOrder: await delivered('Currency') }, body: { ...open, reason: 'wrong_amount' } })).data;
+    const counter = { message: 'A replacement?', counter_resolution: 'replacement' as const };
+    await seller.call('counterOrderDispute', { path: { orderDisputeCase: countered.id }, body: counter });
+    await admin.call('adminBuyerReplyOrderDispute', { path: { orderDisputeCase: countered.id }, body: { message: 'No.' } });
+    await seller.call('counterOrderDispute', { path: { orderDisputeCase: countered.id }, body: counter });
+    await admin.call('adminBuyerAcceptOrderDispute', { path: { orderDisputeCase: countered.id }, body: { message: 'Fine.' } });
+    await seller.call('counterOrderDispute', { path: { orderDisputeCase: escalated.id }, body: counter });
+    await admin.call('adminBuyerEscalateOrderDispute', { path: { orderDisputeCase: escalated.id }, body: { message: 'Review, please.' } });
+    await admin.call('adminResolveOrderDispute', { path: { orderDisputeCase: escalated.id }, body: { outcome: 'rejected', message: 'Delivered as listed.' } });
+    await seller.call('acceptOrderDispute', { path: { orderDisputeCase: accepted.id }, body: {} });
+    const fourth = (await admin.call('adminOpenAccountOrderDispute', { path: { accountOrder: await delivered('Account') }, body: { ...open, reason: 'account_not_as_described' } })).data;
+    await seller.call('escalateOrderDispute', { path: { orderDisputeCase: fourth.id }, body: { message: 'Please look.' } });
+    expect((await seller.call('listOrderDisputes')).data.length).toBeGreaterThanOrEqual(4);
+    expect((await seller.call('getOrderDispute', { path: { orderDisputeCase: countered.id } })).data.status).toBe('closed');
+  });
+
+  it("reads an order's webhook deliveries, scripts buyers and moves the sandbox clock", async () => {
+    for (const kind of ['Account', 'Item', 'Currency'] as const) {
+      const list = await admin.call(`list${kind}Orders`) as { data: { id: number }[] };
+      const path = { [`${kind.toLowerCase()}Order`]: list.data[0]!.id };
+      await admin.call(`adminList${kind}OrderWebhookDeliveries`, { path } as never);
+      await admin.call(`sandboxPut${kind}OrderBuyerScript`, { path, body: { script: [] } } as never);
+      await admin.call(`sandboxGet${kind}OrderBuyerScript`, { path } as never);
+    }
+    const before = (await admin.call('sandboxGetClock')).data;
+    await admin.call('sandboxAdvanceClock', { body: { seconds: 1 } });
+    await admin.call('sandboxResetClock');
+    expect(before).toBeDefined();
   });
 
   it('has exercised every operation of the served document', async () => {
