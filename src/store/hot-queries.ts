@@ -37,6 +37,13 @@ export function hotQueries(db: Kysely<Database>, dialect: 'sqlite' | 'postgres')
         id: param('id'), topic: param('topic'), user_id: param('user_id'), payload: param('payload'), created_at: param('created_at'),
       }),
     ),
+    /** One pending delivery of a new event (the outbox write of every send with a subscribed endpoint). */
+    insertDelivery: precompile<{ event_id: string; endpoint_id: number; next_attempt_at_ms: number; created_at: number }>(
+      db.insertInto('webhook_deliveries').values({
+        event_id: param('event_id'), endpoint_id: param('endpoint_id'), state: 'pending', attempts: 0,
+        next_attempt_at_ms: param('next_attempt_at_ms'), lease_until_ms: null, created_at: param('created_at'), finished_at: null,
+      }),
+    ),
     liveEndpointsOfUser: precompile<{ user_id: number }>(
       db
         .selectFrom('webhook_endpoints')
