@@ -62,7 +62,7 @@ export class TimeTravel {
   }
 
   /** `seconds` forward, or forward `to` a Unix time (seconds); answers the reading and how many jobs ran. */
-  advance(input: { seconds?: number; to?: number }): Promise<ClockReading & { ran: number }> {
+  async advance(input: { seconds?: number; to?: number }): Promise<ClockReading & { ran: number }> {
     const from = this.deps.clock.nowMs();
     const targetMs = input.to !== undefined ? input.to * 1000 : from + (input.seconds ?? 0) * 1000;
     if (input.to !== undefined && input.to <= unixSeconds(from)) {

@@ -13,6 +13,8 @@ import { createKyselyStore } from '../../src/store/kysely-store.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
 import { sqliteRunners } from '../../src/store/query-runner.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { OffsetClock } from '../../src/sandbox/offset-clock.js';
+import type { Clock } from '../../src/domain/clock.js';
 import { tempDbFile } from '../support/parley.js';
 
 export const silentLog = { error() {}, warn() {}, info() {}, debug() {} };
@@ -25,19 +27,27 @@ export const silentLog = { error() {}, warn() {}, info() {}, debug() {} };
 export interface Harness {
   db: OpenDatabase;
   store: Store;
+  /** The base clock the test moves. */
   clock: ManualClock;
+  /** The application clock: `clock`, or (sandbox) `clock` plus the test clock's offset. */
+  appClock: Clock;
   queue: KyselyJobQueue;
   scheduler: Scheduler;
   close(): Promise<void>;
 }
 
-export async function openHarness(startMs = 1_800_000_000_000, handlerFor: (kind: string) => JobHandler | undefined = jobHandlerFor): Promise<Harness> {
-  const db = openDatabase({ dialect: 'sqlite', file: tempDbFile() });
+export async function openHarness(
+  startMs = 1_800_000_000_000,
+  handlerFor: (kind: string) => JobHandler | undefined = jobHandlerFor,
+  options: { sandbox?: boolean; file?: string } = {},
+): Promise<Harness> {
+  const db = openDatabase({ dialect: 'sqlite', file: options.file ?? tempDbFile() });
   await migrateToLatest(db.db, db.dialect);
   const clock = new ManualClock(startMs);
+  const appClock = options.sandbox ? new OffsetClock(clock) : clock;
   const committer = new GroupCommitter(db.db, db.sqlite!.writer);
   const store = createKyselyStore(db.db, {
-    clock,
+    clock: appClock,
     messageIds: new MessageIdGenerator(),
     cipher: new CredentialCipher(Buffer.alloc(32, 7)),
     formatEvent: formatWebhookEvent,
@@ -45,6 +55,6 @@ export async function openHarness(startMs = 1_800_000_000_000, handlerFor: (kind
     fast: { runners: sqliteRunners(db.db, db.sqlite!.writer, db.sqlite!.reader), queries: hotQueries(db.db, 'sqlite') },
   });
   const queue = new KyselyJobQueue(db.db, 'sqlite', committer);
-  const scheduler = new Scheduler(store, queue, handlerFor, clock, silentLog);
-  return { db, store, clock, queue, scheduler, close: () => db.close() };
+  const scheduler = new Scheduler(store, queue, handlerFor, appClock, silentLog);
+  return { db, store, clock, appClock, queue, scheduler, close: () => db.close() };
 }
