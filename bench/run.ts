@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import autocannon from 'autocannon';
+import { webhookRow, webhookScenario, WEBHOOK_TABLE_HEADER } from './webhook-scenario.js';
 import { createBenchPgDatabase } from './pg-database.js';
 import { ACCOUNT_OFFERS, ADMIN_TOKEN, adminPost, cachedDataset, createSendOrder, freshDataset, mintKey, SEND_BODY, startParley, type Dataset } from './datasets.js';
 import { cpuBetween, cpuSecondsOf, cpuSnapshot, type CpuSnapshot, intFromEnv, killAllChildren, readMemory, ROOT, RssSampler, runScript, spawnServer, type ServerProcess } from './processes.js';
@@ -636,12 +637,10 @@ async function main(): Promise<void> {
       scenarios.push(...[pair.ceiling, pair.send, pair['send-pg'], pair['send-pg-2x']].filter((s) => s !== undefined));
       if (pair.ceiling || pair.send) pairs.push(pair);
     }
-    if (has('send-webhook')) {
-      scenarios.push(await withServer(
-        () => spawnServer('webhook sink', 'bench/ceiling-server.ts', [], {}),
-        (sink) => sendScenario(tmp, { webhookSink: `${sink.url}/webhook-sink` }),
-      ));
-    }
+    // Its own flow (bench/webhook-scenario.ts): the deliveries and the drain after the load are measured too.
+    const webhookRun = has('send-webhook')
+      ? await webhookScenario(tmp, { connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, seconds: SECONDS, log })
+      : null;
     const storePath = has('store-path') ? await storePathScenario(tmp) : null;
     if (small) scenarios.push(...(await readScenarios(small, '1k')));
     if (large) scenarios.push(...(await readScenarios(large, '1M')));
@@ -702,10 +701,22 @@ async function main(): Promise<void> {
         { target: `${name}: peak RSS < 200 MB (each process, the highest round)`, measured: `${fmt(peak, 1)} MB`, met: peak < 200 },
       );
     }
-    const webhook = by('send-webhook');
-    if (ceiling && webhook) {
-      ratios.sendWithWebhookVsCeilingReqPerSec = ratio(webhook.reqPerSec, ceiling.reqPerSec);
-      ratioRows.push(`| Parley send with a webhook endpoint / ceiling | ${fmt(ratios.sendWithWebhookVsCeilingReqPerSec as number | null, 3)} | | |`);
+    if (webhookRun) {
+      const webhookRatio = ceiling ? ratio(webhookRun.reqPerSec, ceiling.reqPerSec) : null;
+      ratios.sendWithWebhookVsCeilingReqPerSec = webhookRatio;
+      ratios.sendWithWebhook = webhookRun;
+      ratioRows.push(`| Parley send with a webhook endpoint / ceiling | ${fmt(webhookRatio, 3)} | | |`);
+      log(`\nsend-webhook\n\n${WEBHOOK_TABLE_HEADER}\n${webhookRow(webhookRun, ceiling?.reqPerSec ?? null)}`);
+      targets.push(
+        { target: 'send with a webhook endpoint >= 50% of the ceiling', measured: `${fmt((webhookRatio ?? NaN) * 100, 1)}%`, met: (webhookRatio ?? 0) >= 0.5 },
+        { target: 'webhook deliveries during the load >= 0.9 of the sends', measured: fmt(webhookRun.deliveredVsSent, 3), met: webhookRun.deliveredVsSent >= 0.9 },
+        {
+          target: 'webhook backlog empty within 10 s after the load',
+          measured: webhookRun.drainSeconds === null ? 'not within 60 s' : `${fmt(webhookRun.drainSeconds, 1)} s`,
+          met: webhookRun.drainSeconds !== null && webhookRun.drainSeconds <= 10,
+        },
+        { target: 'peak RSS with webhooks (load and drain) < 200 MB', measured: `${fmt(webhookRun.peakRssMB, 1)} MB`, met: webhookRun.peakRssMB < 200 },
+      );
     }
     const purchase = by('purchase');
     if (purchase) {
