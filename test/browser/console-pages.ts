@@ -36,13 +36,14 @@ export async function openOrder(page: Page, kind: string, id: number): Promise<v
 }
 
 type Person = { context: BrowserContext; page: Page };
-type Seat = { token: string; viewport?: { width: number; height: number } };
+/** A key, and optionally a screen size and another address of the same server (a relay). */
+type Seat = { token: string; viewport?: { width: number; height: number }; baseUrl?: string };
 
 /** Two people at their own browsers, signed in with their keys, on one order's page with its stream open. */
 export async function onOrderPage(browser: Browser, baseUrl: string, kind: string, id: number, first: Seat, second: Seat): Promise<[Person, Person]> {
-  const seat = async ({ token, viewport }: Seat) => {
+  const seat = async ({ token, viewport, baseUrl: via }: Seat) => {
     const person = await newPerson(browser, viewport);
-    await signIn(person.page, baseUrl, token);
+    await signIn(person.page, via ?? baseUrl, token);
     await openOrder(person.page, kind, id);
     return person;
   };

@@ -4,6 +4,7 @@ import { buildConsoleOnce } from '../../web/build.js';
 import { launchChromium, type LaunchedBrowser } from '../support/browser.js';
 import { kindCase } from '../support/order-kinds.js';
 import { startTestParley, type TestParley } from '../support/parley.js';
+import { TcpRelay } from '../support/tcp-relay.js';
 import { createEndpoint } from '../webhooks/helpers.js';
 import { Receiver, waitFor } from '../webhooks/receiver.js';
 import { LIVE_TIMEOUT_MS, messageIn, newPerson, onOrderPage, openOrder, PHONE, screenshot, send, signIn, waitLive } from './console-pages.js';
@@ -89,6 +90,38 @@ describe('the console in Chromium', () => {
     await screenshot(buyerSide.page, 'order-buyer-phone');
     await sellerSide.context.close();
     await buyerSide.context.close();
+  });
+
+  it('catches up on what was sent while its connection was down', async () => {
+    const { seller, buyer, order } = await parley.fixtures.scenario('pending', { title: 'Flaky network order' }, ITEM);
+    // The buyer reaches the server through a relay the test can cut, as a lost network would.
+    const relay = await TcpRelay.start({ host: '127.0.0.1', port: Number(new URL(parley.url).port) });
+    try {
+      const [sellerSide, buyerSide] = await onOrderPage(browser, parley.url, 'item', order.id, { token: seller.token }, { token: buyer.token, baseUrl: `http://${relay.url}` });
+      const missWhileCut = async (text: string) => {
+        await relay.cut();
+        await buyerSide.page.getByTestId('live-state').filter({ hasText: 'Reconnecting' }).waitFor();
+        await send(sellerSide.page, text);
+        await messageIn(sellerSide.page, text).waitFor();
+        await relay.restore();
+        // EventSource retries by itself after a few seconds.
+        await messageIn(buyerSide.page, text).waitFor({ timeout: 15_000 });
+        await waitLive(buyerSide.page);
+        expect(await messageIn(buyerSide.page, text).count()).toBe(1);
+      };
+      // A stream that has seen no event has no position to resume from: the page reads the thread.
+      await missWhileCut('Sent during the first cut');
+      // One that has resumes after its last event id, and the server replays what was missed.
+      await send(sellerSide.page, 'Seen live');
+      await messageIn(buyerSide.page, 'Seen live').waitFor({ timeout: LIVE_TIMEOUT_MS });
+      await missWhileCut('Sent during the second cut');
+      expect(await buyerSide.page.getByTestId('thread').locator('li .text').allTextContents())
+        .toEqual(['Sent during the first cut', 'Seen live', 'Sent during the second cut']);
+      await sellerSide.context.close();
+      await buyerSide.context.close();
+    } finally {
+      await relay.close();
+    }
   });
 
   it('completing the order closes the chat on both sides', async () => {

@@ -50,16 +50,24 @@ export function openLiveThread(token: string, kind: OrderKind, id: number, handl
     const url = `/v2/${kind}-orders/${id}/messages/stream?stream_token=${encodeURIComponent(streamToken)}`;
     const current = new EventSource(url);
     source = current;
-    let resumed = false;
+    let reopened = false;
+    let sawEvent = false;
     current.addEventListener('open', () => {
       backoffMs = 1000;
       handlers.state('live');
-      // EventSource's own reconnection resumes with Last-Event-ID: nothing to read again.
-      if (!resumed) handlers.resync();
-      resumed = true;
+      // EventSource's own reconnection resumes after the last event id it saw: nothing to read
+      // again, unless it saw none (it then has no position and starts from now).
+      if (!reopened || !sawEvent) handlers.resync();
+      reopened = true;
     });
-    current.addEventListener('message', (event) => handlers.message(JSON.parse((event as MessageEvent<string>).data) as Message));
-    current.addEventListener('status', (event) => handlers.status((JSON.parse((event as MessageEvent<string>).data) as { order: Order }).order));
+    current.addEventListener('message', (event) => {
+      sawEvent = true;
+      handlers.message(JSON.parse((event as MessageEvent<string>).data) as Message);
+    });
+    current.addEventListener('status', (event) => {
+      sawEvent = true;
+      handlers.status((JSON.parse((event as MessageEvent<string>).data) as { order: Order }).order);
+    });
     // The server closes the stream after `reset`: a new one (without Last-Event-ID) reads again on open.
     current.addEventListener('reset', () => {
       current.close();
