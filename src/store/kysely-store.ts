@@ -373,10 +373,10 @@ export interface StoreOptions {
   formatEvent: EventFormatter;
   /** Top-level transactions share commits (SQLite). */
   committer?: GroupCommitter | null;
-  /**
-   * Transactions lock the order rows they read (`FOR NO KEY UPDATE`; PostgreSQL). SQLite has one
   /** shareTransaction batches through this one when there is no `committer` (PostgreSQL: pg-group-commit.ts). */
   sharedCommits?: SharedCommitter | null;
+  /**
+   * Transactions lock the order rows they read (`FOR NO KEY UPDATE`; PostgreSQL). SQLite has one
    * writer at a time and needs (and knows) no row locks.
    */
   lockRows?: boolean;
