@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { LOG_FORMATS, type LogFormat } from './logging.js';
+import type { CorsOrigins } from './http/cors.js';
 import { DEFAULT_HTTP_SERVER_LIMITS, type HttpServerLimits } from './http/transport.js';
 import { DEFAULT_STREAM_SETTINGS, type StreamSettings } from './live/live-streams.js';
 import { DEFAULT_RETRY_SCHEDULE, DEFAULT_WEBHOOK_CONCURRENCY } from './webhooks/delivery-worker.js';
@@ -56,6 +57,8 @@ export interface ParleyConfig {
   /** Seed demo data into an empty database on start. */
   seedDemo: boolean;
   logLevel: string;
+  /** PARLEY_CORS_ORIGINS: `*`, a list of origins, `none` ([]), or null when unset (src/http/cors.ts). */
+  corsOrigins: CorsOrigins;
   /** LOG_FORMAT: `json` (default) or `pretty` (src/logging.ts). */
   logFormat: LogFormat;
   /** sandbox accepts http and loopback webhook URLs; production only public https ones. */
@@ -153,6 +156,27 @@ function streamSettingsFrom(env: NodeJS.ProcessEnv): StreamSettings {
   };
 }
 
+/** PARLEY_CORS_ORIGINS: unset or empty (the default), `none`, `*`, or a comma list of `scheme://host[:port]`. */
+function corsOriginsFrom(raw: string | undefined): CorsOrigins {
+  const value = raw?.trim();
+  if (!value) return null;
+  if (value.toLowerCase() === 'none') return [];
+  if (value === '*') return '*';
+  const origins = value.split(',').map((o) => o.trim()).filter((o) => o !== '');
+  for (const origin of origins) {
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = null;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError(`PARLEY_CORS_ORIGINS: "${origin}" is not an origin (scheme://host[:port], no path or trailing slash); or use * or none`);
+    }
+  }
+  return origins;
+}
+
 /** LOG_FORMAT: json (unset or empty) or pretty. */
 function logFormatFrom(raw: string | undefined): LogFormat {
   const value = raw?.trim().toLowerCase() || 'json';
@@ -198,6 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ParleyConfig {
     seedDemo: !['0', 'false', 'no'].includes((env.PARLEY_SEED_DEMO ?? 'true').trim().toLowerCase()),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
     logFormat: logFormatFrom(env.LOG_FORMAT),
+    corsOrigins: corsOriginsFrom(env.PARLEY_CORS_ORIGINS),
     env: parleyEnv,
     webhooks: {
       retrySchedule: retryScheduleFrom(env.PARLEY_WEBHOOK_RETRY_SCHEDULE),

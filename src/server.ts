@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { CompiledQuery } from 'kysely';
 import { createLogger } from './logging.js';
+import { corsOriginsFor } from './http/cors.js';
 import { adminTokenTooShort, ConfigError, MIN_ADMIN_TOKEN_LENGTH, type ParleyConfig } from './config.js';
 import { ApiKeyAuthenticator, issueApiKey } from './domain/api-keys.js';
 import { systemClock, type Clock } from './domain/clock.js';
@@ -269,6 +270,7 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
       rateLimitStore,
       authFailuresPerMinute: config.authFailuresPerMinute,
       idempotencyTtlSeconds: config.idempotencyTtlSeconds,
+      cors: { public: corsOriginsFor('public', config.corsOrigins, config.env), admin: corsOriginsFor('admin', config.corsOrigins, config.env) },
       orderSettings,
       webhookSettings: { urlPolicy: createUrlPolicy(config.env), secretGraceSeconds: config.webhooks.secretGraceSeconds },
       live,

@@ -11,6 +11,7 @@ import { MALFORMED_BODY, normalizeInput } from './input-normalizer.js';
 import { hasHighByteEscape, parseQueryString, percentDecodesToUtf8 } from './query-string.js';
 import { rateLimitHook } from './rate-limiting.js';
 import { registerIdempotency } from './idempotency.js';
+import { registerCors } from './cors.js';
 import { fastifyLogsRequests, lazyChildLoggerFactory, requestLine } from './request-log.js';
 import { buildOpenApiDocument } from '../contract/openapi.js';
 import { ADMIN_PREFIX, healthOperation, openApiOperation, PUBLIC_PREFIX } from '../contract/operations/index.js';
@@ -148,6 +149,8 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
   app.get(healthOperation.url, { schema: healthOperation.schema }, async () => ({ status: 'ok' as const }));
 
   await app.register(async (v2) => {
+    // Before the key is checked: preflights carry none (src/http/cors.ts).
+    await registerCors(v2, context.cors?.public ?? null);
     v2.addHook('onRequest', authenticationHook(app, { adminOnly: false }));
     // With every limit off (PARLEY_RATE_LIMIT_*=0) there is nothing to count or to announce.
     if (Object.values(context.rateLimits).some((limit) => limit > 0)) v2.addHook('onRequest', rateLimitHook(app));
@@ -164,6 +167,7 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
   if (context.live) await app.register(streamRoutes, { prefix: PUBLIC_PREFIX });
 
   await app.register(async (admin) => {
+    await registerCors(admin, context.cors?.admin ?? null);
     admin.addHook('onRequest', authenticationHook(app, { adminOnly: true }));
     registerIdempotency(admin, app);
     await admin.register(adminUserRoutes);

@@ -30,6 +30,8 @@ export interface ParleyContext {
   sandbox?: SandboxServices | null;
   /** How long an Idempotency-Key's answer is kept (PARLEY_IDEMPOTENCY_TTL_SECONDS); absent: 24 h. */
   idempotencyTtlSeconds?: number;
+  /** The origins each API answers cross-origin (src/http/cors.ts); absent or null: none. */
+  cors?: { public: '*' | string[] | null; admin: '*' | string[] | null };
 }
 
 declare module 'fastify' {
