@@ -11,6 +11,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import autocannon from 'autocannon';
 import { webhookRow, webhookScenario, WEBHOOK_TABLE_HEADER } from './webhook-scenario.js';
+import { loggingScenario } from './logging-scenario.js';
 import { createBenchPgDatabase } from './pg-database.js';
 import { ACCOUNT_OFFERS, ADMIN_TOKEN, adminPost, cachedDataset, createSendOrder, freshDataset, mintKey, SEND_BODY, startParley, type Dataset } from './datasets.js';
 import { cpuBetween, cpuSecondsOf, cpuSnapshot, type CpuSnapshot, intFromEnv, killAllChildren, readMemory, ROOT, RssSampler, runScript, spawnServer, type ServerProcess } from './processes.js';
@@ -30,7 +31,7 @@ const CACHE_DIR = process.env.BENCH_CACHE_DIR?.trim() || os.tmpdir();
 const REBUILD = ['1', 'true', 'yes'].includes((process.env.BENCH_REBUILD ?? '').trim().toLowerCase());
 /** `BENCH_SCENARIOS=ceiling,send` runs a subset (for profiling); the ratios and targets need all of them. */
 const ALL_SCENARIOS = [
-  'ceiling', 'send', 'send-pg', 'send-pg-2x', 'send-webhook', 'store-path', 'get-1k', 'list-1k', 'get-1M', 'list-1M', 'purchase', 'offer-list-1k', 'offer-list-100k',
+  'ceiling', 'send', 'send-pg', 'send-pg-2x', 'send-webhook', 'store-path', 'get-1k', 'list-1k', 'get-1M', 'list-1M', 'purchase', 'offer-list-1k', 'offer-list-100k', 'logging',
 ] as const;
 const SELECTED = new Set((process.env.BENCH_SCENARIOS?.trim() || ALL_SCENARIOS.join(',')).split(',').map((s) => s.trim()));
 for (const name of SELECTED) {
@@ -642,6 +643,8 @@ async function main(): Promise<void> {
       ? await webhookScenario(tmp, { connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, seconds: SECONDS, log })
       : null;
     const storePath = has('store-path') ? await storePathScenario(tmp) : null;
+    // Its own flow (bench/logging-scenario.ts): the send at info against warn, stdout to a file.
+    const logging = has('logging') ? await loggingScenario(tmp, { connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, seconds: SECONDS, rounds: ROUNDS, log }) : null;
     if (small) scenarios.push(...(await readScenarios(small, '1k')));
     if (large) scenarios.push(...(await readScenarios(large, '1M')));
     if (has('purchase')) scenarios.push(await purchaseScenario(tmp));
@@ -788,6 +791,7 @@ async function main(): Promise<void> {
       datasets,
       scenarios,
       storePath,
+      logging,
       ratios,
       targets,
       markdown: { header, table, storePath: storePath ? storePathLine(storePath) : null, ratios: ratioTable, targets: targetTable },
