@@ -15,8 +15,18 @@ export const LIVE_TIMEOUT_MS = 1_000;
 /** A page in a context of its own (its own sessionStorage): one person at one browser. */
 export async function newPerson(browser: Browser, viewport = { width: 1280, height: 900 }): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport });
+  // Records what the Content-Security-Policy blocks (cspViolations): a strict policy must block nothing of ours.
+  await context.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+    document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.violatedDirective} ${event.blockedURI}`));
+  });
   const page = await context.newPage();
   return { context, page };
+}
+
+export function cspViolations(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
 }
 
 export async function signIn(page: Page, baseUrl: string, token: string): Promise<void> {

@@ -7,7 +7,7 @@ import { startTestParley, type TestParley } from '../support/parley.js';
 import { TcpRelay } from '../support/tcp-relay.js';
 import { createEndpoint } from '../webhooks/helpers.js';
 import { Receiver, waitFor } from '../webhooks/receiver.js';
-import { LIVE_TIMEOUT_MS, messageIn, newPerson, onOrderPage, openOrder, PHONE, screenshot, send, signIn, waitLive } from './console-pages.js';
+import { cspViolations, LIVE_TIMEOUT_MS, messageIn, newPerson, onOrderPage, openOrder, PHONE, screenshot, send, signIn, waitLive } from './console-pages.js';
 
 /** Low enough for the countdown test to reach it in a few sends; the other tests' keys stay below it. */
 const CHAT_LIMIT = 6;
@@ -51,6 +51,7 @@ describe('the console in Chromium', () => {
     expect(await page.evaluate(() => document.cookie)).toBe('');
     expect(await page.evaluate(() => JSON.stringify(sessionStorage))).toContain(seller.token);
     expect(await page.evaluate(() => JSON.stringify(localStorage))).not.toContain(seller.token);
+    expect(await cspViolations(page)).toEqual([]);
     await context.close();
   });
 
@@ -209,6 +210,7 @@ describe('the console in Chromium', () => {
     await page.getByRole('status').filter({ hasText: 'queued again for 1 endpoint' }).waitFor();
     await waitFor(() => receiver.on(path).length === 4, 5000, 'the replayed delivery');
     expect(JSON.parse(receiver.on(path)[3]!.body).payload.message.text).toBe('Written by the admin as the buyer');
+    expect(await cspViolations(page)).toEqual([]);
     await sellerSide.context.close();
     await adminSide.context.close();
   });

@@ -69,7 +69,7 @@ export function Deliveries(props: { token: string; kind: OrderKind; id: number }
                   <dt>Last error</dt><dd>{row.last_error ?? '—'}</dd>
                 </dl>
                 <pre class="payload" aria-label="Payload">{JSON.stringify(row.body.payload, null, 2)}</pre>
-                <button type="button" onClick={() => replay(row.event_id)}>Replay event</button>
+                <button type="button" aria-label={`Replay event ${row.event_id}`} onClick={() => replay(row.event_id)}>Replay event</button>
               </details>
             </li>
           ))}
