@@ -4,7 +4,12 @@
  * storage, so Parley's send figures can be read as a fraction of it.
  *
  *   PORT=0 node --import tsx bench/ceiling-server.ts   ->   "Ceiling is listening on http://127.0.0.1:<port>"
+ *
+ * Given a JSON file `{ "<path>": "<body>", ... }` (`bench/ceiling-server.ts <file>`), it also
+ * answers GET on each of those paths with exactly that body, captured from Parley for the same
+ * request: the ceiling of a read is Fastify sending the very bytes Parley sent, and nothing else.
  */
+import fs from 'node:fs';
 import Fastify from 'fastify';
 
 const app = Fastify({ logger: false });
@@ -24,6 +29,16 @@ app.post<{ Params: { id: string }; Body: { message?: unknown } | null }>('/v2/ac
     },
   };
 });
+
+const bodiesFile = process.argv[2];
+if (bodiesFile) {
+  const bodies = new Map(Object.entries(JSON.parse(fs.readFileSync(bodiesFile, 'utf8')) as Record<string, string>).map(([url, body]) => [url, Buffer.from(body)]));
+  app.get('/*', async (request, reply) => {
+    const body = bodies.get(request.url);
+    if (!body) return reply.code(404).send();
+    return reply.type('application/json; charset=utf-8').send(body);
+  });
+}
 
 // Also a webhook receiver for the "send with a webhook endpoint" scenario: takes the delivery, answers 204.
 app.post('/webhook-sink', async (_request, reply) => reply.code(204).send());

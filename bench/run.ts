@@ -31,7 +31,7 @@ const CACHE_DIR = process.env.BENCH_CACHE_DIR?.trim() || os.tmpdir();
 const REBUILD = ['1', 'true', 'yes'].includes((process.env.BENCH_REBUILD ?? '').trim().toLowerCase());
 /** `BENCH_SCENARIOS=ceiling,send` runs a subset (for profiling); the ratios and targets need all of them. */
 const ALL_SCENARIOS = [
-  'ceiling', 'send', 'send-pg', 'send-pg-2x', 'send-webhook', 'store-path', 'get-1k', 'list-1k', 'get-1M', 'list-1M', 'purchase', 'offer-list-1k', 'offer-list-100k', 'logging',
+  'ceiling', 'send', 'send-pg', 'send-pg-2x', 'send-webhook', 'store-path', 'get-1k', 'list-1k', 'thread-1k', 'get-1M', 'list-1M', 'purchase', 'offer-list-1k', 'offer-list-100k', 'logging',
 ] as const;
 const SELECTED = new Set((process.env.BENCH_SCENARIOS?.trim() || ALL_SCENARIOS.join(',')).split(',').map((s) => s.trim()));
 for (const name of SELECTED) {
@@ -456,21 +456,83 @@ async function storePathScenario(dir: string): Promise<StorePathResult> {
   return result;
 }
 
-async function readScenarios(dataset: Dataset, tag: string): Promise<ScenarioResult[]> {
+/** A read measured against its own same-bytes ceiling, round by round. */
+interface ReadPairs {
+  key: string;
+  ceilings: ScenarioResult[];
+  parleys: ScenarioResult[];
+}
+
+/** The thread scenario's length: a thread about as long as the issue's (21 messages, 4.8 KB). */
+const THREAD_MESSAGES = 21;
+
+/**
+ * GET one order (1,000 ids in turn), the filtered list page, and (1k only: it writes messages,
+ * and the 1M database is a shared cache) one order's 21-message thread. Each read is measured
+ * against its own ceiling: Parley answers every path once, the bytes are handed to
+ * bench/ceiling-server.ts, and a bare Fastify route sends exactly those bytes for the same
+ * paths. Ceiling and Parley alternate, BENCH_ROUNDS times.
+ */
+async function readScenarios(dataset: Dataset, tag: string, dir: string): Promise<{ results: ScenarioResult[]; pairs: ReadPairs[] }> {
   const results: ScenarioResult[] = [];
+  const pairs: ReadPairs[] = [];
   const ids = sampleIds(dataset, 1_000);
-  const reads: { key: string; label: string; paths: string[] }[] = [
-    { key: `get-${tag}`, label: `Parley GET /v2/account-orders/{id}, ${tag} orders`, paths: ids.map((id) => `/v2/account-orders/${id}`) },
-    { key: `list-${tag}`, label: `Parley GET /v2/account-orders?filter[status]=pending, ${tag} orders`, paths: [LIST_PATH] },
+  const reads: { key: string; label: string; paths: string[] | 'thread' }[] = [
+    { key: `get-${tag}`, label: `GET /v2/account-orders/{id}, ${tag} orders`, paths: ids.map((id) => `/v2/account-orders/${id}`) },
+    { key: `list-${tag}`, label: `GET /v2/account-orders?filter[status]=pending, ${tag} orders`, paths: [LIST_PATH] },
+    { key: `thread-${tag}`, label: `GET /v2/account-orders/{id}/messages (${THREAD_MESSAGES} messages), ${tag} orders`, paths: 'thread' },
   ];
   for (const read of reads) {
     if (!SELECTED.has(read.key)) continue;
-    results.push(await withServer(() => startParley(`parley (${read.key})`, dataset.file), async (parley) => {
+    const pair: ReadPairs = { key: read.key, ceilings: [], parleys: [] };
+    pairs.push(pair);
+    await withServer(() => startParley(`parley (${read.key})`, dataset.file), async (parley) => {
       const token = await mintKey(parley.url, dataset.sellerId, `bench ${read.key}`);
-      return measure(read.key, read.label, parley, { method: 'GET', paths: read.paths, headers: { authorization: `Bearer ${token}` } });
-    }));
+      const headers = { authorization: `Bearer ${token}` };
+      const paths = read.paths === 'thread' ? [await threadOf(parley.url, headers)] : read.paths;
+      const load: Load = { method: 'GET', paths, headers };
+      const bodiesFile = path.join(dir, `${read.key}-bodies.json`);
+      fs.writeFileSync(bodiesFile, JSON.stringify(await captureBodies(parley.url, load)));
+      for (let round = 1; round <= ROUNDS; round++) {
+        pair.ceilings.push(inRound(round, await withServer(
+          () => spawnServer('ceiling', 'bench/ceiling-server.ts', [bodiesFile], {}),
+          (ceiling) => measure(`ceiling-${read.key}`, `Ceiling (the same bytes) ${read.label}`, ceiling, { method: 'GET', paths, headers: {} }),
+        )));
+        pair.parleys.push(inRound(round, await measure(read.key, `Parley ${read.label}`, parley, load)));
+        log(`  round ${round}: ${read.key} / its ceiling ${fmt(ratio(pair.parleys.at(-1)!.reqPerSec, pair.ceilings.at(-1)!.reqPerSec), 3)}`);
+      }
+    });
+    for (let i = 0; i < pair.parleys.length; i++) results.push(pair.ceilings[i]!, pair.parleys[i]!);
   }
-  return results;
+  return { results, pairs };
+}
+
+/** What Parley answers each path, once, as text: the ceiling serves exactly these bytes. */
+async function captureBodies(url: string, load: Load): Promise<Record<string, string>> {
+  const bodies: Record<string, string> = {};
+  for (const requestPath of load.paths) {
+    const response = await fetch(`${url}${requestPath}`, { headers: load.headers });
+    const body = await response.text();
+    if (!response.ok) throw new Error(`GET ${requestPath} answered ${response.status}: ${body.slice(0, 300)}`);
+    bodies[requestPath] = body;
+  }
+  return bodies;
+}
+
+/** The path of a thread of THREAD_MESSAGES messages: the seller writes them on the first pending order of the list. */
+async function threadOf(url: string, headers: Record<string, string>): Promise<string> {
+  const list = await fetch(`${url}${LIST_PATH}`, { headers });
+  const orderId = ((await list.json()) as { data: { id: number }[] }).data[0]!.id;
+  const thread = `/v2/account-orders/${orderId}/messages`;
+  for (let i = 1; i <= THREAD_MESSAGES; i++) {
+    const response = await fetch(`${url}${thread}`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ message: `Message ${i} of the thread: the account is ready, the credentials follow in the next message.` }),
+    });
+    if (!response.ok) throw new Error(`POST ${thread} answered ${response.status}: ${await response.text()}`);
+  }
+  return thread;
 }
 
 /**
@@ -603,7 +665,7 @@ async function main(): Promise<void> {
     const has = (key: string) => SELECTED.has(key);
     const needLarge = has('get-1M') || has('list-1M');
     // The 1k orders database also names the schema version of the cached 1M one.
-    const small = needLarge || has('get-1k') || has('list-1k') ? await freshDataset(tmp, SMALL, log) : null;
+    const small = needLarge || has('get-1k') || has('list-1k') || has('thread-1k') ? await freshDataset(tmp, SMALL, log) : null;
     if (small) log(`  ${SMALL.toLocaleString('en')} orders: fresh database, built in ${fmt(small.buildSeconds, 1)} s; schema version ${small.schemaVersion}`);
     const large = small && needLarge ? await cachedDataset(CACHE_DIR, LARGE, small.schemaVersion, { rebuild: REBUILD }, log) : null;
     if (large) log(`  ${LARGE.toLocaleString('en')} orders: ${large.reused ? 'REUSED cached database' : `built in ${fmt(large.buildSeconds, 1)} s`} ${large.file}`);
@@ -645,14 +707,27 @@ async function main(): Promise<void> {
     const storePath = has('store-path') ? await storePathScenario(tmp) : null;
     // Its own flow (bench/logging-scenario.ts): the send at info against warn, stdout to a file.
     const logging = has('logging') ? await loggingScenario(tmp, { connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, seconds: SECONDS, rounds: ROUNDS, log }) : null;
-    if (small) scenarios.push(...(await readScenarios(small, '1k')));
-    if (large) scenarios.push(...(await readScenarios(large, '1M')));
+    const readPairs: ReadPairs[] = [];
+    for (const [dataset, tag] of [[small, '1k'], [large, '1M']] as const) {
+      if (!dataset) continue;
+      const reads = await readScenarios(dataset, tag, tmp);
+      scenarios.push(...reads.results);
+      readPairs.push(...reads.pairs);
+    }
     if (has('purchase')) scenarios.push(await purchaseScenario(tmp));
     if (smallOffers && has('offer-list-1k')) scenarios.push(await offerListScenario(smallOffers, '1k'));
     if (largeOffers) scenarios.push(await offerListScenario(largeOffers, '100k'));
 
     // Ratios and targets: those whose scenarios ran (all of them in the default run).
-    const by = (key: string) => scenarios.find((s) => s.key === key);
+    /** A read's round whose ratio to its ceiling is the median stands for the read (flatness, targets). */
+    const medianReads = new Map<string, ScenarioResult>();
+    const readRatios = new Map<string, { median: number; each: number[] }>();
+    for (const pair of readPairs) {
+      const each = pair.parleys.map((p, i) => ratio(p.reqPerSec, pair.ceilings[i]!.reqPerSec) ?? NaN);
+      readRatios.set(pair.key, { median: median(each), each });
+      medianReads.set(pair.key, pair.parleys[each.indexOf(median(each))]!);
+    }
+    const by = (key: string) => medianReads.get(key) ?? scenarios.find((s) => s.key === key);
     const within = (r: number | null, low: number, high: number) => r !== null && r >= low && r <= high;
     const times = (r: number | null) => (r === null ? 'n/a' : `${r.toFixed(3)}x`);
     const ratios: Record<string, unknown> = {};
@@ -702,6 +777,16 @@ async function main(): Promise<void> {
         { target: `${name} p99 <= 20 ms (the median round)`, measured: `${fmt(middle.latencyMs.p99, 2)} ms`, met: middle.latencyMs.p99 <= 20 },
         { target: `${name}: no non-2xx, no errors`, measured: `${sum(results, 'non2xx')} non-2xx, ${sum(results, 'errors')} errors`, met: sum(results, 'non2xx') === 0 && sum(results, 'errors') === 0 },
         { target: `${name}: peak RSS < 200 MB (each process, the highest round)`, measured: `${fmt(peak, 1)} MB`, met: peak < 200 },
+      );
+    }
+    for (const [key, r] of readRatios) {
+      const floor = key.startsWith('list-') ? 0.5 : 0.6;
+      const read = by(key)!;
+      ratios[`${key}VsSameBytesCeiling`] = r;
+      ratioRows.push(`| Parley ${key} / its same-bytes ceiling (median of ${r.each.length}: ${r.each.map((x) => fmt(x, 3)).join(' / ')}) | ${fmt(r.median, 3)} | | |`);
+      targets.push(
+        { target: `${key} req/s >= ${floor * 100}% of its same-bytes ceiling`, measured: `${fmt(r.median * 100, 1)}%`, met: r.median >= floor },
+        { target: `${key}: no non-2xx, no errors; peak RSS < 200 MB`, measured: `${read.non2xx} non-2xx, ${read.errors} errors, ${fmt(read.peakRssMB, 1)} MB`, met: read.non2xx === 0 && read.errors === 0 && read.peakRssMB < 200 },
       );
     }
     if (webhookRun) {

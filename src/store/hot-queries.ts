@@ -17,7 +17,24 @@ export function hotQueries(db: Kysely<Database>, dialect: 'sqlite' | 'postgres')
     .select(['kind', 'id', 'seller_id', 'buyer_id', 'status'])
     .where('kind', '=', param('kind'))
     .where('id', '=', param('id'));
+  // A thread page: a range over the thread's primary key (order_kind, order_id, id), one query
+  // per shape (with or without each bound); the limit is always bound.
+  const thread = (after: boolean, upTo: boolean) => {
+    let q = db
+      .selectFrom('messages')
+      .leftJoin('users', 'users.id', 'messages.sender_id')
+      .selectAll('messages')
+      .select(['users.username as sender_username', 'users.role as sender_role'])
+      .where('messages.order_kind', '=', param('kind'))
+      .where('messages.order_id', '=', param('order_id'));
+    if (after) q = q.where('messages.id', '>', param('after'));
+    if (upTo) q = q.where('messages.id', '<=', param('up_to'));
+    return precompile<ThreadArgs>(q.orderBy('messages.id').limit(param('limit')));
+  };
+  const threads = [thread(false, false), thread(true, false), thread(false, true), thread(true, true)] as const;
   return {
+    /** The thread query for a range: pick with threadQuery(). */
+    threads,
     findAccess: precompile<{ kind: string; id: number }>(access),
     findAccessLocked: dialect === 'postgres' ? precompile<{ kind: string; id: number }>(access.forNoKeyUpdate()) : null,
     findOrder: precompile<{ kind: string; id: number }>(order),
@@ -56,3 +73,19 @@ export function hotQueries(db: Kysely<Database>, dialect: 'sqlite' | 'postgres')
 }
 
 export type HotQueries = ReturnType<typeof hotQueries>;
+
+export interface ThreadArgs extends Record<string, unknown> {
+  kind: string;
+  order_id: number;
+  after?: string;
+  up_to?: string;
+  limit: number;
+}
+
+/** The precompiled thread query for the bounds `args` has, and the arguments for it. */
+export function threadQuery(queries: HotQueries, kind: string, orderId: number, range: { after?: string | null; upTo?: string | null; limit?: number }) {
+  const args: ThreadArgs = { kind, order_id: orderId, limit: range.limit !== undefined && Number.isFinite(range.limit) ? range.limit : Number.MAX_SAFE_INTEGER };
+  if (range.after != null) args.after = range.after;
+  if (range.upTo != null) args.up_to = range.upTo;
+  return { query: queries.threads[(range.after != null ? 1 : 0) + (range.upTo != null ? 2 : 0)]!, args };
+}

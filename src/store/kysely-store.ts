@@ -29,6 +29,7 @@ import { SharedUnitFailed, type GroupCommitter } from './group-commit.js';
 import type { SharedCommitter } from './pg-group-commit.js';
 import { withBatchedMessageInserts } from './pg-batched-messages.js';
 import { readRunner, writeRunner, type FastPath } from './fast-path.js';
+import { threadQuery } from './hot-queries.js';
 import { countableFromTable, countFromTable, countOrder } from './order-counts.js';
 import type { EventFormatter } from '../contract/webhook-events.js';
 import { outboxStore, webhookStore } from './webhook-store.js';
@@ -321,12 +322,6 @@ function toMessage(row: MessageRow): MessageRecord {
 }
 
 function messageStore(db: Db, fast: FastPath): MessageStore {
-  const base = () =>
-    db
-      .selectFrom('messages')
-      .leftJoin('users', 'users.id', 'messages.sender_id')
-      .selectAll('messages')
-      .select(['users.username as sender_username', 'users.role as sender_role']);
   return {
     async insert(message) {
       const { id, order_kind, order_id, type, text, attachment, sender, sent_at } = message;
@@ -340,14 +335,9 @@ function messageStore(db: Db, fast: FastPath): MessageStore {
     },
     async listThread(kind, orderId, range = {}) {
       // A range over the thread's primary key (order_kind, order_id, id): pages cost their size.
-      let query = base()
-        .where('messages.order_kind', '=', kind)
-        .where('messages.order_id', '=', orderId)
-        .orderBy('messages.id');
-      if (range.after != null) query = query.where('messages.id', '>', range.after);
-      if (range.upTo != null) query = query.where('messages.id', '<=', range.upTo);
-      if (range.limit !== undefined && Number.isFinite(range.limit)) query = query.limit(range.limit);
-      return (await query.execute()).map(toMessage);
+      // Precompiled (hot-queries.ts), and outside a transaction on SQLite's read-only connection.
+      const { query, args } = threadQuery(fast.queries, kind, orderId, range);
+      return (await readRunner(db, fast).all<MessageRow, typeof args>(query, args)).map(toMessage);
     },
     async hasMessage(kind, orderId, id) {
       const row = await db.selectFrom('messages').select('id')
