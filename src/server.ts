@@ -37,6 +37,7 @@ import { Scheduler } from './scheduler/scheduler.js';
 import { jobHandlerFor } from './domain/job-handlers.js';
 import { OffsetClock } from './sandbox/offset-clock.js';
 import { startSandbox } from './sandbox/start-sandbox.js';
+import { withBuyerChatLimit } from './sandbox/buyer-chat-limit.js';
 import { withEventReactions } from './sandbox/event-reactions.js';
 import { reactToEvent } from './domain/buyer-script.js';
 
@@ -249,7 +250,9 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
 
   // Time-based work (auto-completion, deadlines, buyer steps), on every instance, in production too.
   const jobQueue = new KyselyJobQueue(db, dialect, committer);
-  const scheduler = new Scheduler(store, jobQueue, jobHandlerFor, clock, logger);
+  // A scripted buyer's replies count against the chat limit like a real buyer's.
+  const handlers = withBuyerChatLimit(jobHandlerFor, rateLimitStore, config.rateLimits.chat);
+  const scheduler = new Scheduler(store, jobQueue, handlers, clock, logger);
   const sandbox = sandboxClock
     ? await startSandbox({
       clock: sandboxClock, state: new KyselyClockStateStore(db), store, queue: jobQueue, scheduler, changes,

@@ -333,7 +333,22 @@ function refusal(error: unknown): string | null {
  * buyer would get) marks it failed with Parley's message; anything else throws, and the
  * scheduler tries again later.
  */
-export async function runBuyerStep(tx: Store, job: DueJob): Promise<void> {
+export function runBuyerStep(tx: Store, job: DueJob): Promise<void> {
+  return runStep(tx, job, null);
+}
+
+/**
+ * Counts a buyer's chat message against the chat limit, as a request with the buyer's key would
+ * be: null when it may go now, else when it may (Unix milliseconds on the application clock).
+ */
+export type BuyerChatLimiter = (buyerId: number, nowMs: number) => Promise<number | null>;
+
+/** The step handler with the buyer's replies under the chat limit: a reply over it waits for the window to pass. */
+export function buyerStepHandler(limiter: BuyerChatLimiter | null): JobHandler {
+  return (tx, job) => runStep(tx, job, limiter);
+}
+
+async function runStep(tx: Store, job: DueJob, limiter: BuyerChatLimiter | null): Promise<void> {
   const { kind, order_id: orderId, index, generation } = job.payload as { kind: OrderKind; order_id: number; index: number; generation: number };
   // The order first: its row lock (PostgreSQL) orders this run with the order's other writes.
   const order = await tx.orders.findById(kind, orderId);
@@ -344,9 +359,17 @@ export async function runBuyerStep(tx: Store, job: DueJob): Promise<void> {
   if (!step || !state || state.status !== 'scheduled') return;
   const nowMs = tx.clock.nowMs();
   const ran_at = unixSeconds(nowMs);
+  const retryAtMs = step.do === 'reply' && limiter ? await limiter(order.buyer_id, nowMs) : null;
+  if (retryAtMs !== null) {
+    // Over the chat limit: the reply waits for the window to pass, as a client honouring Retry-After would.
+    await tx.jobs.schedule({ kind: job.kind, key: job.key, dueAtMs: retryAtMs, payload: job.payload });
+    script.state[index] = { ...state, due_at: unixSeconds(retryAtMs), error: 'Rate limited (chat): postponed to the next window.' };
+    await tx.buyerScripts.saveState(kind, orderId, script.state, ran_at);
+    return;
+  }
   try {
     const outcome = await perform(tx, order, step, job.payload, script, index);
-    script.state[index] = { ...state, status: 'done', ran_at, dispute_case_id: outcome.dispute_case_id ?? null, message_id: outcome.message_id ?? null };
+    script.state[index] = { ...state, status: 'done', ran_at, error: null, dispute_case_id: outcome.dispute_case_id ?? null, message_id: outcome.message_id ?? null };
   } catch (error) {
     const message = refusal(error);
     if (message === null) throw error;

@@ -2,7 +2,7 @@ import { Type, type TSchema } from 'typebox';
 import { AdvanceClockBody, AdvancedClockSchema, BuyerScriptSchema, ClockSchema, PutBuyerScriptBody } from '../sandbox.js';
 import type { OrderKindApi } from '../order-kinds/order-kind-api.js';
 import { errorResponses, IdParam } from '../common.js';
-import { BEARER, operation } from './operation.js';
+import { BEARER, JSON_OR_FORM, operation } from './operation.js';
 
 /** Sandbox-only operator routes (PARLEY_ENV=sandbox); in production they answer 404. */
 const sandbox = ['Sandbox'];
@@ -20,7 +20,7 @@ export const sandboxClockOperations = {
     operationId: 'sandboxAdvanceClock',
     tags: sandbox, security: BEARER, summary: 'Move the sandbox clock forward, running everything that falls due',
     description: `${SANDBOX_ONLY} Exactly one of seconds and to. Before it answers, every scheduled job due on the way runs in time order, the clock standing at each job's due time while it runs (auto-completions, dispute deadlines, scripted buyer steps, and what those schedule in turn); queued webhook retries become due. Durable and shared by every instance.`,
-    body: AdvanceClockBody,
+    body: AdvanceClockBody, consumes: JSON_OR_FORM,
     response: { 200: data(AdvancedClockSchema), ...errorResponses(400, 401, 403, 404, 413, 415, 422, 429) },
   }),
   resetClock: operation('POST', '/clock/reset', {
@@ -39,8 +39,8 @@ export function buyerScriptOperations<P extends string>(api: OrderKindApi<P>) {
     put: operation('PUT', url, {
       operationId: `sandboxPut${api.schemaName}BuyerScript`,
       tags: sandbox, security: BEARER, summary: `Script the buyer of an ${api.label}`,
-      description: `${SANDBOX_ONLY} {script: [steps]} replaces the order's script (docs/api.md, "Scripted buyers"): each step is a trigger (on), a delay (after, seconds) and an action (do). A fired step runs \`after\` seconds later on the application clock (advance the test clock to run it at once), through the same rules as a real buyer: what Parley would refuse the buyer is recorded as failed. A bad step answers 422 naming script.N.field.`,
-      params, body: PutBuyerScriptBody,
+      description: `${SANDBOX_ONLY} {script: [steps]} replaces the order's script (docs/api.md, "Scripted buyers"): each step is a trigger (on), a delay (after, seconds) and an action (do). A fired step runs \`after\` seconds later on the application clock (advance the test clock to run it at once), through the same rules as a real buyer: what Parley would refuse the buyer is recorded as failed. A bad step answers 422 naming script.N.field. JSON only in practice: a form cannot carry the steps and answers 422.`,
+      params, body: PutBuyerScriptBody, consumes: JSON_OR_FORM,
       response: { 200: data(BuyerScriptSchema), ...errorResponses(400, 401, 403, 404, 413, 415, 422, 429) },
     }),
     get: operation('GET', url, {
