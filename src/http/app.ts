@@ -34,6 +34,7 @@ import { disputeRoutes } from './routes/disputes.js';
 import { webhookTriggerRoutes } from './routes/webhook-triggers.js';
 import { adminDisputeRoutes, adminOpenDisputeRoutes } from './routes/admin/disputes.js';
 import { consoleRoutes, defaultConsoleDir } from './routes/console.js';
+import { docsRoutes } from './routes/docs.js';
 import { validatorCompiler } from './validation.js';
 import {
   clientErrorHandler,
@@ -147,6 +148,8 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
   // A string payload goes out as it is: the response schema documents it, nothing re-serializes it.
   app.get(openApiOperation.url, { schema: openApiOperation.schema }, async (_request, reply) => reply.type('application/json; charset=utf-8').send(openApi));
   app.get(healthOperation.url, { schema: healthOperation.schema }, async () => ({ status: 'ok' as const }));
+  // The API reference, rendered from that same document (routes/docs.ts).
+  await app.register(docsRoutes(openApi));
 
   await app.register(async (v2) => {
     // Before the key is checked: preflights carry none (src/http/cors.ts).
