@@ -389,7 +389,9 @@ export class WebhookDeliveryWorker {
       timestamp: Math.floor(Date.now() / 1000),
       secrets,
     });
-    this.pools ??= new ReceiverPools({ env: this.options.env, connectionsPerEndpoint: this.options.maxInFlightPerEndpoint });
+    this.pools ??= new ReceiverPools({
+      env: this.options.env, connectionsPerEndpoint: this.options.maxInFlightPerEndpoint, connectTimeoutMs: this.options.timeoutMs,
+    });
     return this.pools.post(String(delivery.endpointId), delivery.url, headers, delivery.body, this.options);
   }
 
