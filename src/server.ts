@@ -261,6 +261,7 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
       onError: (error) => logger.error({ err: error }, 'sandbox clock'),
     })
     : null;
+  if (sandbox) opened.push(() => sandbox.close());
 
   const app = await buildApp(
     {

@@ -3,4 +3,6 @@ import type { TimeTravel } from './time-travel.js';
 /** What the sandbox-only routes reach for; absent (null) in production, where they answer 404. */
 export interface SandboxServices {
   timeTravel: TimeTravel;
+  /** Stops re-reading the stored clock. */
+  close(): Promise<void>;
 }

@@ -18,10 +18,14 @@ export interface SandboxDeps {
   onError: (error: unknown) => void;
 }
 
+/** How often every instance reads the stored clock anyway (real milliseconds). */
+export const CLOCK_REREAD_MS = 1000;
+
 /**
  * The sandbox's services, with the stored clock loaded: every instance reads the offset at start
  * and again whenever the change feed says the clock moved, or that notifications may have been
- * missed (resync).
+ * missed (resync), and once a second besides: processes sharing one SQLite file have no feed
+ * between them (theirs is in-process), and a notification can be lost.
  */
 export async function startSandbox(deps: SandboxDeps): Promise<SandboxServices> {
   const timeTravel = new TimeTravel({
@@ -34,8 +38,16 @@ export async function startSandbox(deps: SandboxDeps): Promise<SandboxServices> 
     poke: deps.poke,
   });
   await timeTravel.reload();
-  deps.changes.subscribe((change) => {
+  const unsubscribe = deps.changes.subscribe((change) => {
     if (change.type === 'clock.changed' || change.type === 'resync') timeTravel.reload().catch(deps.onError);
   });
-  return { timeTravel };
+  const timer = setInterval(() => timeTravel.reload().catch(deps.onError), CLOCK_REREAD_MS);
+  timer.unref();
+  return {
+    timeTravel,
+    async close() {
+      clearInterval(timer);
+      unsubscribe();
+    },
+  };
 }
