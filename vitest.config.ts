@@ -26,7 +26,7 @@ export default defineConfig(async () => {
     extends: true,
     test: {
       name: 'postgres',
-      include: ['test/http/**/*.test.ts', 'test/webhooks/**/*.test.ts', 'test/fuzz/**/*.test.ts', 'test/flows/**/*.test.ts'],
+      include: ['test/http/**/*.test.ts', 'test/webhooks/**/*.test.ts', 'test/fuzz/**/*.test.ts', 'test/flows/**/*.test.ts', 'test/live/**/*.test.ts'],
       exclude: [
         ...configDefaults.exclude,
         // Reads the SQLite file of a SIGKILLed `parley serve` process.

@@ -189,6 +189,8 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
   let wakeWebhookWorker = () => {};
   // Set once the live streams exist: purchases and disputes tell them (messages already travel on the feed).
   let tellLiveStreams: (events: DomainEvent[]) => void = () => {};
+  // The live streams' log: written in each event's transaction, read on SQLite's read-only connection.
+  const logRunners = sqlite ? sqliteRunners(db, sqlite.writer, sqlite.reader) : postgresRunners(db);
   const onCommitted = (events: DomainEvent[]) => {
     wakeWebhookWorker();
     tellLiveStreams(events);

@@ -33,8 +33,8 @@ export interface EventLogStore {
   prunedThrough(): Promise<number>;
   /**
    * Numbers the committed events that have none yet (PostgreSQL, where numbers are given after
-   * the commit, in commit order); answers whether some are still waiting for an older
-   * transaction to end. SQLite numbers at insert (one writer): nothing to do.
+   * the commit, one run at a time, so that they follow commit order); answers whether more are
+   * waiting than one run numbers. SQLite numbers at insert (one writer): nothing to do.
    */
   sequence(): Promise<{ pending: boolean }>;
   /** Deletes up to `limit` numbered events created before `cutoffSeconds`, oldest first; answers how many. */

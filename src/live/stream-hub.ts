@@ -37,9 +37,6 @@ interface Subscriber extends StreamSpec {
 
 /** Rows read per query. */
 const PAGE = 500;
-/** Retry delays while PostgreSQL's numbering waits for an older transaction to end. */
-const RENUMBER_MIN_MS = 2;
-const RENUMBER_MAX_MS = 100;
 
 /** The frames of one event, built once for all the streams that get it. */
 class Frames {
@@ -72,8 +69,6 @@ export class StreamHub {
   private pumping = false;
   private again = false;
   private waiters: (() => void)[] = [];
-  private renumberDelay = RENUMBER_MIN_MS;
-  private renumberTimer: NodeJS.Timeout | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   private poll: NodeJS.Timeout | null = null;
   private closed = false;
@@ -122,7 +117,8 @@ export class StreamHub {
       // done); every event up to the cursor is in the log for the replay to read.
       await this.synced();
       const head = this.cursor ?? 0;
-      if (lastEventId === null) return this.goLive(subscriber, head, []);
+      // From now: the events the hub read since the stream joined (held), none read before.
+      if (lastEventId === null) return await this.goLive(subscriber, subscriber.held?.[0] ? subscriber.held[0].seq - 1 : head, []);
       if (lastEventId > head) return connection.reset('unknown_event_id');
       if (lastEventId < (await this.log.prunedThrough())) return connection.reset('too_far_behind');
       const missed: LoggedEvent[] = [];
@@ -134,7 +130,7 @@ export class StreamHub {
         if (page.length < PAGE) break;
         after = page[page.length - 1]!.seq;
       }
-      this.goLive(subscriber, lastEventId, missed);
+      await this.goLive(subscriber, lastEventId, missed);
     } catch (error) {
       this.onError(error);
       connection.end();
@@ -144,27 +140,43 @@ export class StreamHub {
   /** Ends every stream (the server closes): they get `reset` so that clients reconnect elsewhere. */
   close(reason: ResetReason = 'shutting_down'): void {
     this.closed = true;
-    for (const timer of [this.heartbeat, this.poll, this.renumberTimer]) if (timer) clearTimeout(timer);
+    for (const timer of [this.heartbeat, this.poll]) if (timer) clearTimeout(timer);
     const all = new Set<Subscriber>([...this.everything, ...[...this.byOrder.values(), ...this.byUser.values()].flatMap((set) => [...set])]);
     for (const subscriber of all) subscriber.connection.reset(reason);
   }
 
-  private goLive(subscriber: Subscriber, from: number, missed: LoggedEvent[]): void {
+  /**
+   * Sends what the stream missed, then what arrived meanwhile, waiting for the client to take
+   * its buffer whenever it is full (a replay may be large), then follows live.
+   */
+  private async goLive(subscriber: Subscriber, from: number, missed: LoggedEvent[]): Promise<void> {
     subscriber.lastSeq = from;
-    const held = subscriber.held ?? [];
+    const connection = subscriber.connection;
+    for (let queue = missed; ; queue = subscriber.held?.splice(0) ?? []) {
+      // Held events arriving while this waits for the client join the next round.
+      if (queue.length === 0 && (subscriber.held?.length ?? 0) === 0) break;
+      for (const event of queue) {
+        this.write(subscriber, new Frames(event));
+        if (connection.full) await connection.drained();
+        if (!connection.isOpen) return;
+      }
+    }
     subscriber.held = null;
-    for (const event of missed) this.deliver(subscriber, new Frames(event));
-    for (const event of held) this.deliver(subscriber, new Frames(event));
   }
 
+  /** A live event for one stream: held while it replays, else written. */
   private deliver(subscriber: Subscriber, frames: Frames): void {
-    const event = frames.event;
     if (subscriber.held) {
       // Replaying: bounded like the socket's buffer, in events.
       if (subscriber.held.length >= this.options.replayMax) return subscriber.connection.reset('slow_consumer');
-      subscriber.held.push(event);
+      subscriber.held.push(frames.event);
       return;
     }
+    this.write(subscriber, frames);
+  }
+
+  private write(subscriber: Subscriber, frames: Frames): void {
+    const event = frames.event;
     if (event.seq <= subscriber.lastSeq) return;
     subscriber.lastSeq = event.seq;
     if (subscriber.topics && !subscriber.topics.has(event.topic)) return;
@@ -264,9 +276,8 @@ export class StreamHub {
   private async readNew(): Promise<void> {
     if (this.count === 0) return;
     const generation = this.generation;
-    const { pending } = await this.log.sequence();
-    if (pending) this.renumberSoon();
-    else this.renumberDelay = RENUMBER_MIN_MS;
+    // PostgreSQL: number what has been committed (a full batch: go round again).
+    if ((await this.log.sequence()).pending) this.again = true;
     let cursor = this.cursor ?? (await this.log.head());
     for (;;) {
       const page = await this.log.read({ kind: 'all' }, cursor, PAGE);
@@ -276,16 +287,6 @@ export class StreamHub {
       this.cursor = cursor;
       if (page.length < PAGE) return;
     }
-  }
-
-  /** PostgreSQL: events committed but not yet numbered (an older transaction still runs): look again shortly. */
-  private renumberSoon(): void {
-    if (this.renumberTimer || this.closed) return;
-    this.renumberTimer = setTimeout(() => {
-      this.renumberTimer = null;
-      this.wake();
-    }, this.renumberDelay);
-    this.renumberDelay = Math.min(this.renumberDelay * 2, RENUMBER_MAX_MS);
   }
 }
 

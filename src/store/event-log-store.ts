@@ -130,24 +130,27 @@ export function eventLogStore(db: Kysely<Database>, dialect: DialectName, reader
     prunedThrough,
     async sequence() {
       if (!pg) return { pending: false };
+      // Most runs find nothing (another instance numbered it): a read, not a locking transaction.
+      const waiting = await sql`select 1 as one from stream_events where seq is null limit 1`.execute(db);
+      if (waiting.rows.length === 0) return { pending: false };
       return db.transaction().execute(async (trx) => {
         // The counter's row lock: numbering runs (of any instance) take turns, and each one's
         // statements see the numbers of the run before it.
         const { last_seq } = await trx.selectFrom('event_sequence').select('last_seq').where('id', '=', 1).forUpdate().executeTakeFirstOrThrow();
         const last = Number(last_seq);
-        // Rows of transactions older than every transaction still running: the set is final, so
-        // numbering them (by transaction, then insert) never puts a later commit before them.
+        // Every committed row without a number, in insert order. Rows committed after this
+        // statement's snapshot are numbered by a later run, above these: a reader never sees a
+        // number appear below one it has already seen.
         const result = await sql`
           with todo as (
-            select id, row_number() over (order by xid, id) as n from stream_events
-            where seq is null and xid < pg_snapshot_xmin(pg_current_snapshot())
-            order by xid, id limit ${SEQUENCE_BATCH}
+            select id, row_number() over (order by id) as n from stream_events
+            where seq is null order by id limit ${SEQUENCE_BATCH}
           )
           update stream_events s set seq = ${last} + todo.n from todo where s.id = todo.id`.execute(trx);
         const numbered = Number(result.numAffectedRows ?? 0);
         if (numbered > 0) await trx.updateTable('event_sequence').set({ last_seq: last + numbered }).where('id', '=', 1).execute();
-        const waiting = await sql`select 1 as one from stream_events where seq is null limit 1`.execute(trx);
-        return { pending: waiting.rows.length > 0 };
+        // A full batch: more may be waiting.
+        return { pending: numbered === SEQUENCE_BATCH };
       });
     },
     async prune(cutoffSeconds, limit) {

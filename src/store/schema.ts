@@ -342,8 +342,7 @@ export interface BuyerScriptsTable {
 
 /**
  * The live streams' event log (0015_event_sequence). SQLite: `id` is the event's number.
- * PostgreSQL: `seq` is, given after the commit; `xid` (the writing transaction, default
- * pg_current_xact_id()) orders the numbering. Neither column exists on SQLite.
+ * PostgreSQL: `seq` is, given after the commit (the column does not exist on SQLite).
  */
 export interface StreamEventsTable {
   id: Generated<number>;
