@@ -133,3 +133,114 @@ describe('API commands (--url, --key)', () => {
     expect((await cli.run(['orders', 'list', ...as(key.token)])).code).toBe(1);
   });
 });
+
+/** A local app receiving webhooks: checks each with the SDK's verifyWebhook and the secret its path was given. */
+class VerifyingReceiver {
+  readonly secrets = new Map<string, string>();
+  readonly verified = new Map<string, WebhookEvent[]>();
+  private constructor(private readonly server: http.Server) {}
+
+  static async start(): Promise<VerifyingReceiver> {
+    let self!: VerifyingReceiver;
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        try {
+          const event = verifyWebhook(body, req.headers, self.secrets.get(req.url!) ?? 'none');
+          self.verified.set(req.url!, [...(self.verified.get(req.url!) ?? []), event]);
+          res.writeHead(204).end();
+        } catch {
+          res.writeHead(400).end();
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    self = new VerifyingReceiver(server);
+    return self;
+  }
+
+  url(path: string): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}${path}`;
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+describe('live commands and webhooks', () => {
+  let receiver: VerifyingReceiver;
+  let seller: { id: number; token: string };
+  let order: { id: number };
+  const as = (key: string) => ['--url', parley.url, '--key', key];
+  const send = (text: string) => new Parley({ baseUrl: parley.url, token: seller.token }).sendMessage('account', order.id, text);
+
+  beforeAll(async () => {
+    receiver = await VerifyingReceiver.start();
+    seller = await parley.fixtures.user('seller');
+    order = await parley.fixtures.order(seller as never, await parley.fixtures.user('buyer'));
+  });
+  afterAll(() => receiver?.close());
+
+  it('webhooks listen forwards each event signed as Parley signs deliveries; the receiver verifies it with the SDK', async () => {
+    const child = cli.spawn(['webhooks', 'listen', '--forward-to', receiver.url('/listen'), '--events', 'order.message.created', '--count', '2', '--json', ...as(seller.token)]);
+    const out = new Lines(child.stdout!);
+    const ready = json(await out.waitFor(/"ready":true/));
+    expect(ready.secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
+    receiver.secrets.set('/listen', ready.secret);
+    const sent = [await send('forward one'), await send('forward two')];
+    expect(await exitOf(child)).toBe(0);
+    const lines = out.all.slice(1).map(json);
+    expect(lines.map((l) => [l.topic, l.status])).toEqual([['order.message.created', 204], ['order.message.created', 204]]);
+    expect(lines[0].event_id).toMatch(/^evt_[0-9A-Z]{26}$/);
+    expect(receiver.verified.get('/listen')).toEqual(sent.map((message) => ({
+      event: 'order.message.created', payload: { order_kind: 'account', order_id: order.id, message },
+    })));
+  });
+
+  it('chat tail prints the last message, then new ones as they are sent', async () => {
+    const before = await send('said before the tail');
+    const child = cli.spawn(['chat', 'tail', String(order.id), '--history', '1', '--count', '1', ...as(seller.token)]);
+    await new Lines(child.stderr!).waitFor(/^following account order/);
+    const out = new Lines(child.stdout!);
+    await send('said while tailing');
+    expect(await exitOf(child)).toBe(0);
+    expect(out.all).toEqual([
+      expect.stringMatching(new RegExp(`Z \\S+: ${before.text}$`)),
+      expect.stringMatching(/Z \S+: said while tailing$/),
+    ]);
+  });
+
+  it('webhooks endpoints create, list, rotate, delete and trigger', async () => {
+    const run = async (...args: string[]) => {
+      const result = await cli.run([...args, '--json', ...as(parley.adminToken)]);
+      expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(0);
+      return json(result.stdout);
+    };
+    const created = (await run('webhooks', 'endpoints', 'create', receiver.url('/endpoint'), '--user', String(seller.id), '--events', 'order.message.created')).data;
+    receiver.secrets.set('/endpoint', created.secret);
+    expect((await run('webhooks', 'endpoints', 'list', '--user', String(seller.id))).data.map((e: { id: number }) => e.id)).toEqual([created.id]);
+
+    const triggered = await cli.run(['webhooks', 'trigger', 'order.message.created', '--json', ...as(seller.token)]);
+    expect(triggered.code, triggered.stderr).toBe(0);
+    expect(json(triggered.stdout).data).toEqual({ topic: 'order.message.created', event_id: expect.stringMatching(/^evt_/), endpoints: 1 });
+    const delivered = await waitForVerified('/endpoint');
+    expect(delivered.event).toBe('order.message.created');
+
+    const rotated = (await run('webhooks', 'endpoints', 'rotate', String(created.id), '--grace', '0')).data;
+    expect(rotated.secret).not.toBe(created.secret);
+    await run('webhooks', 'endpoints', 'delete', String(created.id));
+    expect((await run('webhooks', 'endpoints', 'list', '--user', String(seller.id))).data).toEqual([]);
+  });
+
+  async function waitForVerified(path: string): Promise<WebhookEvent> {
+    for (let i = 0; i < 500; i++) {
+      const first = receiver.verified.get(path)?.[0];
+      if (first) return first;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`no verified delivery on ${path}`);
+  }
+});

@@ -30,8 +30,8 @@ async function tail(client: Parley, kind: OrderKind, orderId: number, options: {
   const open = new Promise<void>((resolve) => (opened = resolve));
   const stream = client.streamMessages(kind, orderId, {
     onOpen: ({ reconnected }) => {
-      if (!reconnected) opened();
-      process.stderr.write(paint(`${reconnected ? 'reconnected to' : 'following'} ${kind} order #${orderId}; Ctrl-C to stop\n`, 'dim', process.stderr));
+      if (reconnected) process.stderr.write(paint(`reconnected to ${kind} order #${orderId}\n`, 'dim', process.stderr));
+      else opened();
     },
   });
   const first = stream.next();
@@ -41,6 +41,8 @@ async function tail(client: Parley, kind: OrderKind, orderId: number, options: {
   const history = options.history > 0 ? thread.slice(-options.history) : [];
   for (const m of thread) if (!history.includes(m)) seen.add(m.id);
   for (const m of history) show(m, false);
+  // Said once the history is out: everything sent from here on is printed live.
+  process.stderr.write(paint(`following ${kind} order #${orderId}; Ctrl-C to stop\n`, 'dim', process.stderr));
   for (let next = await first; !next.done; next = await stream.next()) {
     const event = next.value;
     if (event.event === 'message') {

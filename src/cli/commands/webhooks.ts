@@ -36,15 +36,15 @@ export function registerWebhooks(program: Command): void {
   endpoints
     .command('create')
     .description('add an endpoint; its signing secret is printed once (POST /admin/v1/users/{user}/webhook-endpoints)')
+    .argument('<url>', 'where deliveries are POSTed')
     .requiredOption('--user <id>', 'seller id')
-    .requiredOption('--url <url>', 'where deliveries are POSTed')
     .requiredOption('--events <topics>', 'comma list of topics, e.g. order.message.created,order.status.updated')
     .option('--description <text>', 'a note for people')
-    .addHelpText('after', examples('parley webhooks endpoints create --user 2 --url https://shop.example/hooks --events order.message.created'))
-    .action(action(async (options: { user: string; url: string; events: string; description?: string }, command: Command) => {
+    .addHelpText('after', examples('parley webhooks endpoints create https://shop.example/hooks --user 2 --events order.message.created'))
+    .action(action(async (url: string, options: { user: string; events: string; description?: string }, command: Command) => {
       const created = await clientOf(command).call('adminCreateWebhookEndpoint', {
         path: { user: id('--user', options.user) },
-        body: { url: options.url, events: topics(options.events) as never, description: options.description ?? null },
+        body: { url, events: topics(options.events) as never, description: options.description ?? null },
       });
       output(command, created, (r) => {
         printTable([r.data as Endpoint], ENDPOINT_COLUMNS);
