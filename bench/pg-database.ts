@@ -8,6 +8,8 @@ export interface BenchPgDatabase {
   url: string;
   /** One number from a query on the database (a count). */
   count(text: string): Promise<number>;
+  /** The server processes of the connections to this database now (other databases' work is not counted). */
+  backends(): Promise<number[]>;
   /** Ends its connections and drops it. */
   drop(): Promise<void>;
 }
@@ -32,6 +34,8 @@ export async function createBenchPgDatabase(tag: string): Promise<BenchPgDatabas
         await client.end();
       }
     },
+    backends: () => withAdminClient(async (client) =>
+      (await client.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [name])).rows.map((r) => Number(r.pid))),
     drop: () => withAdminClient(async (client) => {
       await client.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]);
       await client.query(`drop database if exists "${name}"`);

@@ -233,17 +233,14 @@ export function cpuBetween(a: CpuSnapshot | null, b: CpuSnapshot | null): { serv
 }
 
 /**
- * CPU seconds used so far by every process named `comm` (`postgres`: the server and its backends),
- * from /proc/<pid>/stat. Backends that exit between two readings take their time with them, so
- * read it around a run whose connections stay open (a pool).
+ * CPU seconds used so far by the processes `pids` (those that still exist), from /proc/<pid>/stat:
+ * e.g. the PostgreSQL backends serving one database, whose connections stay open (a pool).
  */
-export function cpuSecondsOf(comm: string): number {
+export function cpuSecondsOf(pids: readonly number[]): number {
   let ticks = 0;
-  for (const pid of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
+  for (const pid of pids) {
     try {
       const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== comm) continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       ticks += Number(fields[11]) + Number(fields[12]);
     } catch {
