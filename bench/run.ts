@@ -12,7 +12,6 @@ import BetterSqlite3 from 'better-sqlite3';
 import autocannon from 'autocannon';
 import { webhookRow, webhookScenario, WEBHOOK_TABLE_HEADER } from './webhook-scenario.js';
 import { loggingScenario } from './logging-scenario.js';
-import { FAN_OUT_TABLE_HEADER, fanOutRow, fanOutScenario } from './fan-out-scenario.js';
 import { createBenchPgDatabase } from './pg-database.js';
 import { ACCOUNT_OFFERS, ADMIN_TOKEN, adminPost, cachedDataset, createSendOrder, freshDataset, mintKey, SEND_BODY, startParley, type Dataset } from './datasets.js';
 import { cpuBetween, cpuSecondsOf, cpuSnapshot, type CpuSnapshot, intFromEnv, killAllChildren, readMemory, ROOT, RssSampler, runScript, spawnServer, type ServerProcess } from './processes.js';
@@ -32,7 +31,7 @@ const CACHE_DIR = process.env.BENCH_CACHE_DIR?.trim() || os.tmpdir();
 const REBUILD = ['1', 'true', 'yes'].includes((process.env.BENCH_REBUILD ?? '').trim().toLowerCase());
 /** `BENCH_SCENARIOS=ceiling,send` runs a subset (for profiling); the ratios and targets need all of them. */
 const ALL_SCENARIOS = [
-  'ceiling', 'send', 'send-pg', 'send-pg-2x', 'send-webhook', 'store-path', 'get-1k', 'list-1k', 'thread-1k', 'get-1M', 'list-1M', 'purchase', 'offer-list-1k', 'offer-list-100k', 'logging', 'fan-out',
+  'ceiling', 'send', 'send-pg', 'send-pg-2x', 'send-webhook', 'store-path', 'get-1k', 'list-1k', 'thread-1k', 'get-1M', 'list-1M', 'purchase', 'offer-list-1k', 'offer-list-100k', 'logging',
 ] as const;
 const SELECTED = new Set((process.env.BENCH_SCENARIOS?.trim() || ALL_SCENARIOS.join(',')).split(',').map((s) => s.trim()));
 for (const name of SELECTED) {
@@ -708,17 +707,6 @@ async function main(): Promise<void> {
       ? await webhookScenario(tmp, { connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, seconds: SECONDS, log })
       : null;
     const storePath = has('store-path') ? await storePathScenario(tmp) : null;
-    // Its own flow (bench/fan-out-scenario.ts): 1,000 open streams during the send load.
-    const fanOut = has('fan-out') ? await fanOutScenario(tmp, { connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, seconds: SECONDS, log }) : null;
-    // Its own flow (bench/logging-scenario.ts): the send at info against warn, stdout to a file.
-    const logging = has('logging') ? await loggingScenario(tmp, { connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, seconds: SECONDS, rounds: ROUNDS, log }) : null;
-    const readPairs: ReadPairs[] = [];
-    for (const [dataset, tag] of [[small, '1k'], [large, '1M']] as const) {
-      if (!dataset) continue;
-      const reads = await readScenarios(dataset, tag, tmp);
-      scenarios.push(...reads.results);
-      readPairs.push(...reads.pairs);
-    }
     if (has('purchase')) scenarios.push(await purchaseScenario(tmp));
     if (smallOffers && has('offer-list-1k')) scenarios.push(await offerListScenario(smallOffers, '1k'));
     if (largeOffers) scenarios.push(await offerListScenario(largeOffers, '100k'));
