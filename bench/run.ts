@@ -707,6 +707,15 @@ async function main(): Promise<void> {
       ? await webhookScenario(tmp, { connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, seconds: SECONDS, log })
       : null;
     const storePath = has('store-path') ? await storePathScenario(tmp) : null;
+    // Its own flow (bench/logging-scenario.ts): the send at info against warn, stdout to a file.
+    const logging = has('logging') ? await loggingScenario(tmp, { connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, seconds: SECONDS, rounds: ROUNDS, log }) : null;
+    const readPairs: ReadPairs[] = [];
+    for (const [dataset, tag] of [[small, '1k'], [large, '1M']] as const) {
+      if (!dataset) continue;
+      const reads = await readScenarios(dataset, tag, tmp);
+      scenarios.push(...reads.results);
+      readPairs.push(...reads.pairs);
+    }
     if (has('purchase')) scenarios.push(await purchaseScenario(tmp));
     if (smallOffers && has('offer-list-1k')) scenarios.push(await offerListScenario(smallOffers, '1k'));
     if (largeOffers) scenarios.push(await offerListScenario(largeOffers, '100k'));
@@ -781,11 +790,6 @@ async function main(): Promise<void> {
         { target: `${key} req/s >= ${floor * 100}% of its same-bytes ceiling`, measured: `${fmt(r.median * 100, 1)}%`, met: r.median >= floor },
         { target: `${key}: no non-2xx, no errors; peak RSS < 200 MB`, measured: `${read.non2xx} non-2xx, ${read.errors} errors, ${fmt(read.peakRssMB, 1)} MB`, met: read.non2xx === 0 && read.errors === 0 && read.peakRssMB < 200 },
       );
-    }
-    if (fanOut) {
-      ratios.fanOut = { ...fanOut, vsCeilingReqPerSec: ceiling ? ratio(fanOut.reqPerSec, ceiling.reqPerSec) : null };
-      log(`\nfan-out\n\n${FAN_OUT_TABLE_HEADER}\n${fanOutRow(fanOut, ceiling?.reqPerSec ?? null)}`);
-      targets.push({ target: 'fan-out: send -> event on a stream p99 <= 50 ms', measured: `${fmt(fanOut.deliveryFromRequestMs.p99, 1)} ms`, met: fanOut.deliveryFromRequestMs.p99 <= 50 });
     }
     if (webhookRun) {
       const webhookRatio = ceiling ? ratio(webhookRun.reqPerSec, ceiling.reqPerSec) : null;
