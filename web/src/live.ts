@@ -40,7 +40,9 @@ export function openLiveThread(token: string, kind: OrderKind, id: number, handl
     if (stopped) return;
     let streamToken: string;
     try {
-      streamToken = (await callApi<{ data: { token: string } }>(token, 'POST', '/v2/stream-tokens', {})).data.token;
+      // Bound to this order: a token seen in a log or a history opens nothing else.
+      const body = { order_kind: kind, order_id: id };
+      streamToken = (await callApi<{ data: { token: string } }>(token, 'POST', '/v2/stream-tokens', body)).data.token;
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) handlers.state('unavailable');
       else reopenLater();
