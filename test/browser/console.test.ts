@@ -44,7 +44,11 @@ describe('the console in Chromium', () => {
     await signIn(page, parley.url, seller.token);
     await page.locator('#kind').selectOption('item');
     await page.getByRole('button', { name: 'Apply filters' }).click();
-    await page.getByRole('link', { name: `#${order.id} Listed order` }).waitFor();
+    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: `#${order.id} Listed order` }) });
+    await row.waitFor();
+    expect(await row.locator('td').allTextContents()).toEqual([
+      `#${order.id} Listed order`, 'pending', order.buyer.username, order.game.name, order.price_eur.format, expect.any(String),
+    ]);
     await screenshot(page, 'order-list');
 
     expect(page.url()).not.toContain(seller.token);

@@ -58,3 +58,9 @@ export interface Page<T> {
   data: T[];
   meta: { current_page: number; last_page: number; total: number; per_page: number };
 }
+
+/** Money as the API serves it (`{format, value, amount}`), or a plain value. */
+export function formatMoney(value: unknown): string {
+  if (value !== null && typeof value === 'object' && typeof (value as { format?: unknown }).format === 'string') return (value as { format: string }).format;
+  return value === null || value === undefined ? '—' : String(value);
+}

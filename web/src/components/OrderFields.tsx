@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { statusLabel, type Order } from '../kinds.js';
+import { formatMoney, statusLabel, type Order } from '../kinds.js';
 import { formatTime } from '../text.js';
 
 const TIMES = new Set(['created_at', 'updated_at', 'purchased_at', 'completed_at', 'refunded_at']);
@@ -12,6 +12,7 @@ function show(name: string, value: unknown): string {
   if (name === 'game') return (value as { name: string }).name;
   if (name === 'buyer') return `${(value as { username: string }).username} (#${(value as { id: number }).id})`;
   if (name === 'delivery_time') return (value as { format_long: string }).format_long;
+  if (typeof value === 'object' && typeof (value as { format?: unknown }).format === 'string') return formatMoney(value);
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }

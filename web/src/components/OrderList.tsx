@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { callApi, describeError } from '../api.js';
-import { isOrderKind, KIND_INFO, ORDER_KINDS, ORDER_STATUSES, statusLabel, type Order, type OrderKind, type Page } from '../kinds.js';
+import { formatMoney, isOrderKind, KIND_INFO, ORDER_KINDS, ORDER_STATUSES, statusLabel, type Order, type OrderKind, type Page } from '../kinds.js';
 import { orderHref } from '../router.js';
 import type { Session } from '../session.js';
 import { formatTime } from '../text.js';
@@ -42,7 +42,7 @@ function listPath(query: Query): string {
   return `/v2/${query.kind}-orders?${params.toString()}`;
 }
 
-const price = (order: Order) => String(order.price ?? order.price_eur ?? '');
+const price = (order: Order) => formatMoney(order.price ?? order.price_eur);
 
 export function OrderList(props: { session: Session }) {
   const [query, setQuery] = useState<Query>({ kind: 'account', filters: {}, statuses: [], sort: '', perPage: 15, page: 1 });
