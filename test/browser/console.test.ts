@@ -51,6 +51,14 @@ describe('the console in Chromium', () => {
     ]);
     await screenshot(page, 'order-list');
 
+    // The API's filters: only the delivered one of the seller's two item orders.
+    const delivered = await parley.fixtures.order(seller, order.buyer, { status: 'delivered', title: 'Delivered order' }, ITEM);
+    await page.getByRole('checkbox', { name: 'delivered' }).check();
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.getByRole('link', { name: `#${delivered.id} Delivered order` }).waitFor();
+    expect(await page.getByRole('link', { name: /Listed order/ }).count()).toBe(0);
+    expect(await page.locator('caption').textContent()).toBe('1 order, page 1 of 1');
+
     expect(page.url()).not.toContain(seller.token);
     expect(await page.evaluate(() => document.cookie)).toBe('');
     expect(await page.evaluate(() => JSON.stringify(sessionStorage))).toContain(seller.token);
