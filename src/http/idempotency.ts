@@ -132,6 +132,8 @@ export function registerIdempotency(scope: FastifyInstance, app: FastifyInstance
     );
   });
 
+  // Every answer goes through onSend, errors and aborted requests' included: the key is let go
+  // of there. (No onResponse hook: it would cost every request two listeners.)
   scope.addHook('onSend', (request, reply, payload, done) => {
     const keyed = state.pending.get(request);
     if (!keyed) return done(null, payload);
@@ -156,12 +158,6 @@ export function registerIdempotency(scope: FastifyInstance, app: FastifyInstance
       finish(request);
       done(null, payload);
     });
-  });
-
-  // A request that never reached onSend (its connection gone) lets go of its key.
-  scope.addHook('onResponse', (request, _reply, done) => {
-    finish(request);
-    done();
   });
 }
 
