@@ -68,8 +68,8 @@ describe('the console in Chromium', () => {
   });
 
   it('a seller and a buyer in two browsers each see the other\'s messages as they are sent', async () => {
-    const { seller, buyer, order } = await parley.fixtures.scenario('pending', { title: 'Live chat order' }, ITEM);
-    const [sellerSide, buyerSide] = await onOrderPage(browser, parley.url, 'item', order.id, { token: seller.token }, { token: buyer.token, viewport: PHONE });
+    const { seller, buyer, order } = await parley.fixtures.scenario('pending', { title: 'Live chat order' });
+    const [sellerSide, buyerSide] = await onOrderPage(browser, parley.url, 'account', order.id, { token: seller.token }, { token: buyer.token, viewport: PHONE });
 
     const thread = buyerSide.page.getByTestId('thread');
     expect(await thread.getAttribute('aria-live')).toBe('polite');
@@ -86,6 +86,9 @@ describe('the console in Chromium', () => {
 
     await send(sellerSide.page, '  Hello from the seller  ');
     await messageIn(buyerSide.page, 'Hello from the seller').waitFor({ timeout: LIVE_TIMEOUT_MS });
+    // The seller sees the account order's credentials panel (none delivered yet); the buyer does not.
+    expect(await sellerSide.page.getByRole('heading', { name: 'Credentials' }).isVisible()).toBe(true);
+    expect(await buyerSide.page.getByRole('heading', { name: 'Credentials' }).count()).toBe(0);
     // The buyer, on a phone, sends with the keyboard alone; nothing is wider than the screen.
     await buyerSide.page.getByLabel('Message', { exact: true }).fill('Hi seller, the buyer here');
     await buyerSide.page.keyboard.press('Control+Enter');

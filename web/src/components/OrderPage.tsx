@@ -59,7 +59,7 @@ export function OrderPage(props: { session: Session; kind: OrderKind; id: number
 
   const updateOrder = useCallback((next: Order) => {
     // Status events and webhooks carry the order without its credentials: keep the ones read.
-    setOrder((prev) => ({ ...next, credentials: next.credentials ?? prev?.credentials }));
+    setOrder((prev) => ({ ...next, credentials: next.credentials ?? prev?.credentials ?? next.credentials }));
   }, []);
 
   /** The thread, or what came after the newest message held; and the order, whose status may have moved meanwhile. */
