@@ -38,6 +38,10 @@ describe('GET /admin/v1/{kind}-orders/{id}/webhook-deliveries', () => {
     expect(status.body.payload.order.id).toBe(order.id);
     expect(status.body.payload.order.status).toBe('in_delivery');
     expect(status.id).toBeGreaterThan(sent.id);
+    // The other order was created after the endpoint: its purchase is listed too.
+    const others = (await parley.admin.get(deliveriesPath(kind.adminPath, other.id))).body.data as any[];
+    expect(others.map((r) => r.topic)).toEqual(['order.message.created', `${kind.kind}.order.purchased`]);
+    expect(others[1].body.payload.id).toBe(other.id);
     // The body is the one delivered, byte for byte.
     const delivered = receiver.on(path).find((r) => r.body.includes('"About this order"'))!;
     expect(JSON.parse(delivered.body)).toEqual(sent.body);
