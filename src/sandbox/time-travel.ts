@@ -32,6 +32,8 @@ export interface ClockReading {
 
 /** An advance stops stepping after this many due times, so a job that keeps rescheduling itself cannot hold it forever. */
 const MAX_STEPS = 10_000;
+/** How far past the last reading a reset puts the id floor: ids from the same millisecond could sort either way. */
+const ID_FLOOR_MARGIN_MS = 1000;
 /** Looks in a row that ran nothing before an advance stops waiting for a job another instance holds (about 2 s). */
 const MAX_IDLE_LOOKS = 100;
 /** The furthest an advance may go in one call: ten years. */
@@ -116,7 +118,8 @@ export class TimeTravel {
    */
   reset(): Promise<ClockReading> {
     return this.serialized(async () => {
-      this.apply(await this.deps.state.reset(this.deps.clock.nowMs(), this.deps.clock.baseMs()));
+      // Strictly after every id minted so far, here and on instances whose clocks read a little later.
+      this.apply(await this.deps.state.reset(this.deps.clock.nowMs() + ID_FLOOR_MARGIN_MS, this.deps.clock.baseMs()));
       await this.deps.announce();
       this.deps.poke();
       return this.read();
