@@ -65,6 +65,7 @@ export const OPERATIONS = {
   counterOrderDispute: { method: 'POST', path: '/v2/order-disputes/{orderDisputeCase}/counter' },
   escalateOrderDispute: { method: 'POST', path: '/v2/order-disputes/{orderDisputeCase}/escalate' },
   adminCreateUser: { method: 'POST', path: '/admin/v1/users' },
+  adminListApiKeys: { method: 'GET', path: '/admin/v1/users/{user}/api-keys' },
   adminCreateApiKey: { method: 'POST', path: '/admin/v1/users/{user}/api-keys' },
   adminRevokeApiKey: { method: 'DELETE', path: '/admin/v1/api-keys/{key}' },
   adminCreateGame: { method: 'POST', path: '/admin/v1/games' },

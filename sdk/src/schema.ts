@@ -1071,7 +1071,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** List a user's API keys (without their tokens), revoked ones too, oldest first */
+        get: operations["adminListApiKeys"];
         put?: never;
         /** Create an API key for a user; the token is returned once */
         post: operations["adminCreateApiKey"];
@@ -1702,7 +1703,7 @@ export interface paths {
         get: operations["sandboxGetAccountOrderBuyerScript"];
         /**
          * Script the buyer of an account order
-         * @description Sandbox only: with PARLEY_ENV=production this route answers 404. {script: [steps]} replaces the order's script (docs/api.md, "Scripted buyers"): each step is a trigger (on), a delay (after, seconds) and an action (do). A fired step runs `after` seconds later on the application clock (advance the test clock to run it at once), through the same rules as a real buyer: what Parley would refuse the buyer is recorded as failed. A bad step answers 422 naming script.N.field.
+         * @description Sandbox only: with PARLEY_ENV=production this route answers 404. {script: [steps]} replaces the order's script (docs/api.md, "Scripted buyers"): each step is a trigger (on), a delay (after, seconds) and an action (do). A fired step runs `after` seconds later on the application clock (advance the test clock to run it at once), through the same rules as a real buyer: what Parley would refuse the buyer is recorded as failed. A bad step answers 422 naming script.N.field. JSON only in practice: a form cannot carry the steps and answers 422.
          */
         put: operations["sandboxPutAccountOrderBuyerScript"];
         post?: never;
@@ -1726,7 +1727,7 @@ export interface paths {
         get: operations["sandboxGetItemOrderBuyerScript"];
         /**
          * Script the buyer of an item order
-         * @description Sandbox only: with PARLEY_ENV=production this route answers 404. {script: [steps]} replaces the order's script (docs/api.md, "Scripted buyers"): each step is a trigger (on), a delay (after, seconds) and an action (do). A fired step runs `after` seconds later on the application clock (advance the test clock to run it at once), through the same rules as a real buyer: what Parley would refuse the buyer is recorded as failed. A bad step answers 422 naming script.N.field.
+         * @description Sandbox only: with PARLEY_ENV=production this route answers 404. {script: [steps]} replaces the order's script (docs/api.md, "Scripted buyers"): each step is a trigger (on), a delay (after, seconds) and an action (do). A fired step runs `after` seconds later on the application clock (advance the test clock to run it at once), through the same rules as a real buyer: what Parley would refuse the buyer is recorded as failed. A bad step answers 422 naming script.N.field. JSON only in practice: a form cannot carry the steps and answers 422.
          */
         put: operations["sandboxPutItemOrderBuyerScript"];
         post?: never;
@@ -1750,7 +1751,7 @@ export interface paths {
         get: operations["sandboxGetCurrencyOrderBuyerScript"];
         /**
          * Script the buyer of an currency order
-         * @description Sandbox only: with PARLEY_ENV=production this route answers 404. {script: [steps]} replaces the order's script (docs/api.md, "Scripted buyers"): each step is a trigger (on), a delay (after, seconds) and an action (do). A fired step runs `after` seconds later on the application clock (advance the test clock to run it at once), through the same rules as a real buyer: what Parley would refuse the buyer is recorded as failed. A bad step answers 422 naming script.N.field.
+         * @description Sandbox only: with PARLEY_ENV=production this route answers 404. {script: [steps]} replaces the order's script (docs/api.md, "Scripted buyers"): each step is a trigger (on), a delay (after, seconds) and an action (do). A fired step runs `after` seconds later on the application clock (advance the test clock to run it at once), through the same rules as a real buyer: what Parley would refuse the buyer is recorded as failed. A bad step answers 422 naming script.N.field. JSON only in practice: a form cannot carry the steps and answers 422.
          */
         put: operations["sandboxPutCurrencyOrderBuyerScript"];
         post?: never;
@@ -6697,6 +6698,49 @@ export interface operations {
             503: components["responses"]["ErrorServiceUnavailable"];
         };
     };
+    adminListApiKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description User id
+                 * @example 1
+                 */
+                user: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            id: number;
+                            name: string;
+                            expires_at: number | null;
+                            /** @description When it was revoked; null while it works */
+                            revoked_at: number | null;
+                            /** @description Updated at most once a minute */
+                            last_used_at: number | null;
+                            created_at: number;
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["ErrorUnauthenticated"];
+            403: components["responses"]["ErrorForbidden"];
+            404: components["responses"]["ErrorNotFound"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
     adminCreateApiKey: {
         parameters: {
             query?: never;
@@ -8837,6 +8881,12 @@ export interface operations {
                     /** @description Or move forward to this Unix time (seconds), which must be after now */
                     to?: number;
                 };
+                "application/x-www-form-urlencoded": {
+                    /** @description Move forward by this many seconds */
+                    seconds?: number;
+                    /** @description Or move forward to this Unix time (seconds), which must be after now */
+                    to?: number;
+                };
             };
         };
         responses: {
@@ -9027,6 +9077,35 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description At most 20 steps; [] removes every step */
+                    script: {
+                        /**
+                         * @description What fires the step: the seller's chat message, credentials delivered, the order completed, `after` seconds without a seller message, the seller's dispute counter-proposal
+                         * @enum {string}
+                         */
+                        on: "message" | "credentials" | "completion" | "silence" | "counter";
+                        /** @description on message only: a pattern the message must match somewhere (linear-time engine: literals, . [] \d \w \s \b, groups, |, * + ? {n,m}, ^ $; a leading (?i) ignores case) */
+                        match?: string;
+                        /** @description Seconds from the trigger to the action (default 0); on silence: the silence, at least 1 */
+                        after?: number;
+                        /**
+                         * @description The action; default reply when reply is given
+                         * @enum {string}
+                         */
+                        do?: "reply" | "confirm" | "dispute" | "accept_counter" | "escalate" | "dispute_reply" | "silent";
+                        /** @description do reply: the chat message the buyer sends */
+                        reply?: string;
+                        /** @description do dispute: one of the order kind's dispute reasons */
+                        reason?: string;
+                        /** @description do dispute: default a sentence naming the reason */
+                        explanation?: string;
+                        /** @description do dispute: refund (default), replacement or other */
+                        preferred_resolution?: string;
+                        /** @description do accept_counter, escalate, dispute_reply: the buyer's message on the case */
+                        message?: string;
+                    }[];
+                };
+                "application/x-www-form-urlencoded": {
                     /** @description At most 20 steps; [] removes every step */
                     script: {
                         /**
@@ -9259,6 +9338,35 @@ export interface operations {
                         message?: string;
                     }[];
                 };
+                "application/x-www-form-urlencoded": {
+                    /** @description At most 20 steps; [] removes every step */
+                    script: {
+                        /**
+                         * @description What fires the step: the seller's chat message, credentials delivered, the order completed, `after` seconds without a seller message, the seller's dispute counter-proposal
+                         * @enum {string}
+                         */
+                        on: "message" | "credentials" | "completion" | "silence" | "counter";
+                        /** @description on message only: a pattern the message must match somewhere (linear-time engine: literals, . [] \d \w \s \b, groups, |, * + ? {n,m}, ^ $; a leading (?i) ignores case) */
+                        match?: string;
+                        /** @description Seconds from the trigger to the action (default 0); on silence: the silence, at least 1 */
+                        after?: number;
+                        /**
+                         * @description The action; default reply when reply is given
+                         * @enum {string}
+                         */
+                        do?: "reply" | "confirm" | "dispute" | "accept_counter" | "escalate" | "dispute_reply" | "silent";
+                        /** @description do reply: the chat message the buyer sends */
+                        reply?: string;
+                        /** @description do dispute: one of the order kind's dispute reasons */
+                        reason?: string;
+                        /** @description do dispute: default a sentence naming the reason */
+                        explanation?: string;
+                        /** @description do dispute: refund (default), replacement or other */
+                        preferred_resolution?: string;
+                        /** @description do accept_counter, escalate, dispute_reply: the buyer's message on the case */
+                        message?: string;
+                    }[];
+                };
             };
         };
         responses: {
@@ -9435,6 +9543,35 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description At most 20 steps; [] removes every step */
+                    script: {
+                        /**
+                         * @description What fires the step: the seller's chat message, credentials delivered, the order completed, `after` seconds without a seller message, the seller's dispute counter-proposal
+                         * @enum {string}
+                         */
+                        on: "message" | "credentials" | "completion" | "silence" | "counter";
+                        /** @description on message only: a pattern the message must match somewhere (linear-time engine: literals, . [] \d \w \s \b, groups, |, * + ? {n,m}, ^ $; a leading (?i) ignores case) */
+                        match?: string;
+                        /** @description Seconds from the trigger to the action (default 0); on silence: the silence, at least 1 */
+                        after?: number;
+                        /**
+                         * @description The action; default reply when reply is given
+                         * @enum {string}
+                         */
+                        do?: "reply" | "confirm" | "dispute" | "accept_counter" | "escalate" | "dispute_reply" | "silent";
+                        /** @description do reply: the chat message the buyer sends */
+                        reply?: string;
+                        /** @description do dispute: one of the order kind's dispute reasons */
+                        reason?: string;
+                        /** @description do dispute: default a sentence naming the reason */
+                        explanation?: string;
+                        /** @description do dispute: refund (default), replacement or other */
+                        preferred_resolution?: string;
+                        /** @description do accept_counter, escalate, dispute_reply: the buyer's message on the case */
+                        message?: string;
+                    }[];
+                };
+                "application/x-www-form-urlencoded": {
                     /** @description At most 20 steps; [] removes every step */
                     script: {
                         /**

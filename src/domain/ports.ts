@@ -149,6 +149,8 @@ export interface ApiKeyStore {
   create(key: { user_id: number; name: string; token_hash: string; expires_at: number | null; created_at: number }): Promise<ApiKeyRecord>;
   findByTokenHash(tokenHash: string): Promise<{ key: ApiKeyRecord; user: User } | undefined>;
   findById(id: number): Promise<ApiKeyRecord | undefined>;
+  /** Every key of the user, revoked ones too, oldest first. */
+  listByUser(userId: number): Promise<ApiKeyRecord[]>;
   /** Answers the key's token hash (what the change feed names a revoked key by). */
   revoke(id: number, at: number): Promise<string>;
   touch(id: number, at: number): Promise<void>;

@@ -32,6 +32,7 @@ import { gameRoutes } from './routes/games.js';
 import { streamRoutes, streamTokenRoutes } from './routes/streams.js';
 import { disputeRoutes } from './routes/disputes.js';
 import { webhookTriggerRoutes } from './routes/webhook-triggers.js';
+import { adminApiKeyListRoutes } from './routes/admin/api-key-listing.js';
 import { adminDisputeRoutes, adminOpenDisputeRoutes } from './routes/admin/disputes.js';
 import { consoleRoutes, defaultConsoleDir } from './routes/console.js';
 import { docsRoutes } from './routes/docs.js';
@@ -174,6 +175,7 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
     admin.addHook('onRequest', authenticationHook(app, { adminOnly: true }));
     registerIdempotency(admin, app);
     await admin.register(adminUserRoutes);
+    await admin.register(adminApiKeyListRoutes);
     await admin.register(adminGameRoutes);
     await admin.register(adminWebhookRoutes);
     await admin.register(sandboxClockRoutes);

@@ -105,6 +105,9 @@ function apiKeyStore(db: Db): ApiKeyStore {
     async findById(id) {
       return db.selectFrom('api_keys').select(API_KEY_COLUMNS).where('id', '=', id).executeTakeFirst();
     },
+    async listByUser(userId) {
+      return db.selectFrom('api_keys').select(API_KEY_COLUMNS).where('user_id', '=', userId).orderBy('id').execute();
+    },
     async revoke(id, at) {
       const row = await db.updateTable('api_keys').set({ revoked_at: at }).where('id', '=', id).returning('token_hash').executeTakeFirstOrThrow();
       return row.token_hash;

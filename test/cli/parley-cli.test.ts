@@ -36,7 +36,7 @@ describe('every command', () => {
     const leaves: Command[] = [];
     const walk = (command: Command) => (command.commands.length === 0 ? leaves.push(command) : command.commands.forEach(walk));
     walk(program);
-    expect(leaves.length).toBeGreaterThanOrEqual(19);
+    expect(leaves.length).toBeGreaterThanOrEqual(20);
     for (const leaf of leaves) {
       let help = '';
       leaf.configureOutput({ writeOut: (text) => (help += text) });
@@ -129,7 +129,9 @@ describe('API commands (--url, --key)', () => {
     expect(await run('chat', 'list', String(order.id), ...as(key.token))).toMatch(/cli-seller-\d+: Hello from the CLI\n$/);
     expect(json(await run('orders', 'status', String(order.id), 'in_delivery', '--json', ...as(parley.adminToken))).status).toBe('in_delivery');
 
+    expect(await run('keys', 'list', '--user', String(seller.id), ...as(parley.adminToken))).toMatch(new RegExp(`^${key.id}\\s+issued by parley keys create\\s+active`, 'm'));
     await run('keys', 'revoke', String(key.id), ...as(parley.adminToken));
+    expect(json(await run('keys', 'list', '--user', String(seller.id), '--json', ...as(parley.adminToken))).data[0].revoked_at).toEqual(expect.any(Number));
     expect((await cli.run(['orders', 'list', ...as(key.token)])).code).toBe(1);
   });
 });

@@ -51,6 +51,8 @@ describe('the SDK against the started server', () => {
     buyerId = (await admin.call('adminCreateUser', { body: { username: unique('sdk-buyer'), role: 'buyer' } })).data.id;
     const spare = await admin.call('adminCreateApiKey', { path: { user: sellerId }, body: { name: 'spare' } });
     expect(await admin.call('adminRevokeApiKey', { path: { key: spare.data.id } })).toBeUndefined();
+    const keys = await admin.call('adminListApiKeys', { path: { user: sellerId } });
+    expect(keys.data.map((k) => [k.name, k.revoked_at === null])).toEqual([['sdk', true], ['spare', false]]);
   });
 
   it('creates games and templates and reads the catalogue', async () => {

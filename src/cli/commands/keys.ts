@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { action, clientOf, examples, id, output } from '../online.js';
-import { isoTime, paint, printLine } from '../output.js';
+import { isoTime, paint, printLine, printTable } from '../output.js';
 
 export function registerKeys(program: Command): void {
   const keys = program.command('keys').description("users' API keys (admin key)");
@@ -20,6 +20,22 @@ export function registerKeys(program: Command): void {
         printLine(`API key #${r.data.id} for user ${options.user} (shown once): ${paint(r.data.token, 'bold')}`);
         if (r.data.expires_at) printLine(`expires ${isoTime(r.data.expires_at)}`);
       });
+    }));
+  keys
+    .command('list')
+    .description("list a user's keys, revoked ones too, without their tokens (GET /admin/v1/users/{user}/api-keys)")
+    .requiredOption('--user <id>', 'the user')
+    .addHelpText('after', examples('parley keys list --user 2', 'parley keys list --user 2 --json | jq ".data[] | select(.revoked_at == null) | .id"'))
+    .action(action(async (options: { user: string }, command: Command) => {
+      const listed = await clientOf(command).call('adminListApiKeys', { path: { user: id('--user', options.user) } });
+      output(command, listed, (r) => printTable(r.data, [
+        { header: 'id', value: (k) => k.id },
+        { header: 'name', value: (k) => k.name },
+        { header: 'state', value: (k) => (k.revoked_at !== null ? 'revoked' : 'active'), style: (k) => (k.revoked_at !== null ? 'red' : 'green') },
+        { header: 'created', value: (k) => isoTime(k.created_at) },
+        { header: 'last used', value: (k) => isoTime(k.last_used_at) },
+        { header: 'expires', value: (k) => isoTime(k.expires_at) },
+      ]));
     }));
   keys
     .command('revoke')

@@ -6,6 +6,7 @@ import { adminGameOperations, gameOperations, templateOperations } from './games
 import { adminDisputeOperations, adminOpenDisputeOperation, disputeOperations } from './disputes.js';
 import { operation, type Operation } from './operation.js';
 import { triggerWebhookEventOperation } from './webhook-triggers.js';
+import { adminListApiKeysOperation } from './api-key-listing.js';
 import { offerOrdersOperation, orderOperations } from './orders.js';
 import { adminPurchaseOperation, offerOperations } from './item-currency-offers.js';
 import { OFFER_KIND_APIS } from '../item-currency-offers.js';
@@ -62,6 +63,7 @@ export function allOperations(): OperationGroup[] {
   publicOps.push(...Object.values(accountOfferOperations));
   publicOps.push(streamTokenOperation, ...orderStreamOperations, eventsStreamOperation);
   publicOps.push(triggerWebhookEventOperation);
+  adminOps.push(adminListApiKeysOperation);
   adminOps.push(...Object.values(adminPurchaseOperations));
   adminOps.push(...Object.values(sandboxClockOperations));
   for (const api of ORDER_KIND_APIS) adminOps.push(...Object.values(buyerScriptOperations(api)));
