@@ -70,6 +70,11 @@ export interface IdempotentRequest extends IdempotencyKeyRef {
   stored: 'none' | 'applied' | 'answered';
   /** A write transaction is recording it right now (so a second one does not). */
   recording: boolean;
+  /**
+   * Its answer has gone out: work that outlives the request in its async context (a timer it
+   * started, a batch it scheduled) records nothing into it.
+   */
+  closed: boolean;
 }
 
 export const keyedRequests = new AsyncLocalStorage<IdempotentRequest>();
@@ -77,7 +82,7 @@ export const keyedRequests = new AsyncLocalStorage<IdempotentRequest>();
 /** The keyed request of the caller, if no write has recorded it yet. */
 export function unrecordedRequest(): IdempotentRequest | null {
   const request = keyedRequests.getStore();
-  return request && request.stored === 'none' && !request.recording ? request : null;
+  return request && request.stored === 'none' && !request.recording && !request.closed ? request : null;
 }
 
 function row(request: IdempotentRequest, answer: IdempotentAnswer | null): IdempotencyRow {

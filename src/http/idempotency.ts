@@ -80,6 +80,7 @@ export function registerIdempotency(scope: FastifyInstance, app: FastifyInstance
     const keyed = state.pending.get(request);
     if (!keyed) return undefined;
     state.pending.delete(request);
+    keyed.closed = true;
     state.inFlight.delete(`${keyed.scope}\n${keyed.key}`);
     // Tracking contexts costs every promise of the process something: only while keyed requests
     // run (in any app of the process: tests run several).
@@ -118,7 +119,7 @@ export function registerIdempotency(scope: FastifyInstance, app: FastifyInstance
         }
         const keyed: IdempotentRequest = {
           ...ref, fingerprint, createdAt: now, expiresAt: now + ttlMs,
-          render: rendererFor(request, reply), stored: 'none', recording: false,
+          render: rendererFor(request, reply), stored: 'none', recording: false, closed: false,
         };
         runningKeyed++;
         state.pending.set(request, keyed);
