@@ -12,6 +12,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import autocannon from 'autocannon';
 import { webhookRow, webhookScenario, WEBHOOK_TABLE_HEADER } from './webhook-scenario.js';
 import { loggingScenario } from './logging-scenario.js';
+import { FAN_OUT_TABLE_HEADER, fanOutRow, fanOutScenario } from './fan-out-scenario.js';
 import { createBenchPgDatabase } from './pg-database.js';
 import { ACCOUNT_OFFERS, ADMIN_TOKEN, adminPost, cachedDataset, createSendOrder, freshDataset, mintKey, SEND_BODY, startParley, type Dataset } from './datasets.js';
 import { cpuBetween, cpuSecondsOf, cpuSnapshot, type CpuSnapshot, intFromEnv, killAllChildren, readMemory, ROOT, RssSampler, runScript, spawnServer, type ServerProcess } from './processes.js';
@@ -31,7 +32,7 @@ const CACHE_DIR = process.env.BENCH_CACHE_DIR?.trim() || os.tmpdir();
 const REBUILD = ['1', 'true', 'yes'].includes((process.env.BENCH_REBUILD ?? '').trim().toLowerCase());
 /** `BENCH_SCENARIOS=ceiling,send` runs a subset (for profiling); the ratios and targets need all of them. */
 const ALL_SCENARIOS = [
-  'ceiling', 'send', 'send-pg', 'send-pg-2x', 'send-webhook', 'store-path', 'get-1k', 'list-1k', 'thread-1k', 'get-1M', 'list-1M', 'purchase', 'offer-list-1k', 'offer-list-100k', 'logging',
+  'ceiling', 'send', 'send-pg', 'send-pg-2x', 'send-webhook', 'store-path', 'get-1k', 'list-1k', 'thread-1k', 'get-1M', 'list-1M', 'purchase', 'offer-list-1k', 'offer-list-100k', 'logging', 'fan-out',
 ] as const;
 const SELECTED = new Set((process.env.BENCH_SCENARIOS?.trim() || ALL_SCENARIOS.join(',')).split(',').map((s) => s.trim()));
 for (const name of SELECTED) {
@@ -707,6 +708,8 @@ async function main(): Promise<void> {
       ? await webhookScenario(tmp, { connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, seconds: SECONDS, log })
       : null;
     const storePath = has('store-path') ? await storePathScenario(tmp) : null;
+    // Its own flow (bench/fan-out-scenario.ts): 1,000 open streams during the send load.
+    const fanOut = has('fan-out') ? await fanOutScenario(tmp, { connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, seconds: SECONDS, log }) : null;
     // Its own flow (bench/logging-scenario.ts): the send at info against warn, stdout to a file.
     const logging = has('logging') ? await loggingScenario(tmp, { connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, seconds: SECONDS, rounds: ROUNDS, log }) : null;
     const readPairs: ReadPairs[] = [];
@@ -790,6 +793,11 @@ async function main(): Promise<void> {
         { target: `${key} req/s >= ${floor * 100}% of its same-bytes ceiling`, measured: `${fmt(r.median * 100, 1)}%`, met: r.median >= floor },
         { target: `${key}: no non-2xx, no errors; peak RSS < 200 MB`, measured: `${read.non2xx} non-2xx, ${read.errors} errors, ${fmt(read.peakRssMB, 1)} MB`, met: read.non2xx === 0 && read.errors === 0 && read.peakRssMB < 200 },
       );
+    }
+    if (fanOut) {
+      ratios.fanOut = { ...fanOut, vsCeilingReqPerSec: ceiling ? ratio(fanOut.reqPerSec, ceiling.reqPerSec) : null };
+      log(`\nfan-out\n\n${FAN_OUT_TABLE_HEADER}\n${fanOutRow(fanOut, ceiling?.reqPerSec ?? null)}`);
+      targets.push({ target: 'fan-out: send -> event on a stream p99 <= 50 ms', measured: `${fmt(fanOut.deliveryFromRequestMs.p99, 1)} ms`, met: fanOut.deliveryFromRequestMs.p99 <= 50 });
     }
     if (webhookRun) {
       const webhookRatio = ceiling ? ratio(webhookRun.reqPerSec, ceiling.reqPerSec) : null;

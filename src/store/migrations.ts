@@ -547,16 +547,12 @@ const migrations = (t: ColumnTypes): Record<string, Migration> => ({
     // The live streams' event log (src/live, src/store/event-log-store.ts): one row per event
     // about an order, written in the transaction of the change. SQLite numbers rows as it
     // inserts them (one writer: rowid order is commit order). PostgreSQL cannot (a sequence value
-    // is taken before the commit, so commits land out of order): rows carry their transaction
-    // id and get `seq` once every older transaction has ended (EventLogStore.sequence).
+    // is taken before the commit, so commits land out of order): rows get `seq` after their
+    // commit, from one numbering run at a time (EventLogStore.sequence).
     async up(db: Kysely<any>) {
       const pg = t.dialect === 'postgres';
       let table = db.schema.createTable('stream_events').addColumn('id', t.id, t.primaryId);
-      if (pg) {
-        table = table
-          .addColumn('seq', 'bigint')
-          .addColumn('xid', sql`xid8`, (c) => c.notNull().defaultTo(sql`pg_current_xact_id()`));
-      }
+      if (pg) table = table.addColumn('seq', 'bigint');
       await table
         .addColumn('topic', 'text', (c) => c.notNull())
         .addColumn('order_kind', 'text', (c) => c.notNull())
@@ -569,7 +565,7 @@ const migrations = (t: ColumnTypes): Record<string, Migration> => ({
       const seq = pg ? 'seq' : 'id';
       if (pg) {
         await db.schema.createIndex('stream_events_seq').on('stream_events').column('seq').unique().execute();
-        await sql`create index stream_events_unnumbered on stream_events (xid, id) where seq is null`.execute(db);
+        await sql`create index stream_events_unnumbered on stream_events (id) where seq is null`.execute(db);
       }
       await db.schema.createIndex('stream_events_order').on('stream_events').columns(['order_kind', 'order_id', seq]).execute();
       await db.schema.createIndex('stream_events_seller').on('stream_events').columns(['seller_id', seq]).execute();
