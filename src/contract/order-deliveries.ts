@@ -3,15 +3,23 @@ import type { OrderDeliveryRecord } from '../domain/order-delivery-ports.js';
 import type { OrderKind } from '../domain/ports.js';
 import { Nullable, StringEnum } from './common.js';
 
+/** A LIKE pattern matching `text` literally (escape character `\`). */
+const literal = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
 /**
- * The first bytes of each stored event body about one order, by topic: formatWebhookEvent
- * writes compact JSON with the keys in a fixed order, the order's id first among them.
+ * SQL LIKE patterns (escape `\`) matching the stored body of each event about one order, by topic:
+ * formatWebhookEvent writes compact JSON with the keys in a fixed order, the order's id among the
+ * first. A dispute event names its case before the order, hence the `%` for the case id (a
+ * string value cannot hold the unescaped quotes around the next key).
  */
-export function orderEventBodyPrefixes(kind: OrderKind, id: number): string[] {
+export function orderEventBodyPatterns(kind: OrderKind, id: number): string[] {
+  const dispute = `"orderable_type":"${kind}_order","orderable_id":${id},`;
   return [
-    `{"event":"${kind}.order.purchased","payload":{"id":${id},`,
-    `{"event":"order.status.updated","payload":{"order_kind":"${kind}","order":{"id":${id},`,
-    `{"event":"order.message.created","payload":{"order_kind":"${kind}","order_id":${id},`,
+    `${literal(`{"event":"${kind}.order.purchased","payload":{"id":${id},`)}%`,
+    `${literal(`{"event":"order.status.updated","payload":{"order_kind":"${kind}","order":{"id":${id},`)}%`,
+    `${literal(`{"event":"order.message.created","payload":{"order_kind":"${kind}","order_id":${id},`)}%`,
+    `${literal('{"event":"order.dispute.created","payload":{"id":')}%${literal(dispute)}%`,
+    `${literal('{"event":"order.dispute.updated","payload":{"dispute":{"id":')}%${literal(dispute)}%`,
   ];
 }
 

@@ -10,14 +10,14 @@ export async function listOrderDeliveries(
   store: Store,
   kind: OrderKind,
   id: number,
-  bodyPrefixes: (kind: OrderKind, id: number) => string[],
+  bodyPatterns: (kind: OrderKind, id: number) => string[],
 ): Promise<OrderDeliveryRecord[]> {
   const order = await store.orders.findById(kind, id);
   if (!order) throw new NotFoundError();
   return store.orderDeliveries.list({
     sellerId: order.seller_id,
     since: order.created_at,
-    bodyPrefixes: bodyPrefixes(kind, id),
+    bodyPatterns: bodyPatterns(kind, id),
     limit: ORDER_DELIVERIES_LIMIT,
   });
 }

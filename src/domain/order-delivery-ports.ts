@@ -23,8 +23,8 @@ export interface OrderDeliveryQuery {
   sellerId: number;
   /** Events made at or after this (unix seconds): none about an order predates it. */
   since: number;
-  /** The first bytes of each event body about the order, one per topic (contract/order-deliveries.ts). */
-  bodyPrefixes: string[];
+  /** SQL LIKE patterns (escape `\`) of the event bodies about the order, one per topic (contract/order-deliveries.ts). */
+  bodyPatterns: string[];
   limit: number;
 }
 

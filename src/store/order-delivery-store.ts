@@ -3,14 +3,14 @@ import type { OrderDeliveryStore } from '../domain/order-delivery-ports.js';
 import type { Db } from './kysely-store.js';
 
 /**
- * Events carry no order column: an event is about an order when its stored body starts with one
- * of the given prefixes (bodies are compact JSON with keys in a fixed order). The seller and the
+ * Events carry no order column: an event is about an order when its stored body matches one of
+ * the given LIKE patterns (bodies are compact JSON with keys in a fixed order). The seller and the
  * order's creation time narrow the scan to the events that could be about it.
  */
 export function orderDeliveryStore(db: Db): OrderDeliveryStore {
   return {
-    async list({ sellerId, since, bodyPrefixes, limit }) {
-      if (bodyPrefixes.length === 0) return [];
+    async list({ sellerId, since, bodyPatterns, limit }) {
+      if (bodyPatterns.length === 0) return [];
       const lastAttempt = (column: 'status_code' | 'error') =>
         sql<never>`(select a.${sql.ref(column)} from webhook_attempts a where a.delivery_id = d.id order by a.id desc limit 1)`;
       const rows = await db
@@ -24,8 +24,7 @@ export function orderDeliveryStore(db: Db): OrderDeliveryStore {
         ])
         .where('e.user_id', '=', sellerId)
         .where('e.created_at', '>=', since)
-        .where((eb) => eb.or(bodyPrefixes.map((prefix) =>
-          eb(sql`substr(e.payload, 1, ${sql.lit(prefix.length)})`, '=', prefix))))
+        .where((eb) => eb.or(bodyPatterns.map((pattern) => sql<boolean>`e.payload like ${pattern} escape '\\'`)))
         .orderBy('d.id', 'desc')
         .limit(limit)
         .execute();

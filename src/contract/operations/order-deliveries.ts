@@ -9,7 +9,7 @@ export function adminOrderDeliveriesOperation<P extends string>(api: OrderKindAp
   return operation('GET', `/${api.collection}/:${api.param}/webhook-deliveries`, {
     operationId: `adminList${api.schemaName}WebhookDeliveries`,
     tags: ['Webhooks'], security: BEARER, summary: `The webhook deliveries of an ${api.label}`,
-    description: "Every delivery of the events about this order (its purchase, status changes and messages) to the seller's endpoints, " +
+    description: "Every delivery of the events about this order (its purchase, status changes, messages and disputes) to the seller's endpoints, " +
       'newest first, at most 100, each with its latest attempt and the body delivered. Events no endpoint took were not stored and do not appear.',
     params: IdParam(api.param, `The ID of the ${api.label}`),
     response: {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { kindCase, ORDER_KIND_CASES } from '../../support/order-kinds.js';
+import { actionPath, openCase } from '../dispute-support/helpers.js';
 import { createEndpoint, receiverAndParley, sendMessage } from '../../webhooks/helpers.js';
 import { waitFor } from '../../webhooks/receiver.js';
 
@@ -75,6 +76,30 @@ describe('GET /admin/v1/{kind}-orders/{id}/webhook-deliveries', () => {
       [first[0].event_id, 'succeeded', 204],
       [first[0].event_id, 'pending', 500],
     ]);
+  });
+
+  it.each(ORDER_KIND_CASES)('lists the dispute events of one $kind order, not those of another order\'s case', async (kind) => {
+    const { parley, receiver } = suite;
+    const { seller, order } = await parley.fixtures.scenario('in_delivery', {}, kind);
+    const other = await parley.fixtures.order(seller, await parley.fixtures.user('buyer'), { status: 'in_delivery' }, kind);
+    const path = receiver.newPath();
+    receiver.setDefault(path, 200);
+    await createEndpoint(parley, seller.id, receiver.url(path), ['order.dispute.created', 'order.dispute.updated']);
+    const dispute = await openCase(parley, order.id, {}, kind);
+    await openCase(parley, other.id, {}, kind);
+    const accepted = await parley.api.post(actionPath(dispute.id, 'accept'), { message: 'Sorry, refunding.' }, { token: seller.token });
+    expect(accepted.status, accepted.text).toBe(200);
+    await waitFor(async () => {
+      const rows = (await parley.admin.get(deliveriesPath(kind.adminPath, order.id))).body.data as any[];
+      return rows.length === 2 && rows.every((r) => r.state === 'succeeded');
+    }, 5000, 'both dispute deliveries made');
+
+    const rows = (await parley.admin.get(deliveriesPath(kind.adminPath, order.id))).body.data as any[];
+    expect(rows.map((r) => r.topic)).toEqual(['order.dispute.updated', 'order.dispute.created']);
+    expect(rows[0].body.payload.dispute.orderable_id).toBe(order.id);
+    expect(rows[1].body.payload.id).toBe(dispute.id);
+    const others = (await parley.admin.get(deliveriesPath(kind.adminPath, other.id))).body.data as any[];
+    expect(others.map((r) => r.topic)).toEqual(['order.dispute.created']);
   });
 
   it('answers an empty list for an order whose seller has no endpoint', async () => {

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { orderEventBodyPrefixes, toOrderWebhookDeliveryResource } from '../../../contract/order-deliveries.js';
+import { orderEventBodyPatterns, toOrderWebhookDeliveryResource } from '../../../contract/order-deliveries.js';
 import { adminOrderDeliveriesOperation } from '../../../contract/operations/order-deliveries.js';
 import type { AnyOrderKindApi } from '../../../contract/order-kinds/index.js';
 import { listOrderDeliveries } from '../../../domain/order-deliveries.js';
@@ -12,7 +12,7 @@ export function adminOrderDeliveryRoutes(api: AnyOrderKindApi): FastifyPluginAsy
     const op = adminOrderDeliveriesOperation(api);
     app.get(op.url, { schema: op.schema }, async (request) => {
       const id = parseResourceId(request.params[api.param]);
-      const rows = await listOrderDeliveries(store, api.kind, id, orderEventBodyPrefixes);
+      const rows = await listOrderDeliveries(store, api.kind, id, orderEventBodyPatterns);
       return { data: rows.map(toOrderWebhookDeliveryResource) };
     });
   };
