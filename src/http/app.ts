@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type HookHandlerDoneFunction } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type HookHandlerDoneFunction } from 'fastify';
 import type { Actor } from '../domain/users.js';
 import { authenticationHook } from './authentication.js';
 import type { ParleyContext } from './context.js';
@@ -107,7 +107,7 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
   const app = Fastify({
     logger: false,
     // Fastify's "incoming request" and "request completed" would go to request.log: requestLine instead.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     ...(quietLogger ? { childLoggerFactory: lazyChildLoggerFactory(quietLogger) } : {}),
     genReqId: () => randomUUID(),
     requestIdHeader: false,
