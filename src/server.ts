@@ -39,6 +39,7 @@ import { OffsetClock } from './sandbox/offset-clock.js';
 import { startSandbox } from './sandbox/start-sandbox.js';
 import { withBuyerChatLimit } from './sandbox/buyer-chat-limit.js';
 import { withEventReactions } from './sandbox/event-reactions.js';
+import { ScriptPresence } from './sandbox/script-presence.js';
 import { reactToEvent } from './domain/buyer-script.js';
 
 /** package.json sits above src/ when run from source and above dist/src/ when compiled. */
@@ -213,7 +214,8 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
     lockRows: dialect === 'postgres',
   });
   // The sandbox's scripted buyers react to events inside the transactions that publish them.
-  const store = sandboxClock ? withEventReactions(baseStore, reactToEvent) : baseStore;
+  const scripts = new ScriptPresence();
+  const store = sandboxClock ? withEventReactions(baseStore, scripts.guard(reactToEvent)) : baseStore;
   const orderSettings = { eurUsdRate: config.eurUsdRate };
   const live = startLiveStreams({
     log: eventLogStore(db, dialect, logRunners.read),
@@ -257,7 +259,7 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
   const scheduler = new Scheduler(store, jobQueue, handlers, clock, logger);
   const sandbox = sandboxClock
     ? await startSandbox({
-      clock: sandboxClock, state: new KyselyClockStateStore(db), store, queue: jobQueue, scheduler, changes,
+      clock: sandboxClock, state: new KyselyClockStateStore(db), store, scripts, queue: jobQueue, scheduler, changes,
       // Webhook retries that the new time makes due go out now, not at the next poll.
       poke: () => void worker.pollOnce(),
       onError: (error) => logger.error({ err: error }, 'sandbox clock'),

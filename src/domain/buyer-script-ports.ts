@@ -57,4 +57,6 @@ export interface BuyerScriptStore {
   /** Inserts or replaces the order's script. */
   put(record: BuyerScriptRecord): Promise<void>;
   saveState(kind: OrderKind, orderId: number, state: StepState[], updatedAt: number): Promise<void>;
+  /** Whether any order has a script. */
+  any(): Promise<boolean>;
 }

@@ -3,6 +3,7 @@ import type { Store } from '../domain/ports.js';
 import type { JobQueue } from '../scheduler/job-queue.js';
 import type { ClockStateStore } from './clock-state.js';
 import type { OffsetClock } from './offset-clock.js';
+import type { ScriptPresence } from './script-presence.js';
 import type { SandboxServices } from './services.js';
 import { TimeTravel, type DueRunner } from './time-travel.js';
 
@@ -10,6 +11,8 @@ export interface SandboxDeps {
   clock: OffsetClock;
   state: ClockStateStore;
   store: Store;
+  /** The guard of the store's event reaction (server.ts). */
+  scripts: ScriptPresence;
   queue: JobQueue;
   scheduler: DueRunner;
   changes: ChangeFeed;
@@ -43,10 +46,13 @@ export async function startSandbox(deps: SandboxDeps): Promise<SandboxServices> 
   });
   const timer = setInterval(() => timeTravel.reload().catch(deps.onError), CLOCK_REREAD_MS);
   timer.unref();
+  await deps.scripts.start(() => deps.store.buyerScripts.any(), CLOCK_REREAD_MS, deps.onError);
   return {
     timeTravel,
+    scripts: deps.scripts,
     async close() {
       clearInterval(timer);
+      deps.scripts.stop();
       unsubscribe();
     },
   };

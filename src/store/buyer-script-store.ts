@@ -38,5 +38,8 @@ export function buyerScriptStore(db: Db): BuyerScriptStore {
       await db.updateTable('buyer_scripts').set({ state: JSON.stringify(state), updated_at: updatedAt })
         .where('order_kind', '=', kind).where('order_id', '=', orderId).execute();
     },
+    async any() {
+      return (await db.selectFrom('buyer_scripts').select('order_id').limit(1).executeTakeFirst()) !== undefined;
+    },
   };
 }

@@ -18,7 +18,7 @@ afterEach(async () => {
 });
 
 describe('a scripted conversation survives SIGKILL', () => {
-  it('runs every step exactly once across a kill and a restart', async () => {
+  it('runs every step exactly once across a kill and a restart', { timeout: 90_000 }, async () => {
     const dbFile = tempDbFile();
     const adminToken = 'sigkill-admin-token-0123456789abcdef';
     const env = { DATABASE_URL: dbFile, PARLEY_ADMIN_TOKEN: adminToken, PARLEY_SEED_DEMO: 'false', PARLEY_ENV: 'sandbox' };

@@ -23,6 +23,8 @@ export function sandboxBuyerScriptRoutes(api: AnyOrderKindApi): FastifyPluginAsy
     app.put(ops.put.url, { attachValidation: true, schema: ops.put.schema }, async (request, reply) => {
       if (!sandbox) return reply.callNotFound();
       const id = parseResourceId((request.params as Record<string, string>)[api.param]!);
+      // Before the write: no event of this order may pass the reaction's guard unseen.
+      sandbox.scripts.noteScript();
       const { order, script } = await putBuyerScript(store, api.kind, id, (request.body ?? {}) as Record<string, unknown>);
       return { data: toBuyerScriptResource(order, script) };
     });
