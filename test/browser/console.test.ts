@@ -37,9 +37,21 @@ describe('the console in Chromium', () => {
     const { context, page } = await newPerson(browser);
     await page.goto(`${parley.url}/console`);
     await screenshot(page, 'sign-in');
-    await page.getByLabel('API key or admin token').fill('not-a-key');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    // With the keyboard alone: Tab reaches the field (after the skip link and the header's
+    // link), Enter submits, and the focused control shows a visible outline.
+    const focused = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent);
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Skip to content');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Parley console');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('token');
+    await page.keyboard.type('not-a-key');
+    await page.keyboard.press('Enter');
     await page.getByRole('alert').filter({ hasText: 'not valid' }).waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => [document.activeElement?.textContent, getComputedStyle(document.activeElement!).outlineStyle]))
+      .toEqual(['Sign in', 'solid']);
 
     await signIn(page, parley.url, seller.token);
     await page.locator('#kind').selectOption('item');
