@@ -107,16 +107,16 @@ describe('the SDK against the started server', () => {
 
   it('creates, changes, lists and sells item and currency offers', async () => {
     const delivery_time = { duration: 1, unit: 'hours' as const };
-    const item = (await seller.call('createItemOffer', { body: { game_id: gameId, title: 'Sword', description: 'Sharp', price: 2.5, stock: 10, delivery_time } } as never)).data;
-    const currency = (await seller.call('createCurrencyOffer', { body: { game_id: gameId, description: 'Gold', price: '0.015', stock: 100000, min_quantity: 1000, delivery_time } } as never)).data;
+    const item = (await seller.call('createItemOffer', { body: { game_id: gameId, title: 'Sword', description: 'Sharp', price: 2.5, stock: 10, delivery_time } })).data;
+    const currency = (await seller.call('createCurrencyOffer', { body: { game_id: gameId, description: 'Gold', price: '0.015', stock: 100000, min_quantity: 1000, delivery_time } })).data;
     await seller.call('getItemOffer', { path: { itemOffer: item.id } });
     await seller.call('getCurrencyOffer', { path: { currencyOffer: currency.id } });
     await seller.call('updateItemOffer', { path: { itemOffer: item.id }, body: { stock: 5 } });
     await seller.call('updateCurrencyOffer', { path: { currencyOffer: currency.id }, body: { stock: 50000 } });
     await seller.call('listItemOfferForSale', { path: { itemOffer: item.id } });
     await seller.call('listCurrencyOfferForSale', { path: { currencyOffer: currency.id } });
-    await admin.call('adminPurchaseItemOffer', { path: { itemOffer: item.id }, body: { buyer_id: buyerId, quantity: 1 } } as never);
-    await admin.call('adminPurchaseCurrencyOffer', { path: { currencyOffer: currency.id }, body: { buyer_id: buyerId, quantity: 1000 } } as never);
+    await admin.call('adminPurchaseItemOffer', { path: { itemOffer: item.id }, body: { buyer_id: buyerId, quantity: 1 } });
+    await admin.call('adminPurchaseCurrencyOffer', { path: { currencyOffer: currency.id }, body: { buyer_id: buyerId, quantity: 1000 } });
     expect((await seller.call('listItemOfferOrders', { path: { itemOffer: item.id } })).data).toHaveLength(1);
     await seller.call('listCurrencyOfferOrders', { path: { currencyOffer: currency.id } });
     await seller.call('listItemOffers');
@@ -128,19 +128,19 @@ describe('the SDK against the started server', () => {
   });
 
   it('works account offers and their credentials stock', async () => {
-    const legacy = (await seller.call('createLegacyAccountOffer', { body: { game_id: gameId, title: 'Legacy', description: 'One', price: '12.50', login: 'smurf', password: 'hunter2' } } as never)).data;
-    const stock = (await seller.call('createAccountOffer', { body: { game_id: gameId, title: 'Stock', description: 'Many', price: 5.99, credentials: ['a', 'b', 'c', 'd'] } } as never)).data;
+    const legacy = (await seller.call('createLegacyAccountOffer', { body: { game_id: gameId, title: 'Legacy', description: 'One', price: '12.50', login: 'smurf', password: 'hunter2' } })).data;
+    const stock = (await seller.call('createAccountOffer', { body: { game_id: gameId, title: 'Stock', description: 'Many', price: 5.99, credentials: ['a', 'b', 'c', 'd'] } })).data;
     await seller.call('getAccountOffer', { path: { account: stock.id } });
     await seller.call('updateAccountOffer', { path: { account: stock.id }, body: { title: 'Renamed' } });
     await seller.call('publishAccountOffer', { path: { account: stock.id } });
     await admin.call('adminPurchaseAccountOffer', { path: { account: stock.id }, body: { buyer_id: buyerId } });
     await seller.call('listAccountOffers');
-    const credentials = await seller.call('listAccountOfferCredentials', { path: { account: stock.id }, query: { 'filter[is_sold]': 'false' } } as never);
+    const credentials = await seller.call('listAccountOfferCredentials', { path: { account: stock.id }, query: { 'filter[is_sold]': 'false' } });
     const [first, second] = (credentials as { data: { id: number }[] }).data;
-    await seller.call('addAccountOfferCredentials', { path: { account: stock.id }, body: { credentials: ['e'] } } as never);
-    await seller.call('updateAccountOfferCredential', { path: { account: stock.id, credential: first!.id }, body: { credentials: 'a2' } } as never);
+    await seller.call('addAccountOfferCredentials', { path: { account: stock.id }, body: { credentials: ['e'] } });
+    await seller.call('updateAccountOfferCredential', { path: { account: stock.id, credential: first!.id }, body: { credentials: 'a2' } });
     await seller.call('deleteAccountOfferCredential', { path: { account: stock.id, credential: first!.id } });
-    await seller.call('bulkDeleteAccountOfferCredentials', { path: { account: stock.id }, body: { credentials_ids: [second!.id] } } as never);
+    await seller.call('bulkDeleteAccountOfferCredentials', { path: { account: stock.id }, body: { credentials_ids: [second!.id] } });
     await seller.call('draftAccountOffer', { path: { account: stock.id } });
     await seller.call('duplicateAccountOffer', { path: { account: stock.id } });
     await seller.call('deleteAccountOffer', { path: { account: legacy.id } });
@@ -150,7 +150,7 @@ describe('the SDK against the started server', () => {
     const endpoint = (await admin.call('adminCreateWebhookEndpoint', {
       path: { user: sellerId },
       body: { url: 'http://127.0.0.1:9/hook', events: ['order.message.created'] },
-    } as never)).data;
+    })).data;
     expect(endpoint.secret).toMatch(/\S/);
     expect((await admin.call('adminListWebhookEndpoints', { path: { user: sellerId } })).data).toHaveLength(1);
     await admin.call('adminUpdateWebhookEndpoint', { path: { endpoint: endpoint.id }, body: { description: 'SDK' } });
@@ -182,7 +182,7 @@ describe('the SDK against the started server', () => {
       const created = await admin.call(`adminCreate${kind}Order`, { body } as never) as { data: { id: number } };
       const param = `${kind.toLowerCase()}Order`;
       for (const status of ['in_delivery', 'delivered'] as const) {
-        await admin.call(`adminUpdate${kind}Order`, { path: { [param]: created.data.id }, body: { status } } as never);
+        await admin.call(`adminUpdate${kind}Order`, { path: { [param]: created.data.id }, body: { status } });
       }
       return created.data.id;
     };
@@ -209,9 +209,9 @@ describe('the SDK against the started server', () => {
     for (const kind of ['Account', 'Item', 'Currency'] as const) {
       const list = await admin.call(`list${kind}Orders`) as { data: { id: number }[] };
       const path = { [`${kind.toLowerCase()}Order`]: list.data[0]!.id };
-      await admin.call(`adminList${kind}OrderWebhookDeliveries`, { path } as never);
-      await admin.call(`sandboxPut${kind}OrderBuyerScript`, { path, body: { script: [] } } as never);
-      await admin.call(`sandboxGet${kind}OrderBuyerScript`, { path } as never);
+      await admin.call(`adminList${kind}OrderWebhookDeliveries`, { path });
+      await admin.call(`sandboxPut${kind}OrderBuyerScript`, { path, body: { script: [] } });
+      await admin.call(`sandboxGet${kind}OrderBuyerScript`, { path });
     }
     const before = (await admin.call('sandboxGetClock')).data;
     await admin.call('sandboxAdvanceClock', { body: { seconds: 1 } });
