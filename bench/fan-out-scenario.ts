@@ -4,6 +4,7 @@
  * person watching each conversation). Measures the send rate with the streams open, the time
  * from a send to its event on a stream (a probe order, sent to every PROBE_EVERY_MS during the
  * load), that every acknowledged send reached its stream, and the memory one open stream costs.
+ * The same load runs first with no stream open: the difference is what the streams cost.
  */
 import http from 'node:http';
 import path from 'node:path';
@@ -25,7 +26,10 @@ export interface FanOutResult {
   key: 'fan-out';
   label: string;
   streams: number;
+  /** The same load on the same orders before any stream was opened. */
+  withoutStreams: { reqPerSec: number; serverCpuMicrosPerSend: number | null; latencyMs: { p50: number; p99: number } };
   reqPerSec: number;
+  serverCpuMicrosPerSend: number | null;
   latencyMs: { p50: number; p99: number };
   non2xx: number;
   errors: number;
@@ -97,24 +101,6 @@ async function measure(parley: ServerProcess, streams: http.ClientRequest[], con
   const token = await mintKey(parley.url, seller.id, 'bench fan-out');
   const [probeOrder, ...loadOrders] = orderIds as [number, ...number[]];
 
-  const rssBefore = readMemory(parley.pid)?.rssKb ?? NaN;
-  let delivered = 0;
-  const probeArrivals = new Map<number, number>();
-  let probeBuffer = '';
-  streams.push(await openStream(`${parley.url}/v2/account-orders/${probeOrder}/messages/stream`, token, (chunk) => {
-    const now = performance.now();
-    probeBuffer += chunk;
-    for (const match of probeBuffer.matchAll(/"text":"probe (\d+)"/g)) if (!probeArrivals.has(Number(match[1]))) probeArrivals.set(Number(match[1]), now);
-    probeBuffer = probeBuffer.slice(probeBuffer.lastIndexOf('\n') + 1);
-  }));
-  for (let i = 0; i < loadOrders.length; i += 100) {
-    streams.push(...await Promise.all(loadOrders.slice(i, i + 100).map((id) =>
-      openStream(`${parley.url}/v2/account-orders/${id}/messages/stream`, token, (chunk) => (delivered += countOf(chunk, 'event: message\n'))))));
-  }
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
-  const rssWith = readMemory(parley.pid)?.rssKb ?? NaN;
-  log(`  ${streams.length} streams open: RSS ${fmt(rssBefore / 1024, 1)} MB -> ${fmt(rssWith / 1024, 1)} MB`);
-
   const paths = loadOrders.map((id) => `/v2/account-orders/${id}/messages`);
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   let next = 0;
@@ -134,6 +120,38 @@ async function measure(parley: ServerProcess, streams: http.ClientRequest[], con
   });
   const acknowledgedOf = (result: autocannon.Result) => Object.entries(result.statusCodeStats)
     .filter(([code]) => Number(code) >= 200 && Number(code) < 300).reduce((n, [, s]) => n + s.count, 0);
+
+  // The same load with no stream open, on the same orders: the baseline.
+  if (warmupSeconds > 0) await cannon(warmupSeconds, null);
+  const baseLatencies: number[] = [];
+  const baseCpuBefore = cpuSnapshot(parley.pid);
+  const base = await cannon(seconds, baseLatencies);
+  const baseCpu = cpuBetween(baseCpuBefore, cpuSnapshot(parley.pid));
+  const withoutStreams = {
+    reqPerSec: base.requests.mean,
+    serverCpuMicrosPerSend: baseCpu && base.requests.mean > 0 ? ((baseCpu.serverPct / 100) / base.requests.mean) * 1e6 : null,
+    latencyMs: { p50: percentile(baseLatencies, 50), p99: percentile(baseLatencies, 99) },
+  };
+  log(`  the same load with no stream open: ${fmt(withoutStreams.reqPerSec, 0)} req/s, server CPU ${fmt(withoutStreams.serverCpuMicrosPerSend, 1)} µs/send, ` +
+    `p50 ${fmt(withoutStreams.latencyMs.p50, 2)} ms, p99 ${fmt(withoutStreams.latencyMs.p99, 2)} ms`);
+
+  const rssBefore = readMemory(parley.pid)?.rssKb ?? NaN;
+  let delivered = 0;
+  const probeArrivals = new Map<number, number>();
+  let probeBuffer = '';
+  streams.push(await openStream(`${parley.url}/v2/account-orders/${probeOrder}/messages/stream`, token, (chunk) => {
+    const now = performance.now();
+    probeBuffer += chunk;
+    for (const match of probeBuffer.matchAll(/"text":"probe (\d+)"/g)) if (!probeArrivals.has(Number(match[1]))) probeArrivals.set(Number(match[1]), now);
+    probeBuffer = probeBuffer.slice(probeBuffer.lastIndexOf('\n') + 1);
+  }));
+  for (let i = 0; i < loadOrders.length; i += 100) {
+    streams.push(...await Promise.all(loadOrders.slice(i, i + 100).map((id) =>
+      openStream(`${parley.url}/v2/account-orders/${id}/messages/stream`, token, (chunk) => (delivered += countOf(chunk, 'event: message\n'))))));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const rssWith = readMemory(parley.pid)?.rssKb ?? NaN;
+  log(`  ${streams.length} streams open: RSS ${fmt(rssBefore / 1024, 1)} MB -> ${fmt(rssWith / 1024, 1)} MB`);
 
   let acknowledged = 0;
   if (warmupSeconds > 0) acknowledged += acknowledgedOf(await cannon(warmupSeconds, null));
@@ -170,7 +188,9 @@ async function measure(parley: ServerProcess, streams: http.ClientRequest[], con
     key: 'fan-out',
     label: `Parley POST /v2/account-orders/{id}/messages with ${STREAMS} streams open`,
     streams: streams.length,
+    withoutStreams,
     reqPerSec: result.requests.mean,
+    serverCpuMicrosPerSend: cpu && result.requests.mean > 0 ? ((cpu.serverPct / 100) / result.requests.mean) * 1e6 : null,
     latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99) },
     non2xx: result.non2xx,
     errors: result.errors,
@@ -185,7 +205,8 @@ async function measure(parley: ServerProcess, streams: http.ClientRequest[], con
     cpuPercent: cpu,
   };
   log(
-    `  ${scenario.label}: ${fmt(scenario.reqPerSec, 0)} req/s, p50 ${fmt(scenario.latencyMs.p50, 2)} ms, p99 ${fmt(scenario.latencyMs.p99, 2)} ms, ` +
+    `  ${scenario.label}: ${fmt(scenario.reqPerSec, 0)} req/s (${fmt(scenario.reqPerSec / withoutStreams.reqPerSec, 3)} of the same load without streams), ` +
+      `server CPU ${fmt(scenario.serverCpuMicrosPerSend, 1)} µs/send, p50 ${fmt(scenario.latencyMs.p50, 2)} ms, p99 ${fmt(scenario.latencyMs.p99, 2)} ms, ` +
       `non-2xx ${scenario.non2xx}, errors ${scenario.errors}; send -> event on its stream (${probes.length} probes, ${fromRequest.length} arrived): ` +
       `p50 ${fmt(scenario.deliveryFromRequestMs.p50, 2)} ms, p99 ${fmt(scenario.deliveryFromRequestMs.p99, 2)} ms from the request, ` +
       `p99 ${fmt(scenario.deliveryAfterAckMs.p99, 2)} ms after the 2xx; ${delivered.toLocaleString('en')} events for ${acknowledged.toLocaleString('en')} sends; ` +
@@ -198,12 +219,13 @@ async function measure(parley: ServerProcess, streams: http.ClientRequest[], con
 /** The markdown row of one run, for bench/README.md. */
 export function fanOutRow(r: FanOutResult, ceilingReqPerSec: number | null): string {
   const ratio = ceilingReqPerSec ? r.reqPerSec / ceilingReqPerSec : null;
-  return `| ${r.streams} | ${fmt(r.reqPerSec, 0)} | ${fmt(ratio, 3)} | ${fmt(r.latencyMs.p50, 2)} / ${fmt(r.latencyMs.p99, 2)} | ` +
+  return `| ${r.streams} | ${fmt(r.withoutStreams.reqPerSec, 0)} -> ${fmt(r.reqPerSec, 0)} | ${fmt(ratio, 3)} | ` +
+    `${fmt(r.withoutStreams.serverCpuMicrosPerSend, 1)} -> ${fmt(r.serverCpuMicrosPerSend, 1)} | ${fmt(r.latencyMs.p50, 2)} / ${fmt(r.latencyMs.p99, 2)} | ` +
     `${fmt(r.deliveryFromRequestMs.p50, 2)} / ${fmt(r.deliveryFromRequestMs.p99, 2)} | ${fmt(r.deliveryAfterAckMs.p99, 2)} | ` +
     `${r.delivered.toLocaleString('en')} / ${r.acknowledged.toLocaleString('en')} | ${fmt(r.memoryPerStreamKB, 1)} | ${fmt(r.peakRssMB, 1)} | ${fmt(r.cpuPercent?.otherPct, 0)} |`;
 }
 
 export const FAN_OUT_TABLE_HEADER = [
-  '| streams | send req/s | / ceiling | send p50 / p99 ms | send -> event p50 / p99 ms | after 2xx p99 ms | events / sends | KB per stream | peak RSS MB | other CPU % |',
-  '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  '| streams | send req/s without -> with streams | with / ceiling | server µs/send without -> with | send p50 / p99 ms | send -> event p50 / p99 ms | after 2xx p99 ms | events / sends | KB per stream | peak RSS MB | other CPU % |',
+  '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
 ].join('\n');
