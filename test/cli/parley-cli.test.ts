@@ -124,6 +124,9 @@ describe('API commands (--url, --key)', () => {
     expect(table.split('\n')[0]).toMatch(/^ID\s+STATUS\s+TITLE/);
     expect(table).toMatch(new RegExp(`^${order.id}\\s+pending\\s+CLI order`, 'm'));
     expect(json(await run('orders', 'get', String(order.id), '--json', ...as(key.token))).id).toBe(order.id);
+    const second = await admin.createOrder('account', { seller_id: seller.id, buyer_id: buyer.id, game_id: game.id, title: 'Second', price: '1.00' });
+    const all = json(await run('orders', 'list', '--all', '--per-page', '1', '--json', ...as(key.token)));
+    expect(all.map((o: { id: number }) => o.id).sort()).toEqual([order.id, second.id].sort());
 
     expect(json(await run('chat', 'send', String(order.id), 'Hello from the CLI', '--json', ...as(key.token))).text).toBe('Hello from the CLI');
     expect(await run('chat', 'list', String(order.id), ...as(key.token))).toMatch(/cli-seller-\d+: Hello from the CLI\n$/);
