@@ -45,7 +45,9 @@ describe('a backlog for one endpoint does not crowd out the others', () => {
     await sendMessage(parley, other.seller.token, other.order.id, 'not stuck');
     await waitFor(() => receiver.on(fast).length >= 1, 3_000, 'the other seller\'s delivery');
     expect(Date.now() - sentAt).toBeLessThan(3_000);
-    // The stuck endpoint is still at its two attempts.
-    expect(receiver.on(hang)).toHaveLength(2);
+    // The stuck endpoint still holds its two attempts and no more (on a slow machine the first two
+    // may have timed out after 10 s and been followed by two others: never more than two open).
+    expect(receiver.hangingCount).toBeLessThanOrEqual(2);
+    expect(receiver.on(hang).length).toBeLessThan(10);
   });
 });
