@@ -114,15 +114,22 @@ const APPEND_MESSAGES: SharedWork<MessageSend, MessageRecord> = {
   async run(tx, sends) {
     // Within the transaction no one else writes: an order read once holds for every send to it.
     const orders = new Map<string, Promise<OrderAccess | undefined>>();
+    // Every order is read (on PostgreSQL: locked) before any write, in one order (kind, then id):
+    // two batches sending to the same orders then never wait on each other in a cycle. The reads
+    // queue on the transaction's connection in that order; each is awaited in the loop below.
+    const distinct = [...new Map(sends.map((send) => [`${send.kind}:${send.id}`, send])).values()]
+      .sort((a, b) => (a.kind === b.kind ? a.id - b.id : a.kind < b.kind ? -1 : 1));
+    for (const send of distinct) {
+      const order = tx.orders.findAccess(send.kind, send.id);
+      order.catch(() => undefined); // handled where it is awaited, not before
+      orders.set(`${send.kind}:${send.id}`, order);
+    }
     const outcomes: WorkOutcome<MessageRecord>[] = [];
     const events: DomainEvent[] = [];
     for (const send of sends) {
-      const key = `${send.kind}:${send.id}`;
-      let order = orders.get(key);
-      if (!order) orders.set(key, (order = tx.orders.findAccess(send.kind, send.id)));
       let access: OrderAccess;
       try {
-        access = checkAccess(send.actor, await order, 'send');
+        access = checkAccess(send.actor, await orders.get(`${send.kind}:${send.id}`)!, 'send');
       } catch (error) {
         outcomes.push({ ok: false, error });
         continue;

@@ -40,6 +40,10 @@ describe.skipIf(skip)('PostgreSQL group commit of sends', () => {
   let seller: User;
   let stranger: User;
   let orderId: number;
+  /** Orders that two instances send to at once, each walking them in the opposite direction. */
+  let crossed: number[];
+  /** A second instance on the same database: its own pool, committer and store. */
+  let other: { opened: OpenDatabase; committer: PgGroupCommitter; store: Store };
 
   beforeAll(async () => {
     const database = await createTestDatabase('postgres');
@@ -47,27 +51,24 @@ describe.skipIf(skip)('PostgreSQL group commit of sends', () => {
     opened = openDatabase(database.config);
     await migrateToLatest(opened.db, 'postgres');
     committer = new PgGroupCommitter(opened.db);
-    store = createKyselyStore(opened.db, {
-      clock: systemClock,
-      messageIds: new MessageIdGenerator(),
-      cipher: new CredentialCipher(Buffer.alloc(32, 7)),
-      formatEvent: formatWebhookEvent,
-      sharedCommits: committer,
-      lockRows: true,
-      fast: { runners: postgresRunners(opened.db), queries: hotQueries(opened.db, 'postgres') },
-    });
+    store = storeOn(opened, committer);
     const now = 1_700_000_000;
     seller = await store.users.create({ username: 'seller', role: 'seller', created_at: now });
     stranger = await store.users.create({ username: 'stranger', role: 'seller', created_at: now });
     const buyer = await store.users.create({ username: 'buyer', role: 'buyer', created_at: now });
     const game = await opened.db.insertInto('games').values({ name: 'Game', slug: 'game' }).returning('id').executeTakeFirstOrThrow();
-    const order = await store.orders.insert({
+    const orderFields = {
       kind: 'account', offer_id: 1, game_id: game.id, seller_id: seller.id, buyer_id: buyer.id, title: 'An account', description: null,
       parameters: {}, status: 'pending', is_disputed: false, dispute_case_id: null, delivery_time_duration: 1, delivery_time_unit: 'hours',
       price_amount: 1000, price_usd_amount: 1100, rating: null, credentials: null, details: {},
       created_at: now, updated_at: now, purchased_at: now, completed_at: null, refunded_at: null,
-    });
-    orderId = order.id;
+    } as const;
+    orderId = (await store.orders.insert(orderFields)).id;
+    crossed = [];
+    for (let i = 0; i < 12; i++) crossed.push((await store.orders.insert(orderFields)).id);
+    const otherOpened = openDatabase(database.config);
+    const otherCommitter = new PgGroupCommitter(otherOpened.db);
+    other = { opened: otherOpened, committer: otherCommitter, store: storeOn(otherOpened, otherCommitter) };
     // A deferred constraint trigger runs at COMMIT: the batch's statements all pass, its COMMIT fails.
     await sql.raw(`create function refuse_at_commit() returns trigger language plpgsql as $$
       begin if new.text = '${FAILS_AT_COMMIT}' then raise exception 'refused at commit'; end if; return null; end $$`).execute(opened.db);
@@ -76,7 +77,18 @@ describe.skipIf(skip)('PostgreSQL group commit of sends', () => {
     observer = new SyncPg((database.config as { url: string }).url);
   });
 
+  const storeOn = (database: OpenDatabase, sharedCommits: PgGroupCommitter) => createKyselyStore(database.db, {
+    clock: systemClock,
+    messageIds: new MessageIdGenerator(),
+    cipher: new CredentialCipher(Buffer.alloc(32, 7)),
+    formatEvent: formatWebhookEvent,
+    sharedCommits,
+    lockRows: true,
+    fast: { runners: postgresRunners(database.db), queries: hotQueries(database.db, 'postgres') },
+  });
+
   afterAll(async () => {
+    await other?.opened.close();
     observer?.close();
     await opened?.close();
     await drop?.();
@@ -129,5 +141,19 @@ describe.skipIf(skip)('PostgreSQL group commit of sends', () => {
 
     const next = await Promise.all([send(seller, 'after a'), send(seller, 'after b')]);
     for (const message of next) expect(visible(message.id)).toBe(true);
+  });
+
+  it('locks the orders of a batch in one order, so two instances sending to the same orders in opposite orders both commit as batches', async () => {
+    // Without a common lock order, one batch would hold the first orders and wait for the last
+    // while the other held the last and waited for the first: PostgreSQL would abort one
+    // (deadlock) and its sends would run alone, outside its committer.
+    const before = committer.commits + other.committer.commits;
+    const sendTo = (target: Store, id: number, text: string) => sendOrderMessage(target, actorFor(seller, null), 'account', id, text);
+    const sent = await Promise.all([
+      ...crossed.map((id) => sendTo(store, id, `cross a ${id}`)),
+      ...[...crossed].reverse().map((id) => sendTo(other.store, id, `cross b ${id}`)),
+    ]);
+    for (const message of sent) expect(visible(message.id)).toBe(true);
+    expect(committer.commits + other.committer.commits - before).toBe(2);
   });
 });
