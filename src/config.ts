@@ -109,9 +109,12 @@ export function parseDatabaseUrl(raw: string | undefined, cwd = process.cwd()): 
 }
 
 function webhookConcurrencyFrom(env: NodeJS.ProcessEnv): number {
-  const value = intFrom(env, 'PARLEY_WEBHOOK_CONCURRENCY', DEFAULT_WEBHOOK_CONCURRENCY);
-  if (value < 1) throw new ConfigError('PARLEY_WEBHOOK_CONCURRENCY must be a whole number >= 1 (attempts at once per endpoint)');
-  return value;
+  const raw = env.PARLEY_WEBHOOK_CONCURRENCY?.trim();
+  if (!raw) return DEFAULT_WEBHOOK_CONCURRENCY;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1) {
+    throw new ConfigError(`PARLEY_WEBHOOK_CONCURRENCY must be a whole number >= 1 (attempts at once per endpoint), got "${raw}"`);
+  }
+  return Number(raw);
 }
 
 function retryScheduleFrom(raw: string | undefined): number[] {
