@@ -71,6 +71,19 @@ describe('GET /console/assets/{file}', () => {
       expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(100);
     }
   });
+
+  it('sends them gzipped to a client that takes gzip, as they are to one that does not', async () => {
+    for (const asset of assetsOf(html)) {
+      const plain = await get(parley, asset, { 'Accept-Encoding': 'identity' });
+      expect(plain.headers.get('content-encoding')).toBeNull();
+      const gzipped = await get(parley, asset, { 'Accept-Encoding': 'gzip, deflate, br' });
+      expect(gzipped.headers.get('content-encoding')).toBe('gzip');
+      expect(gzipped.headers.get('vary')).toBe('Accept-Encoding');
+      expect(Number(gzipped.headers.get('content-length'))).toBeLessThan(Number(plain.headers.get('content-length')));
+      // fetch decodes it: the same bytes either way.
+      expect(Buffer.from(await gzipped.arrayBuffer()).equals(Buffer.from(await plain.arrayBuffer()))).toBe(true);
+    }
+  });
 });
 
 describe('the OpenAPI document', () => {
