@@ -88,4 +88,26 @@ describe('PUT /admin/v1/{kind}-orders/{id}/buyer-script -> 200', () => {
     const seen = parley.readDb((db) => db.prepare('select status from orders where id = ?').get(order.id)) as { status: string };
     expect(seen.status).toBe('pending');
   });
+
+  it('disputes, then accepts the counter-proposal it gets, as the buyer could', async () => {
+    const { order, seller } = await parley.fixtures.scenario('in_delivery', { credentials: 'login: a' });
+    const path = `/admin/v1/account-orders/${order.id}/buyer-script`;
+    const set = await put(path, {
+      script: [
+        { on: 'silence', after: 60, do: 'dispute', reason: 'wrong_credentials', preferred_resolution: 'replacement' },
+        { on: 'counter', after: 120, do: 'accept_counter', message: 'Fine, a replacement works.' },
+      ],
+    });
+    expect(set.status, set.text).toBe(200);
+    await advance(60);
+    const caseId = (await script(order.id)).body.data.steps[0].dispute_case_id;
+    expect(caseId).toEqual(expect.any(Number));
+    const counter = await parley.api.post(`/v2/order-disputes/${caseId}/counter`, { message: 'New account coming.', counter_resolution: 'replacement' }, { token: seller.token });
+    expect(counter.status, counter.text).toBe(200);
+    expect((await script(order.id)).body.data.steps[1]).toMatchObject({ status: 'scheduled', due_at: (await parley.admin.get('/admin/v1/clock')).body.data.now + 120 });
+    await advance(120);
+    expect((await script(order.id)).body.data.steps[1]).toMatchObject({ status: 'done', dispute_case_id: caseId });
+    const closed = await parley.api.get(`/v2/order-disputes/${caseId}`, { token: seller.token });
+    expect(closed.body.data).toMatchObject({ status: 'closed', closure_reason: 'buyer_accepted', outcome: 'replacement' });
+  });
 });
