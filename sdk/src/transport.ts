@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ParleyConnectionError, ParleyError } from './errors.js';
+import { streamFetch } from './stream-fetch.js';
 
 export interface RetryPolicy {
   /** Further attempts after the first (default 2). */
@@ -74,7 +75,7 @@ export class Transport {
     return body;
   }
 
-  /** The raw answer (for streams): retries as `send` does, but hands back any success unread. */
+  /** The raw answer (for streams, over streamFetch): retries as `send` does, but hands back any success unread. */
   async open(request: SendRequest): Promise<Response> {
     const method = request.method.toUpperCase();
     const headers = this.headers(request.headers);
@@ -82,7 +83,9 @@ export class Transport {
     for (let attempt = 0; ; attempt++) {
       let response: Response;
       try {
-        response = await (this.options.fetch ?? fetch)(url, { method, headers, signal: request.signal });
+        response = this.options.fetch
+          ? await this.options.fetch(url, { method, headers, signal: request.signal })
+          : await streamFetch(url, { method, headers, signal: request.signal });
       } catch (error) {
         if (attempt < this.policy.retries && isNetworkError(error, request.signal)) {
           await this.sleep(this.policy.backoffMs * 2 ** attempt);
