@@ -152,6 +152,28 @@ describe('the console in Chromium', () => {
     }
   });
 
+  it('opens a new stream and reads what it missed when the server restarts (reset)', async () => {
+    // A server of its own, restarted on the same port and database.
+    const first = await startTestParley();
+    let second: TestParley | null = null;
+    try {
+      const { seller, buyer, order } = await first.fixtures.scenario('pending', { title: 'Restarted server order' }, ITEM);
+      const [buyerSide, sellerSide] = await onOrderPage(browser, first.url, 'item', order.id, { token: buyer.token }, { token: seller.token });
+      await first.close();
+      // The closing server told the stream to reset; the page waits and tries again.
+      await buyerSide.page.getByTestId('live-state').filter({ hasText: 'Reconnecting' }).waitFor();
+      second = await startTestParley({ DATABASE_URL: first.dbFile, PORT: new URL(first.url).port });
+      const sent = await second.api.post(`/v2/item-orders/${order.id}/messages`, { message: 'Sent after the restart' }, { token: seller.token });
+      expect(sent.status, sent.text).toBe(200);
+      await messageIn(buyerSide.page, 'Sent after the restart').waitFor({ timeout: 10_000 });
+      await waitLive(buyerSide.page);
+      await buyerSide.context.close();
+      await sellerSide.context.close();
+    } finally {
+      await second?.close();
+    }
+  });
+
   it('completing the order closes the chat on both sides', async () => {
     const { seller, buyer, order } = await parley.fixtures.scenario('in_delivery', { title: 'Order to complete' }, ITEM);
     const [sellerSide, buyerSide] = await onOrderPage(browser, parley.url, 'item', order.id, { token: seller.token }, { token: buyer.token, viewport: PHONE });
