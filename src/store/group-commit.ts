@@ -138,7 +138,12 @@ export class GroupCommitter {
           }
         }).then(
           ({ outcomes, committed }) => {
-            committed?.();
+            try {
+              committed?.();
+            } catch (error) {
+              // The writes are committed: they are answered whatever the hand-over did.
+              process.emitWarning(`group commit: the after-commit hand-over failed: ${String(error)}`);
+            }
             outcomes.forEach((outcome, i) => (outcome.ok ? members[i]!.resolve(outcome.value) : members[i]!.reject(outcome.error)));
           },
           (error: unknown) => members.forEach((m) => m.reject(error)),

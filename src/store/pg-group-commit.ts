@@ -94,10 +94,14 @@ export class PgGroupCommitter implements SharedCommitter {
         const batch = this.waiting.shift()!;
         if (this.open.get(batch.key) === batch) this.open.delete(batch.key);
         this.running += 1;
-        void this.commit(batch).finally(() => {
-          this.running -= 1;
-          this.schedule();
-        });
+        this.commit(batch)
+          // Nothing in commit() is expected to throw; if it does, no caller may be left waiting
+          // (settling a promise twice is a no-op).
+          .catch((error: unknown) => batch.members.forEach((m) => m.reject(error)))
+          .finally(() => {
+            this.running -= 1;
+            this.schedule();
+          });
       }
     });
   }
@@ -132,7 +136,17 @@ export class PgGroupCommitter implements SharedCommitter {
       return;
     }
     this.commitCount += 1;
-    result.committed?.();
-    result.outcomes.forEach((outcome, i) => (outcome.ok ? members[i]!.resolve(outcome.value) : members[i]!.reject(outcome.error)));
+    try {
+      result.committed?.();
+    } catch (error) {
+      // The writes are committed: they are answered whatever the hand-over did.
+      process.emitWarning(`group commit: the after-commit hand-over failed: ${String(error)}`);
+    }
+    members.forEach((member, i) => {
+      const outcome = result.outcomes[i];
+      if (!outcome) member.reject(new Error('group commit: the shared work gave no outcome for this item'));
+      else if (outcome.ok) member.resolve(outcome.value);
+      else member.reject(outcome.error);
+    });
   }
 }
