@@ -127,7 +127,11 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
   // The sandbox's clock is the given one plus a stored offset (test clocks, src/sandbox); in
   // production the given clock is the application's as is.
   const sandboxClock = config.env === 'sandbox' ? new OffsetClock(clock) : null;
-  if (sandboxClock) clock = sandboxClock;
+  if (sandboxClock) {
+    // Loaded before anything reads the clock (start-up writes timestamps too); kept fresh by startSandbox.
+    sandboxClock.setOffset((await new KyselyClockStateStore(db).load()).offsetMs);
+    clock = sandboxClock;
+  }
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   // Before seeding: a first start that cannot reach Redis must not seed and lose the once-shown keys.
   const rateLimitStore = await createRateLimitStore(config.redisUrl, clock, {
