@@ -83,11 +83,8 @@ export class Parley {
     const params = (args[0] ?? {}) as { query?: Query };
     let page = Number(params.query?.page ?? 1);
     for (;;) {
-      const call = this.call as (id: OperationId, params: unknown) => Promise<unknown>;
-      const result = (await call.call(this, operationId, { ...params, query: { ...params.query, page } })) as {
-        data: PageItem<I>[];
-        meta: { current_page: number; last_page: number };
-      };
+      const result: { data: PageItem<I>[]; meta: { current_page: number; last_page: number } } =
+        await this.callAny(operationId, { ...params, query: { ...params.query, page } });
       yield* result.data;
       if (result.data.length === 0 || result.meta.current_page >= result.meta.last_page) return;
       page = result.meta.current_page + 1;
