@@ -103,6 +103,9 @@ describe('retries', () => {
     expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
     expect(keys[1]).toBe(keys[0]);
     expect(key.data.name).toBe('once');
+    // The server did the work once: the retry got the stored answer.
+    const stored = await admin.call('adminListApiKeys', { path: { user: user.id } });
+    expect(stored.data.map((k) => k.id)).toEqual([key.data.id]);
   });
 });
 
