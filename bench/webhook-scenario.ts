@@ -52,6 +52,8 @@ export interface WebhookScenarioResult {
   cpuPercent: { serverPct: number; benchPct: number; otherPct: number } | null;
   /** Server CPU per send during the load, deliveries included. */
   serverCpuMicrosPerSend: number | null;
+  /** Server CPU per delivery while the backlog drained (null with fewer than 1,000 deliveries in it). */
+  serverCpuMicrosPerDelivery: number | null;
   peakRssMB: number;
 }
 
@@ -112,6 +114,7 @@ export async function webhookScenario(dir: string, options: WebhookScenarioOptio
       const cpu = cpuBetween(cpuBefore, cpuSnapshot(parley.pid));
       const after = await sinkCount(sink);
       const stoppedAt = performance.now();
+      const cpuAtStop = cpuSnapshot(parley.pid);
       // The backlog left when the load stopped: time until nothing is pending.
       let drainSeconds: number | null = null;
       while ((performance.now() - stoppedAt) / 1000 < DRAIN_LIMIT_SECONDS) {
@@ -121,8 +124,11 @@ export async function webhookScenario(dir: string, options: WebhookScenarioOptio
         }
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
+      const cpuDrain = cpuBetween(cpuAtStop, cpuSnapshot(parley.pid));
       const memory = sampler.stop();
       const final = await sinkCount(sink);
+      const drainSecondsSpent = (performance.now() - stoppedAt) / 1000;
+      const deliveredInDrain = final.received - after.received;
       const eventsStored = (db.prepare('SELECT count(*) AS n FROM webhook_events').get() as { n: number }).n;
       const sorted = Float64Array.from(latencies).sort();
       const sentDuringLoad = Object.entries(result.statusCodeStats)
@@ -148,6 +154,10 @@ export async function webhookScenario(dir: string, options: WebhookScenarioOptio
         postsReceived: final.received,
         cpuPercent: cpu,
         serverCpuMicrosPerSend: cpu && reqPerSec > 0 ? ((cpu.serverPct / 100) / reqPerSec) * 1e6 : null,
+        // Deliveries only (no sends): what one costs the server, when the drain had enough of them to tell.
+        serverCpuMicrosPerDelivery: cpuDrain && deliveredInDrain >= 1000
+          ? ((cpuDrain.serverPct / 100) * drainSecondsSpent / deliveredInDrain) * 1e6
+          : null,
         peakRssMB: memory.peakRssKb / 1024,
       };
       log(
@@ -156,7 +166,7 @@ export async function webhookScenario(dir: string, options: WebhookScenarioOptio
           `${fmt(scenario.deliveriesPerSec, 0)}/s, delivered / sent ${fmt(scenario.deliveredVsSent, 3)}; backlog drained ` +
           `${drainSeconds === null ? `NOT within ${DRAIN_LIMIT_SECONDS} s` : `in ${fmt(drainSeconds, 1)} s`}; ${final.events.toLocaleString('en')} of ` +
           `${eventsStored.toLocaleString('en')} events received (${final.received.toLocaleString('en')} POSTs); CPU server ${fmt(cpu?.serverPct, 0)}% ` +
-          `(${fmt(scenario.serverCpuMicrosPerSend, 1)} µs/send), bench ${fmt(cpu?.benchPct, 0)}%, other ${fmt(cpu?.otherPct, 0)}%; ` +
+          `(${fmt(scenario.serverCpuMicrosPerSend, 1)} µs/send; draining ${fmt(scenario.serverCpuMicrosPerDelivery, 1)} µs/delivery), bench ${fmt(cpu?.benchPct, 0)}%, other ${fmt(cpu?.otherPct, 0)}%; ` +
           `peak RSS ${fmt(scenario.peakRssMB, 1)} MB; PARLEY_WEBHOOK_CONCURRENCY ${scenario.concurrency}`,
       );
       return scenario;
