@@ -15,8 +15,16 @@ export interface SchedulerOptions {
 
 export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = { pollMs: 500, leaseMs: 60_000, batch: 50 };
 
-/** A failed run is tried again after 1 s, 2 s, 4 s ... at most an hour (application clock). */
+/** Failed runs after which a job is parked: tried again only once a year (it stays in the table, logged). */
+export const PARK_AFTER_ATTEMPTS = 20;
+
+/**
+ * A failed run is tried again after 1 s, 2 s, 4 s ... at most an hour (application clock); after
+ * PARK_AFTER_ATTEMPTS failures, after a year, so that a job that can never succeed does not fill
+ * a long advance of the test clock with retries.
+ */
 export function retryDelayMs(attempts: number): number {
+  if (attempts + 1 >= PARK_AFTER_ATTEMPTS) return 366 * 86_400_000;
   return Math.min(3_600_000, 1000 * 2 ** Math.min(attempts, 12));
 }
 
@@ -117,7 +125,9 @@ export class Scheduler {
 
   private async fail(claim: JobClaim, error: unknown): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
-    this.log.warn({ err: error, job: { kind: claim.kind, key: claim.key }, attempts: claim.attempts + 1 }, 'scheduled job failed; it will be tried again');
+    const attempts = claim.attempts + 1;
+    if (attempts >= PARK_AFTER_ATTEMPTS) this.log.error({ err: error, job: { kind: claim.kind, key: claim.key }, attempts }, 'scheduled job keeps failing: parked for a year');
+    else this.log.warn({ err: error, job: { kind: claim.kind, key: claim.key }, attempts }, 'scheduled job failed; it will be tried again');
     await this.queue.fail(claim, this.clock.nowMs() + retryDelayMs(claim.attempts), message).catch((e) =>
       this.log.error({ err: e }, 'scheduler: recording a failed job failed (its lease will pass)'));
   }

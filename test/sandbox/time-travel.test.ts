@@ -101,4 +101,13 @@ describe('advancing the test clock', () => {
     await open(file);
     expect(h.store.messageIds.next(h.appClock.nowMs()) > ahead).toBe(true);
   });
+
+  it('parks a job that keeps failing, so a long advance does not retry it for ever', async () => {
+    const travel = await open();
+    await h.store.jobs.schedule({ kind: 'broken', key: 'x', dueAtMs: START + 1_000 });
+    await travel.advance({ seconds: 30 * 86_400 });
+    const row = h.db.sqlite!.writer.connection.prepare('select attempts, lease_until_ms from scheduled_jobs').get() as { attempts: number; lease_until_ms: number };
+    expect(row.attempts).toBe(20);
+    expect(row.lease_until_ms).toBeGreaterThan(START + 300 * 86_400_000);
+  });
 });
