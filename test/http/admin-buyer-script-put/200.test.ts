@@ -110,4 +110,26 @@ describe('PUT /admin/v1/{kind}-orders/{id}/buyer-script -> 200', () => {
     const closed = await parley.api.get(`/v2/order-disputes/${caseId}`, { token: seller.token });
     expect(closed.body.data).toMatchObject({ status: 'closed', closure_reason: 'buyer_accepted', outcome: 'replacement' });
   });
+
+  it('rejects a counter with a reply on the case, then escalates it', async () => {
+    const { order, seller } = await parley.fixtures.scenario('in_delivery', { credentials: 'login: a' });
+    const path = `/admin/v1/account-orders/${order.id}/buyer-script`;
+    const set = await put(path, {
+      script: [
+        { on: 'silence', after: 60, do: 'dispute', reason: 'account_banned' },
+        { on: 'counter', after: 10, do: 'dispute_reply', message: 'A replacement is not enough.' },
+        { on: 'counter', after: 30, do: 'escalate' },
+      ],
+    });
+    expect(set.status, set.text).toBe(200);
+    await advance(60);
+    const caseId = (await script(order.id)).body.data.steps[0].dispute_case_id;
+    const counter = await parley.api.post(`/v2/order-disputes/${caseId}/counter`, { message: 'Replacement?', counter_resolution: 'replacement' }, { token: seller.token });
+    expect(counter.status, counter.text).toBe(200);
+    await advance(30);
+    expect((await script(order.id)).body.data.steps.map((s: { status: string }) => s.status)).toEqual(['done', 'done', 'done']);
+    const dispute = await parley.api.get(`/v2/order-disputes/${caseId}`, { token: seller.token });
+    expect(dispute.body.data).toMatchObject({ status: 'under_review', escalation_reason: 'buyer_requested' });
+    expect(dispute.body.data.events.map((e: { type: string }) => e.type)).toEqual(['dispute_created', 'seller_countered', 'buyer_replied', 'buyer_escalated']);
+  });
 });
