@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: autocannon (64 connections) against a bare Fastify ceiling and against Parley
- * started as its own process: the send route on a durable SQLite write, the two order reads
- * with 1,000 and with 1,000,000 orders, the item purchase (durable) and the account offer list
- * with 1,000 and 100,000 offers. See bench/README.md.
+ * started as its own process: the send route on a durable SQLite write and on PostgreSQL (one
+ * and two instances), the order reads (one order, the list, a thread) with 1,000 and 1,000,000
+ * orders each against a ceiling serving the same bytes, the item purchase (durable) and the
+ * account offer list with 1,000 and 100,000 offers. See bench/README.md.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
