@@ -7,6 +7,7 @@ import { registerCommands } from '../../src/cli/commands/index.js';
 import { migrationNames } from '../../src/store/migrations.js';
 import { startTestParley, tempDbFile, type TestParley } from '../support/parley.js';
 import { clientFor, spawnParley } from '../support/server-process.js';
+import { reserveFreePort } from '../webhooks/receiver.js';
 import { BuiltCli, exitOf, Lines } from './support/built-cli.js';
 
 /**
@@ -73,6 +74,14 @@ describe('offline commands (DATABASE_URL, no server)', () => {
     }
   });
 
+  it('exits 3 when the database does not answer, 2 when its configuration is wrong', async () => {
+    const key = 'a'.repeat(64);
+    const down = await cli.run(['migrate'], { DATABASE_URL: 'postgres://parley@127.0.0.1:9/parley', PARLEY_ENCRYPTION_KEY: key });
+    expect([down.code, down.stderr]).toEqual([3, expect.stringMatching(/^parley: cannot open the database: /)]);
+    const noKey = await cli.run(['admin-key', 'create'], { DATABASE_URL: 'postgres://parley@127.0.0.1:9/parley' });
+    expect([noKey.code, noKey.stderr]).toEqual([2, expect.stringContaining('PARLEY_ENCRYPTION_KEY')]);
+  });
+
   it('demo seeds an empty database and refuses one with users (exit 1)', async () => {
     const file = tempDbFile();
     const seeded = await cli.run(['demo', '--json'], { DATABASE_URL: file });
@@ -92,8 +101,8 @@ describe('API commands (--url, --key)', () => {
   it('exit codes: 2 for usage, 3 when nothing answers, 1 with the error as JSON for an API error', async () => {
     expect((await cli.run(['orders', 'list', '--url', parley.url])).code).toBe(2);
     expect((await cli.run(['orders', 'list', '--bogus'])).code).toBe(2);
-    const down = await cli.run(['orders', 'list', '--url', 'http://127.0.0.1:9', '--key', 'x']);
-    expect([down.code, down.stderr]).toEqual([3, expect.stringContaining('Cannot connect')]);
+    const down = await cli.run(['orders', 'list', '--url', `http://127.0.0.1:${await reserveFreePort()}`, '--key', 'x']);
+    expect([down.code, down.stderr]).toEqual([3, expect.stringMatching(/^parley: Cannot connect to http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED\n$/)]);
     const missing = await cli.run(['orders', 'get', '999999', '--json', ...as(parley.adminToken)]);
     expect(missing.code).toBe(1);
     expect(json(missing.stderr).error).toMatchObject({ status: 404, request_id: expect.any(String) });
@@ -203,6 +212,15 @@ describe('live commands and webhooks', () => {
     expect(receiver.verified.get('/listen')).toEqual(sent.map((message) => ({
       event: 'order.message.created', payload: { order_kind: 'account', order_id: order.id, message },
     })));
+  });
+
+  it('webhooks listen reports a local URL that does not answer and exits 4', async () => {
+    const child = cli.spawn(['webhooks', 'listen', '--forward-to', `http://127.0.0.1:${await reserveFreePort()}/hook`, '--count', '1', ...as(seller.token)]);
+    const out = new Lines(child.stdout!);
+    await out.waitFor(/^Ready! Your webhook signing secret is whsec_/);
+    await send('nobody home');
+    expect(await exitOf(child)).toBe(4);
+    expect(await out.waitFor(/-->/)).toMatch(/--> order\.message\.created \[evt_\d{26}\]\s+<-- failed \(ECONNREFUSED\)/);
   });
 
   it('chat tail prints the last message, then new ones as they are sent', async () => {

@@ -18,6 +18,17 @@ export function listenEventId(sequence: string | null): string {
   return `evt_${(sequence ?? '0').replace(/[^0-9A-Z]/gi, '').toUpperCase().padStart(26, '0').slice(-26)}`;
 }
 
+/** The system's code for a failed fetch (ECONNREFUSED, ...) found among its causes; else the innermost message. */
+function reasonOf(error: unknown): string {
+  if ((error as Error).name === 'TimeoutError') return 'timed out';
+  let reason = (error as Error).message;
+  for (let e = error as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown[] } | undefined; e; e = (e.cause ?? e.errors?.[0]) as typeof e) {
+    if (typeof e.code === 'string') return e.code;
+    if (typeof e.message === 'string' && e.message !== '') reason = e.message;
+  }
+  return reason;
+}
+
 interface Forwarded {
   topic: string;
   event_id: string;
@@ -38,8 +49,7 @@ async function forward(url: string, secret: string, topic: string, sequence: str
     await response.body?.cancel();
     return { topic, event_id: eventId, status: response.status, ms: Math.round(performance.now() - started) };
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-    return { topic, event_id: eventId, status: 0, ms: Math.round(performance.now() - started), error: cause };
+    return { topic, event_id: eventId, status: 0, ms: Math.round(performance.now() - started), error: reasonOf(error) };
   }
 }
 
