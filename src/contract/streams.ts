@@ -46,6 +46,8 @@ export const StreamResetEvent = Type.Object(
   { ...Strict, description: 'The `data` of a `reset` event: reload what you show (the REST API), then open the stream again without Last-Event-ID. The stream closes after it.' },
 );
 
+const MESSAGE_KEY = '"message":';
+
 /** One server-sent event, ready to write: `event`, `id`, one `data` line. */
 export function sseFrame(event: string, id: number | null, data: string): string {
   return `event: ${event}\n${id === null ? '' : `id: ${id}\n`}data: ${data}\n\n`;
@@ -73,8 +75,10 @@ export function eventsStreamFrame(event: LoggedEvent): string {
  */
 export function orderStreamFrame(event: LoggedEvent): string | null {
   if (event.topic === 'order.message.created') {
-    const payload = JSON.parse(event.payload) as { message: unknown };
-    return sseFrame('message', event.seq, JSON.stringify(payload.message));
+    // `{"order_kind":...,"order_id":...,"message":{...}}` (MessageCreatedPayload, keys in that
+    // order): the Message's bytes are the rest after the first `"message":`, no parse needed.
+    const start = event.payload.indexOf(MESSAGE_KEY);
+    return sseFrame('message', event.seq, event.payload.slice(start + MESSAGE_KEY.length, -1));
   }
   if (event.topic === 'order.status.updated') {
     const payload = JSON.parse(event.payload) as { order_kind: string; order: { id: number; status: string } };
