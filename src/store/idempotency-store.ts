@@ -1,22 +1,40 @@
 import { IdempotencyKeyInUse, unrecordedRequest, type IdempotencyStore } from '../domain/idempotency.js';
 import type { Store } from '../domain/ports.js';
 import { isUniqueViolation } from './database-errors.js';
+import { readRunner, type FastPath } from './fast-path.js';
 import type { Db } from './kysely-store.js';
+import { param, precompile, type PrecompiledQuery } from './precompiled-query.js';
+
+type KeyArgs = { scope: string; key: string };
+interface FoundRow { fingerprint: string; status: number | null; body: string | null; content_type: string | null; expires_at: number }
+
+/** The lookup every keyed request makes, compiled once per application (its dialect). */
+const lookups = new WeakMap<FastPath, PrecompiledQuery<KeyArgs>>();
+
+function lookupQuery(db: Db, fast: FastPath): PrecompiledQuery<KeyArgs> {
+  let query = lookups.get(fast);
+  if (!query) {
+    query = precompile<KeyArgs>(db
+      .selectFrom('idempotency_keys')
+      .select(['fingerprint', 'status', 'body', 'content_type', 'expires_at'])
+      .where('scope', '=', param('scope'))
+      .where('idempotency_key', '=', param('key')));
+    lookups.set(fast, query);
+  }
+  return query;
+}
 
 /**
  * Idempotency keys and their stored answers (table idempotency_keys, migration 0016). Inside a
  * transaction every statement joins it: that is how a key commits together with its write.
+ * Outside one, the lookup reads committed rows on the read runner (SQLite's read-only
+ * connection: it never waits for a group commit holding the writer).
  */
-export function idempotencyStore(db: Db): IdempotencyStore {
+export function idempotencyStore(db: Db, fast: FastPath): IdempotencyStore {
   const byRef = (ref: { scope: string; key: string }) => ({ scope: ref.scope, idempotency_key: ref.key });
   return {
     async find(ref) {
-      const row = await db
-        .selectFrom('idempotency_keys')
-        .select(['fingerprint', 'status', 'body', 'content_type', 'expires_at'])
-        .where('scope', '=', ref.scope)
-        .where('idempotency_key', '=', ref.key)
-        .executeTakeFirst();
+      const row = await readRunner(db, fast).first<FoundRow, KeyArgs>(lookupQuery(db, fast), { scope: ref.scope, key: ref.key });
       if (!row) return undefined;
       const answer = row.status === null || row.body === null ? null : { status: Number(row.status), body: row.body, contentType: row.content_type };
       return { fingerprint: row.fingerprint, answer, expiresAt: Number(row.expires_at) };

@@ -447,7 +447,7 @@ export function createKyselyStore(db: Db, options: StoreOptions, collector: Even
     jobs: jobStore(db),
     buyerScripts: buyerScriptStore(db),
     orderDeliveries: orderDeliveryStore(db),
-    idempotency: idempotencyStore(db),
+    idempotency: idempotencyStore(db, fast),
     transaction,
     async shareTransaction(work, item) {
       const keyed = db.isTransaction ? null : unrecordedRequest();
