@@ -111,7 +111,8 @@ export function requestLine(logger: FastifyBaseLogger) {
     logger.info(
       {
         reqId: request.id,
-        req: { method: request.method, url: request.url, remoteAddress: request.ip },
+        // A stream token is a credential for its lifetime: not in the logs.
+        req: { method: request.method, url: request.url.includes('stream_token=') ? request.url.replace(/stream_token=[^&]*/g, 'stream_token=[redacted]') : request.url, remoteAddress: request.ip },
         res: { statusCode: reply.statusCode },
         responseTime: reply.elapsedTime,
         ...(authFailure ? { authFailure } : {}),
