@@ -1298,7 +1298,7 @@ export interface paths {
         };
         /**
          * The webhook deliveries of an account order
-         * @description Every delivery of the events about this order (its purchase, status changes and messages) to the seller's endpoints, newest first, at most 100, each with its latest attempt and the body delivered. Events no endpoint took were not stored and do not appear.
+         * @description Every delivery of the events about this order (its purchase, status changes, messages and disputes) to the seller's endpoints, newest first, at most 100, each with its latest attempt and the body delivered. Events no endpoint took were not stored and do not appear.
          */
         get: operations["adminListAccountOrderWebhookDeliveries"];
         put?: never;
@@ -1378,7 +1378,7 @@ export interface paths {
         };
         /**
          * The webhook deliveries of an item order
-         * @description Every delivery of the events about this order (its purchase, status changes and messages) to the seller's endpoints, newest first, at most 100, each with its latest attempt and the body delivered. Events no endpoint took were not stored and do not appear.
+         * @description Every delivery of the events about this order (its purchase, status changes, messages and disputes) to the seller's endpoints, newest first, at most 100, each with its latest attempt and the body delivered. Events no endpoint took were not stored and do not appear.
          */
         get: operations["adminListItemOrderWebhookDeliveries"];
         put?: never;
@@ -1458,7 +1458,7 @@ export interface paths {
         };
         /**
          * The webhook deliveries of an currency order
-         * @description Every delivery of the events about this order (its purchase, status changes and messages) to the seller's endpoints, newest first, at most 100, each with its latest attempt and the body delivered. Events no endpoint took were not stored and do not appear.
+         * @description Every delivery of the events about this order (its purchase, status changes, messages and disputes) to the seller's endpoints, newest first, at most 100, each with its latest attempt and the body delivered. Events no endpoint took were not stored and do not appear.
          */
         get: operations["adminListCurrencyOrderWebhookDeliveries"];
         put?: never;

@@ -1,14 +1,13 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Parley, verifyWebhook, type WebhookEvent } from '../../sdk/src/index.js';
+import { Parley } from '../../sdk/src/index.js';
 import { registerCommands } from '../../src/cli/commands/index.js';
 import { migrationNames } from '../../src/store/migrations.js';
 import { startTestParley, tempDbFile, type TestParley } from '../support/parley.js';
 import { clientFor, spawnParley } from '../support/server-process.js';
-import { reserveFreePort } from '../webhooks/receiver.js';
+import { reserveFreePort, waitFor } from '../webhooks/receiver.js';
 import { BuiltCli, exitOf, Lines } from './support/built-cli.js';
+import { VerifyingReceiver } from './support/verifying-receiver.js';
 
 /**
  * The built `parley` binary run as a user runs it (node dist/src/cli/main.js, compiled once by
@@ -148,42 +147,6 @@ describe('API commands (--url, --key)', () => {
   });
 });
 
-/** A local app receiving webhooks: checks each with the SDK's verifyWebhook and the secret its path was given. */
-class VerifyingReceiver {
-  readonly secrets = new Map<string, string>();
-  readonly verified = new Map<string, WebhookEvent[]>();
-  private constructor(private readonly server: http.Server) {}
-
-  static async start(): Promise<VerifyingReceiver> {
-    let self!: VerifyingReceiver;
-    const server = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk) => (body += chunk));
-      req.on('end', () => {
-        try {
-          const event = verifyWebhook(body, req.headers, self.secrets.get(req.url!) ?? 'none');
-          self.verified.set(req.url!, [...(self.verified.get(req.url!) ?? []), event]);
-          res.writeHead(204).end();
-        } catch {
-          res.writeHead(400).end();
-        }
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    self = new VerifyingReceiver(server);
-    return self;
-  }
-
-  url(path: string): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}${path}`;
-  }
-
-  close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
-
 describe('live commands and webhooks', () => {
   let receiver: VerifyingReceiver;
   let seller: { id: number; token: string };
@@ -249,7 +212,7 @@ describe('live commands and webhooks', () => {
     const triggered = await cli.run(['webhooks', 'trigger', 'order.message.created', '--json', ...as(seller.token)]);
     expect(triggered.code, triggered.stderr).toBe(0);
     expect(json(triggered.stdout).data).toEqual({ topic: 'order.message.created', event_id: expect.stringMatching(/^evt_/), endpoints: 1 });
-    const delivered = await waitForVerified('/endpoint');
+    const delivered = await waitFor(() => receiver.verified.get('/endpoint')?.[0], 10_000, 'the triggered delivery');
     expect(delivered.event).toBe('order.message.created');
 
     const rotated = (await run('webhooks', 'endpoints', 'rotate', String(created.id), '--grace', '0')).data;
@@ -257,13 +220,4 @@ describe('live commands and webhooks', () => {
     await run('webhooks', 'endpoints', 'delete', String(created.id));
     expect((await run('webhooks', 'endpoints', 'list', '--user', String(seller.id))).data).toEqual([]);
   });
-
-  async function waitForVerified(path: string): Promise<WebhookEvent> {
-    for (let i = 0; i < 500; i++) {
-      const first = receiver.verified.get(path)?.[0];
-      if (first) return first;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error(`no verified delivery on ${path}`);
-  }
 });
