@@ -27,6 +27,8 @@ export class StreamConnection {
     private readonly bufferBytes: number,
   ) {
     response.on('close', () => this.closed());
+    // A write to a connection the client dropped fails here; 'close' follows and ends the stream.
+    response.on('error', () => this.closed());
     response.on('drain', () => {
       if (this.overTimer) clearTimeout(this.overTimer);
       this.overTimer = null;

@@ -85,7 +85,8 @@ export const streamRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   orderStreamOperations.forEach((op, i) => {
     const api = ORDER_KIND_APIS[i]!;
-    app.get(op.url, { schema: op.schema }, async (request, reply) => {
+    // No HEAD twin: a HEAD would hold a stream slot open with nothing to read.
+    app.get(op.url, { schema: op.schema, exposeHeadRoute: false }, async (request, reply) => {
       const id = parseResourceId((request.params as Record<string, string>)[api.param]!);
       assertTokenOpens(grants.get(request)?.order ?? null, { kind: api.kind, id });
       await authorizeOrderAccess(store, request.actor, api.kind, id, 'read');
@@ -93,7 +94,7 @@ export const streamRoutes: FastifyPluginAsyncTypebox = async (app) => {
     });
   });
 
-  app.get(eventsStreamOperation.url, { schema: eventsStreamOperation.schema }, async (request, reply) => {
+  app.get(eventsStreamOperation.url, { schema: eventsStreamOperation.schema, exposeHeadRoute: false }, async (request, reply) => {
     assertTokenOpens(grants.get(request)?.order ?? null, null);
     const topics = parseTopics((request.query as { topics?: string }).topics);
     const actor = request.actor;

@@ -47,3 +47,18 @@ describe('GET /v2/{kind}-orders/{id}/messages/stream: 403, 404, 422', () => {
     expect(Object.keys(query.errors)).toEqual(['last_event_id']);
   });
 });
+
+describe('HEAD on a stream route', () => {
+  it('is not served (404): it would hold a stream open with nothing to read', async () => {
+    const parley = await startTestParley();
+    try {
+      const { seller, order } = await parley.fixtures.scenario('pending');
+      for (const path of [orderStreamPath('/v2/account-orders', order.id), '/v2/events/stream']) {
+        const res = await fetch(`${parley.url}${path}`, { method: 'HEAD', headers: { authorization: `Bearer ${seller.token}` } });
+        expect(res.status, path).toBe(404);
+      }
+    } finally {
+      await parley.close();
+    }
+  });
+});
