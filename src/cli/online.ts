@@ -85,6 +85,9 @@ export function examples(...lines: string[]): string {
 
 const KINDS = ['account', 'item', 'currency'] as const;
 
+/** `.option(...KIND_OPTION)`: which kind of order a command is about. */
+export const KIND_OPTION = ['--kind <kind>', 'account, item or currency', 'account'] as const;
+
 /** `--kind account|item|currency` (default account), checked. */
 export function kindOf(value: string | undefined): (typeof KINDS)[number] {
   const kind = (value ?? 'account') as (typeof KINDS)[number];

@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import type { Message, OrderKind, Parley } from '../../../sdk/src/index.js';
-import { action, clientOf, examples, globals, id, kindOf, output } from '../online.js';
+import { action, clientOf, examples, globals, id, KIND_OPTION, kindOf, output } from '../online.js';
 import { isoTime, paint, printLine } from '../output.js';
-
-const KIND_OPTION = ['--kind <kind>', 'account, item or currency', 'account'] as const;
 
 function formatMessage(m: Message): string {
   const who = m.type === 'system_message' ? paint('system', 'dim') : paint(m.sender.username, m.sender.is_admin ? 'yellow' : 'cyan');

@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import type { AnyOrder } from '../../../sdk/src/index.js';
-import { action, clientOf, examples, id, kindOf, output } from '../online.js';
+import { action, clientOf, examples, id, KIND_OPTION, kindOf, output } from '../online.js';
 import { isoTime, printLine, printTable, statusStyle, type Column } from '../output.js';
-
-const KIND_OPTION = ['--kind <kind>', 'account, item or currency', 'account'] as const;
 
 const ORDER_COLUMNS: Column<AnyOrder>[] = [
   { header: 'id', value: (o) => o.id },
