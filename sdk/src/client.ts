@@ -104,7 +104,7 @@ export class Parley {
     let lastEventId = options.lastEventId ?? null;
     let delayMs = 1000;
     let opened = false;
-    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const sleep = (ms: number) => this.transport.sleep(ms);
     try {
       while (!controller.signal.aborted) {
         let response: Response;

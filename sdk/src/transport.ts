@@ -64,7 +64,8 @@ export class Transport {
     return headers;
   }
 
-  private sleep(ms: number): Promise<void> {
+  /** Waits before a retry or a reconnection (the `sleep` option when given). */
+  sleep(ms: number): Promise<void> {
     return this.options.sleep ? this.options.sleep(ms) : new Promise((resolve) => setTimeout(resolve, ms));
   }
 

@@ -90,4 +90,37 @@ describe('Parley.stream', () => {
     expect(event.data).toEqual({ order_kind: 'account', order_id: order.id, message: sent });
     await stream.close();
   });
+
+  it('hands on a reset and then reconnects without Last-Event-ID, following live again', async () => {
+    const small = await startTestParley({ PARLEY_STREAM_REPLAY_MAX: '1' });
+    try {
+      const user = await small.fixtures.user('seller');
+      const smallOrder = await small.fixtures.order(user, await small.fixtures.user('buyer'));
+      const client = new Parley({ baseUrl: small.url, token: user.token, sleep: async () => undefined });
+      const first = await follow((o) => client.streamMessages('account', smallOrder.id, o));
+      await client.sendMessage('account', smallOrder.id, 'seen');
+      const seen = await first.next();
+      await first.close();
+      // Two missed events, one more than the server replays: it answers `reset` and closes.
+      await client.sendMessage('account', smallOrder.id, 'missed 1');
+      await client.sendMessage('account', smallOrder.id, 'missed 2');
+      const resumed = await follow((o) => client.streamMessages('account', smallOrder.id, { ...o, lastEventId: seen.id! }));
+      const reset = await resumed.next();
+      expect(reset.event).toBe('reset');
+      expect(reset.data).toEqual({ reason: 'too_far_behind' });
+      // The SDK reconnects from now on (a resume would be reset again): the next message arrives.
+      await waitForOpens(resumed.opens, 2);
+      const live = await client.sendMessage('account', smallOrder.id, 'after the reset');
+      expect((await resumed.next()).data).toEqual(live);
+      await resumed.close();
+    } finally {
+      await small.close();
+    }
+  });
 });
+
+/** Waits until a stream has been opened `count` times (its reconnection after a reset). */
+async function waitForOpens(opens: boolean[], count: number): Promise<void> {
+  for (let i = 0; i < 250 && opens.length < count; i++) await new Promise((r) => setTimeout(r, 20));
+  expect(opens.length).toBe(count);
+}
