@@ -1,27 +1,40 @@
 import { IdempotencyKeyInUse, unrecordedRequest, type IdempotencyStore } from '../domain/idempotency.js';
 import type { Store } from '../domain/ports.js';
 import { isUniqueViolation } from './database-errors.js';
-import { readRunner, type FastPath } from './fast-path.js';
+import { readRunner, writeRunner, type FastPath } from './fast-path.js';
 import type { Db } from './kysely-store.js';
 import { param, precompile, type PrecompiledQuery } from './precompiled-query.js';
 
 type KeyArgs = { scope: string; key: string };
 interface FoundRow { fingerprint: string; status: number | null; body: string | null; content_type: string | null; expires_at: number }
 
-/** The lookup every keyed request makes, compiled once per application (its dialect). */
-const lookups = new WeakMap<FastPath, PrecompiledQuery<KeyArgs>>();
+type InsertArgs = KeyArgs & { fingerprint: string; status: number | null; body: string | null; contentType: string | null; createdAt: number; expiresAt: number };
 
-function lookupQuery(db: Db, fast: FastPath): PrecompiledQuery<KeyArgs> {
-  let query = lookups.get(fast);
-  if (!query) {
-    query = precompile<KeyArgs>(db
-      .selectFrom('idempotency_keys')
-      .select(['fingerprint', 'status', 'body', 'content_type', 'expires_at'])
-      .where('scope', '=', param('scope'))
-      .where('idempotency_key', '=', param('key')));
-    lookups.set(fast, query);
+interface KeyQueries {
+  lookup: PrecompiledQuery<KeyArgs>;
+  insert: PrecompiledQuery<InsertArgs>;
+}
+
+/** The lookup and the insert every keyed request makes, compiled once per application (its dialect). */
+const compiled = new WeakMap<FastPath, KeyQueries>();
+
+function queriesOf(db: Db, fast: FastPath): KeyQueries {
+  let queries = compiled.get(fast);
+  if (!queries) {
+    queries = {
+      lookup: precompile<KeyArgs>(db
+        .selectFrom('idempotency_keys')
+        .select(['fingerprint', 'status', 'body', 'content_type', 'expires_at'])
+        .where('scope', '=', param('scope'))
+        .where('idempotency_key', '=', param('key'))),
+      insert: precompile<InsertArgs>(db.insertInto('idempotency_keys').values({
+        scope: param('scope'), idempotency_key: param('key'), fingerprint: param('fingerprint'), status: param('status'),
+        body: param('body'), content_type: param('contentType'), created_at: param('createdAt'), expires_at: param('expiresAt'),
+      })),
+    };
+    compiled.set(fast, queries);
   }
-  return query;
+  return queries;
 }
 
 /**
@@ -31,27 +44,21 @@ function lookupQuery(db: Db, fast: FastPath): PrecompiledQuery<KeyArgs> {
  * connection: it never waits for a group commit holding the writer).
  */
 export function idempotencyStore(db: Db, fast: FastPath): IdempotencyStore {
-  const byRef = (ref: { scope: string; key: string }) => ({ scope: ref.scope, idempotency_key: ref.key });
   return {
     async find(ref) {
-      const row = await readRunner(db, fast).first<FoundRow, KeyArgs>(lookupQuery(db, fast), { scope: ref.scope, key: ref.key });
+      const row = await readRunner(db, fast).first<FoundRow, KeyArgs>(queriesOf(db, fast).lookup, { scope: ref.scope, key: ref.key });
       if (!row) return undefined;
       const answer = row.status === null || row.body === null ? null : { status: Number(row.status), body: row.body, contentType: row.content_type };
       return { fingerprint: row.fingerprint, answer, expiresAt: Number(row.expires_at) };
     },
     async insert(ref, row) {
-      await db
-        .insertInto('idempotency_keys')
-        .values({
-          ...byRef(ref),
-          fingerprint: row.fingerprint,
-          status: row.answer?.status ?? null,
-          body: row.answer?.body ?? null,
-          content_type: row.answer?.contentType ?? null,
-          created_at: row.createdAt,
-          expires_at: row.expiresAt,
+      // Inside the write's transaction (SQLite: straight to the writer the batch holds).
+      await writeRunner(db, fast)
+        .run(queriesOf(db, fast).insert, {
+          scope: ref.scope, key: ref.key, fingerprint: row.fingerprint,
+          status: row.answer?.status ?? null, body: row.answer?.body ?? null, contentType: row.answer?.contentType ?? null,
+          createdAt: row.createdAt, expiresAt: row.expiresAt,
         })
-        .execute()
         .catch((error: unknown) => {
           throw isUniqueViolation(error) ? new IdempotencyKeyInUse() : error;
         });
