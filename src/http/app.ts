@@ -12,7 +12,7 @@ import { hasHighByteEscape, parseQueryString, percentDecodesToUtf8 } from './que
 import { rateLimitHook } from './rate-limiting.js';
 import { registerIdempotency } from './idempotency.js';
 import { registerCors } from './cors.js';
-import { fastifyLogsRequests, lazyChildLoggerFactory, requestLine } from './request-log.js';
+import { fastifyLogsRequests, lazyChildLoggerFactory, requestLine, requestStart } from './request-log.js';
 import { buildOpenApiDocument } from '../contract/openapi.js';
 import { ADMIN_PREFIX, healthOperation, openApiOperation, PUBLIC_PREFIX } from '../contract/operations/index.js';
 import { ORDER_KIND_APIS } from '../contract/order-kinds/index.js';
@@ -125,7 +125,10 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
   limitConnectionsPerAddress(app.server, limits.maxConnectionsPerIp);
 
   if (quietLogger) app.log = quietLogger;
-  if (logsRequests) app.addHook('onResponse', requestLine(logger));
+  if (logsRequests) {
+    app.addHook('onRequest', requestStart);
+    app.addHook('onSend', requestLine(logger));
+  }
   app.decorate('parley', context);
   app.decorateRequest('actor', null as unknown as Actor);
   app.setValidatorCompiler(validatorCompiler);

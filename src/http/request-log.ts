@@ -99,14 +99,25 @@ export function noteAuthFailure(request: FastifyRequest, reason: AuthFailureReas
   (request as WithAuthFailure)[kAuthFailure] = reason;
 }
 
+const kStartedAt = Symbol('parley.startedAt');
+
+/** onRequest (at info only): when the request came in, for its line's `responseTime`. */
+export function requestStart(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
+  (request as FastifyRequest & { [kStartedAt]?: number })[kStartedAt] = performance.now();
+  done();
+}
+
 /**
- * onResponse: the one line a request writes at info (Fastify's own two lines, "incoming
- * request" and "request completed", are off: the app runs without a Fastify logger). Written
- * straight to the app's logger, with the request id as a field: no child logger per request.
- * A refused key says why (missing, malformed, unknown, expired, revoked), never what it was.
+ * onSend: the one line a request writes at info (Fastify's own two lines, "incoming request"
+ * and "request completed", are off: the app runs without a Fastify logger). Written straight to
+ * the app's logger, with the request id as a field: no child logger per request. Written as the
+ * answer goes out, not once it is out (onResponse would cost every request two response
+ * listeners): `responseTime` is the time to the answer, in ms; a stream's line is written as it
+ * opens. A refused key says why (missing, malformed, unknown, expired, revoked), never what it was.
  */
 export function requestLine(logger: FastifyBaseLogger) {
-  return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+  return (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void): void => {
+    const startedAt = (request as FastifyRequest & { [kStartedAt]?: number })[kStartedAt];
     const authFailure = (request as WithAuthFailure)[kAuthFailure];
     logger.info(
       {
@@ -114,11 +125,11 @@ export function requestLine(logger: FastifyBaseLogger) {
         // A stream token is a credential for its lifetime: not in the logs.
         req: { method: request.method, url: request.url.includes('stream_token=') ? request.url.replace(/stream_token=[^&]*/g, 'stream_token=[redacted]') : request.url, remoteAddress: request.ip },
         res: { statusCode: reply.statusCode },
-        responseTime: reply.elapsedTime,
+        responseTime: startedAt === undefined ? null : performance.now() - startedAt,
         ...(authFailure ? { authFailure } : {}),
       },
       'request completed',
     );
-    done();
+    done(null, payload);
   };
 }
