@@ -827,26 +827,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v2/webhook-events": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Fire a sample event of a topic at the caller's own webhook endpoints (Parley extension)
-         * @description Builds the topic's payload from the caller's newest matching record (the newest order of the kind for `*.order.purchased`, the newest order for `order.status.updated`, its newest message for `order.message.created`, the newest dispute case as seller for the dispute topics), exactly as a real event would carry it, and queues it for the caller's enabled endpoints that take the topic. Nothing else changes, and it is not in the event streams (they follow orders, and the order's buyer would see it). A 422 names the record that is missing. `event_id` is null when no endpoint takes the topic (nothing was queued).
-         */
-        post: operations["triggerWebhookEvent"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v2/stream-tokens": {
         parameters: {
             query?: never;
@@ -941,6 +921,26 @@ export interface paths {
         get: operations["streamEvents"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/webhook-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fire a sample event of a topic at the caller's own webhook endpoints (Parley extension)
+         * @description Builds the topic's payload from the caller's newest matching record (the newest order of the kind for `*.order.purchased`, the newest order for `order.status.updated`, its newest message for `order.message.created`, the newest dispute case as seller for the dispute topics), exactly as a real event would carry it, and queues it for the caller's enabled endpoints that take the topic. Nothing else changes, and it is not in the event streams (they follow orders, and the order's buyer would see it). A 422 names the record that is missing. `event_id` is null when no endpoint takes the topic (nothing was queued).
+         */
+        post: operations["triggerWebhookEvent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1549,86 +1549,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/admin/v1/order-disputes/{orderDisputeCase}/buyer-reply": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Reply to a dispute as its buyer
-         * @description While the case waits for the buyer, the reply rejects the counter-proposal: the case waits for the seller again, with a new deadline. Otherwise (waiting for the seller, under review) it only adds to the timeline. An action the case's status does not allow is a 422 naming `status` (e.g. "The dispute is closed.").
-         */
-        post: operations["adminBuyerReplyOrderDispute"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/admin/v1/order-disputes/{orderDisputeCase}/buyer-accept": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Accept the seller's counter-proposal as the buyer
-         * @description While the case waits for the buyer: the case closes (buyer_accepted) with the counter's resolution as outcome; a refund refunds the order. An action the case's status does not allow is a 422 naming `status` (e.g. "The dispute is closed.").
-         */
-        post: operations["adminBuyerAcceptOrderDispute"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/admin/v1/order-disputes/{orderDisputeCase}/buyer-escalate": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Escalate a dispute to GameBoost as the buyer
-         * @description While the case waits for the seller or the buyer; the case goes under review (buyer_requested). An action the case's status does not allow is a 422 naming `status` (e.g. "The dispute is closed.").
-         */
-        post: operations["adminBuyerEscalateOrderDispute"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/admin/v1/order-disputes/{orderDisputeCase}/resolve": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Resolve a dispute as GameBoost staff
-         * @description Closes any open case (staff_resolved) with the outcome; a refund refunds the order. An action the case's status does not allow is a 422 naming `status` (e.g. "The dispute is closed.").
-         */
-        post: operations["adminResolveOrderDispute"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/admin/v1/clock": {
         parameters: {
             query?: never;
@@ -1755,6 +1675,86 @@ export interface paths {
          */
         put: operations["sandboxPutCurrencyOrderBuyerScript"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/order-disputes/{orderDisputeCase}/buyer-reply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reply to a dispute as its buyer
+         * @description While the case waits for the buyer, the reply rejects the counter-proposal: the case waits for the seller again, with a new deadline. Otherwise (waiting for the seller, under review) it only adds to the timeline. An action the case's status does not allow is a 422 naming `status` (e.g. "The dispute is closed.").
+         */
+        post: operations["adminBuyerReplyOrderDispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/order-disputes/{orderDisputeCase}/buyer-accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept the seller's counter-proposal as the buyer
+         * @description While the case waits for the buyer: the case closes (buyer_accepted) with the counter's resolution as outcome; a refund refunds the order. An action the case's status does not allow is a 422 naming `status` (e.g. "The dispute is closed.").
+         */
+        post: operations["adminBuyerAcceptOrderDispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/order-disputes/{orderDisputeCase}/buyer-escalate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Escalate a dispute to GameBoost as the buyer
+         * @description While the case waits for the seller or the buyer; the case goes under review (buyer_requested). An action the case's status does not allow is a 422 naming `status` (e.g. "The dispute is closed.").
+         */
+        post: operations["adminBuyerEscalateOrderDispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/order-disputes/{orderDisputeCase}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve a dispute as GameBoost staff
+         * @description Closes any open case (staff_resolved) with the outcome; a refund refunds the order. An action the case's status does not allow is a 422 naming `status` (e.g. "The dispute is closed.").
+         */
+        post: operations["adminResolveOrderDispute"];
         delete?: never;
         options?: never;
         head?: never;
@@ -6064,71 +6064,6 @@ export interface operations {
             503: components["responses"]["ErrorServiceUnavailable"];
         };
     };
-    triggerWebhookEvent: {
-        parameters: {
-            query?: never;
-            header?: {
-                /**
-                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
-                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
-                 */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /**
-                     * @description The topic to sample
-                     * @enum {string}
-                     */
-                    topic: "account.order.purchased" | "item.order.purchased" | "currency.order.purchased" | "order.dispute.created" | "order.dispute.updated" | "order.message.created" | "order.status.updated";
-                };
-                "application/x-www-form-urlencoded": {
-                    /**
-                     * @description The topic to sample
-                     * @enum {string}
-                     */
-                    topic: "account.order.purchased" | "item.order.purchased" | "currency.order.purchased" | "order.dispute.created" | "order.dispute.updated" | "order.message.created" | "order.status.updated";
-                };
-            };
-        };
-        responses: {
-            /** @description Accepted */
-            202: {
-                headers: {
-                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: {
-                            /** @enum {string} */
-                            topic: "account.order.purchased" | "item.order.purchased" | "currency.order.purchased" | "order.dispute.created" | "order.dispute.updated" | "order.message.created" | "order.status.updated";
-                            /** @description evt_...; null when no endpoint takes the topic */
-                            event_id: string | null;
-                            /** @description The caller's enabled endpoints that take the topic */
-                            endpoints: number;
-                        };
-                    };
-                };
-            };
-            400: components["responses"]["ErrorBadRequest"];
-            401: components["responses"]["ErrorUnauthenticated"];
-            409: components["responses"]["ErrorConflict"];
-            413: components["responses"]["ErrorPayloadTooLarge"];
-            415: components["responses"]["ErrorUnsupportedMediaType"];
-            422: components["responses"]["ErrorValidation"];
-            429: components["responses"]["ErrorRateLimited"];
-            503: components["responses"]["ErrorServiceUnavailable"];
-        };
-    };
     createStreamToken: {
         parameters: {
             query?: never;
@@ -6360,6 +6295,71 @@ export interface operations {
             };
             401: components["responses"]["ErrorUnauthenticated"];
             403: components["responses"]["ErrorForbidden"];
+            422: components["responses"]["ErrorValidation"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    triggerWebhookEvent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The topic to sample
+                     * @enum {string}
+                     */
+                    topic: "account.order.purchased" | "item.order.purchased" | "currency.order.purchased" | "order.dispute.created" | "order.dispute.updated" | "order.message.created" | "order.status.updated";
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * @description The topic to sample
+                     * @enum {string}
+                     */
+                    topic: "account.order.purchased" | "item.order.purchased" | "currency.order.purchased" | "order.dispute.created" | "order.dispute.updated" | "order.message.created" | "order.status.updated";
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-Ratelimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @enum {string} */
+                            topic: "account.order.purchased" | "item.order.purchased" | "currency.order.purchased" | "order.dispute.created" | "order.dispute.updated" | "order.message.created" | "order.status.updated";
+                            /** @description evt_...; null when no endpoint takes the topic */
+                            event_id: string | null;
+                            /** @description The caller's enabled endpoints that take the topic */
+                            endpoints: number;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["ErrorBadRequest"];
+            401: components["responses"]["ErrorUnauthenticated"];
+            409: components["responses"]["ErrorConflict"];
+            413: components["responses"]["ErrorPayloadTooLarge"];
+            415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
             429: components["responses"]["ErrorRateLimited"];
             503: components["responses"]["ErrorServiceUnavailable"];
@@ -8573,254 +8573,6 @@ export interface operations {
             503: components["responses"]["ErrorServiceUnavailable"];
         };
     };
-    adminBuyerReplyOrderDispute: {
-        parameters: {
-            query?: never;
-            header?: {
-                /**
-                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
-                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
-                 */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
-            };
-            path: {
-                /**
-                 * @description The id of the dispute case (the order's dispute_case_id).
-                 * @example 1
-                 */
-                orderDisputeCase: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @description Required. Trimmed; at most 1200 Unicode characters */
-                    message: string;
-                    /** @description At most 5 public URLs (JPEG, PNG, GIF, WEBP, MP4, MOV, OGG, WEBM, PDF, TXT, CSV; not fetched by Parley) */
-                    evidence_urls?: string[] | null;
-                };
-                "application/x-www-form-urlencoded": {
-                    /** @description Required. Trimmed; at most 1200 Unicode characters */
-                    message: string;
-                    /** @description At most 5 public URLs (JPEG, PNG, GIF, WEBP, MP4, MOV, OGG, WEBM, PDF, TXT, CSV; not fetched by Parley) */
-                    evidence_urls?: string[] | null;
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: components["schemas"]["DisputeCaseWithEvents"];
-                        /** @description What the action did; null on a read */
-                        message: string | null;
-                    };
-                };
-            };
-            400: components["responses"]["ErrorBadRequest"];
-            401: components["responses"]["ErrorUnauthenticated"];
-            403: components["responses"]["ErrorForbidden"];
-            404: components["responses"]["ErrorNotFound"];
-            409: components["responses"]["ErrorConflict"];
-            413: components["responses"]["ErrorPayloadTooLarge"];
-            415: components["responses"]["ErrorUnsupportedMediaType"];
-            422: components["responses"]["ErrorValidation"];
-            429: components["responses"]["ErrorRateLimited"];
-            503: components["responses"]["ErrorServiceUnavailable"];
-        };
-    };
-    adminBuyerAcceptOrderDispute: {
-        parameters: {
-            query?: never;
-            header?: {
-                /**
-                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
-                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
-                 */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
-            };
-            path: {
-                /**
-                 * @description The id of the dispute case (the order's dispute_case_id).
-                 * @example 1
-                 */
-                orderDisputeCase: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @description Trimmed; at most 1200 Unicode characters */
-                    message?: string | null;
-                };
-                "application/x-www-form-urlencoded": {
-                    /** @description Trimmed; at most 1200 Unicode characters */
-                    message?: string | null;
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: components["schemas"]["DisputeCaseWithEvents"];
-                        /** @description What the action did; null on a read */
-                        message: string | null;
-                    };
-                };
-            };
-            400: components["responses"]["ErrorBadRequest"];
-            401: components["responses"]["ErrorUnauthenticated"];
-            403: components["responses"]["ErrorForbidden"];
-            404: components["responses"]["ErrorNotFound"];
-            409: components["responses"]["ErrorConflict"];
-            413: components["responses"]["ErrorPayloadTooLarge"];
-            415: components["responses"]["ErrorUnsupportedMediaType"];
-            422: components["responses"]["ErrorValidation"];
-            429: components["responses"]["ErrorRateLimited"];
-            503: components["responses"]["ErrorServiceUnavailable"];
-        };
-    };
-    adminBuyerEscalateOrderDispute: {
-        parameters: {
-            query?: never;
-            header?: {
-                /**
-                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
-                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
-                 */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
-            };
-            path: {
-                /**
-                 * @description The id of the dispute case (the order's dispute_case_id).
-                 * @example 1
-                 */
-                orderDisputeCase: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @description Required. Trimmed; at most 1200 Unicode characters */
-                    message: string;
-                    /** @description At most 5 public URLs (JPEG, PNG, GIF, WEBP, MP4, MOV, OGG, WEBM, PDF, TXT, CSV; not fetched by Parley) */
-                    evidence_urls?: string[] | null;
-                };
-                "application/x-www-form-urlencoded": {
-                    /** @description Required. Trimmed; at most 1200 Unicode characters */
-                    message: string;
-                    /** @description At most 5 public URLs (JPEG, PNG, GIF, WEBP, MP4, MOV, OGG, WEBM, PDF, TXT, CSV; not fetched by Parley) */
-                    evidence_urls?: string[] | null;
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: components["schemas"]["DisputeCaseWithEvents"];
-                        /** @description What the action did; null on a read */
-                        message: string | null;
-                    };
-                };
-            };
-            400: components["responses"]["ErrorBadRequest"];
-            401: components["responses"]["ErrorUnauthenticated"];
-            403: components["responses"]["ErrorForbidden"];
-            404: components["responses"]["ErrorNotFound"];
-            409: components["responses"]["ErrorConflict"];
-            413: components["responses"]["ErrorPayloadTooLarge"];
-            415: components["responses"]["ErrorUnsupportedMediaType"];
-            422: components["responses"]["ErrorValidation"];
-            429: components["responses"]["ErrorRateLimited"];
-            503: components["responses"]["ErrorServiceUnavailable"];
-        };
-    };
-    adminResolveOrderDispute: {
-        parameters: {
-            query?: never;
-            header?: {
-                /**
-                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
-                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
-                 */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
-            };
-            path: {
-                /**
-                 * @description The id of the dispute case (the order's dispute_case_id).
-                 * @example 1
-                 */
-                orderDisputeCase: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @enum {string} */
-                    outcome: "refund" | "replacement" | "store_credit" | "other" | "rejected";
-                    /** @description Trimmed; at most 1200 Unicode characters */
-                    message?: string | null;
-                };
-                "application/x-www-form-urlencoded": {
-                    /** @enum {string} */
-                    outcome: "refund" | "replacement" | "store_credit" | "other" | "rejected";
-                    /** @description Trimmed; at most 1200 Unicode characters */
-                    message?: string | null;
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
-                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: components["schemas"]["DisputeCaseWithEvents"];
-                        /** @description What the action did; null on a read */
-                        message: string | null;
-                    };
-                };
-            };
-            400: components["responses"]["ErrorBadRequest"];
-            401: components["responses"]["ErrorUnauthenticated"];
-            403: components["responses"]["ErrorForbidden"];
-            404: components["responses"]["ErrorNotFound"];
-            409: components["responses"]["ErrorConflict"];
-            413: components["responses"]["ErrorPayloadTooLarge"];
-            415: components["responses"]["ErrorUnsupportedMediaType"];
-            422: components["responses"]["ErrorValidation"];
-            429: components["responses"]["ErrorRateLimited"];
-            503: components["responses"]["ErrorServiceUnavailable"];
-        };
-    };
     sandboxGetClock: {
         parameters: {
             query?: never;
@@ -9669,6 +9421,254 @@ export interface operations {
             401: components["responses"]["ErrorUnauthenticated"];
             403: components["responses"]["ErrorForbidden"];
             404: components["responses"]["ErrorNotFound"];
+            413: components["responses"]["ErrorPayloadTooLarge"];
+            415: components["responses"]["ErrorUnsupportedMediaType"];
+            422: components["responses"]["ErrorValidation"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    adminBuyerReplyOrderDispute: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The id of the dispute case (the order's dispute_case_id).
+                 * @example 1
+                 */
+                orderDisputeCase: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Required. Trimmed; at most 1200 Unicode characters */
+                    message: string;
+                    /** @description At most 5 public URLs (JPEG, PNG, GIF, WEBP, MP4, MOV, OGG, WEBM, PDF, TXT, CSV; not fetched by Parley) */
+                    evidence_urls?: string[] | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** @description Required. Trimmed; at most 1200 Unicode characters */
+                    message: string;
+                    /** @description At most 5 public URLs (JPEG, PNG, GIF, WEBP, MP4, MOV, OGG, WEBM, PDF, TXT, CSV; not fetched by Parley) */
+                    evidence_urls?: string[] | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["DisputeCaseWithEvents"];
+                        /** @description What the action did; null on a read */
+                        message: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["ErrorBadRequest"];
+            401: components["responses"]["ErrorUnauthenticated"];
+            403: components["responses"]["ErrorForbidden"];
+            404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
+            413: components["responses"]["ErrorPayloadTooLarge"];
+            415: components["responses"]["ErrorUnsupportedMediaType"];
+            422: components["responses"]["ErrorValidation"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    adminBuyerAcceptOrderDispute: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The id of the dispute case (the order's dispute_case_id).
+                 * @example 1
+                 */
+                orderDisputeCase: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Trimmed; at most 1200 Unicode characters */
+                    message?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** @description Trimmed; at most 1200 Unicode characters */
+                    message?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["DisputeCaseWithEvents"];
+                        /** @description What the action did; null on a read */
+                        message: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["ErrorBadRequest"];
+            401: components["responses"]["ErrorUnauthenticated"];
+            403: components["responses"]["ErrorForbidden"];
+            404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
+            413: components["responses"]["ErrorPayloadTooLarge"];
+            415: components["responses"]["ErrorUnsupportedMediaType"];
+            422: components["responses"]["ErrorValidation"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    adminBuyerEscalateOrderDispute: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The id of the dispute case (the order's dispute_case_id).
+                 * @example 1
+                 */
+                orderDisputeCase: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Required. Trimmed; at most 1200 Unicode characters */
+                    message: string;
+                    /** @description At most 5 public URLs (JPEG, PNG, GIF, WEBP, MP4, MOV, OGG, WEBM, PDF, TXT, CSV; not fetched by Parley) */
+                    evidence_urls?: string[] | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** @description Required. Trimmed; at most 1200 Unicode characters */
+                    message: string;
+                    /** @description At most 5 public URLs (JPEG, PNG, GIF, WEBP, MP4, MOV, OGG, WEBM, PDF, TXT, CSV; not fetched by Parley) */
+                    evidence_urls?: string[] | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["DisputeCaseWithEvents"];
+                        /** @description What the action did; null on a read */
+                        message: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["ErrorBadRequest"];
+            401: components["responses"]["ErrorUnauthenticated"];
+            403: components["responses"]["ErrorForbidden"];
+            404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
+            413: components["responses"]["ErrorPayloadTooLarge"];
+            415: components["responses"]["ErrorUnsupportedMediaType"];
+            422: components["responses"]["ErrorValidation"];
+            429: components["responses"]["ErrorRateLimited"];
+            503: components["responses"]["ErrorServiceUnavailable"];
+        };
+    };
+    adminResolveOrderDispute: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: the first request's status and body are stored with the key (per API key, 24 h) and a retry with the same key and the same request gets them again with `Idempotent-Replayed: true`, changing nothing. The same key with another request: 422; while the first is still running: 409. A 5xx is not stored. 1 to 255 visible ASCII characters (else 400), e.g. a UUID.
+                 * @example 6f1c2a4e-8b0d-4d3a-9e57-2c1b0a9f8e7d
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The id of the dispute case (the order's dispute_case_id).
+                 * @example 1
+                 */
+                orderDisputeCase: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    outcome: "refund" | "replacement" | "store_credit" | "other" | "rejected";
+                    /** @description Trimmed; at most 1200 Unicode characters */
+                    message?: string | null;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** @enum {string} */
+                    outcome: "refund" | "replacement" | "store_credit" | "other" | "rejected";
+                    /** @description Trimmed; at most 1200 Unicode characters */
+                    message?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-GameBoost-Request-Id": components["headers"]["RequestId"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["DisputeCaseWithEvents"];
+                        /** @description What the action did; null on a read */
+                        message: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["ErrorBadRequest"];
+            401: components["responses"]["ErrorUnauthenticated"];
+            403: components["responses"]["ErrorForbidden"];
+            404: components["responses"]["ErrorNotFound"];
+            409: components["responses"]["ErrorConflict"];
             413: components["responses"]["ErrorPayloadTooLarge"];
             415: components["responses"]["ErrorUnsupportedMediaType"];
             422: components["responses"]["ErrorValidation"];
