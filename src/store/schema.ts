@@ -364,31 +364,6 @@ export interface EventSequenceTable {
   pruned_through: number;
 }
 
-/** Idempotency-Key answers (src/domain/idempotency.ts); times are Unix ms of the application clock. */
-export interface IdempotencyKeysTable {
-  scope: string;
-  idempotency_key: string;
-  /** SHA-256 of the method, path and body: the same key with another request is refused. */
-  fingerprint: string;
-  /** null while the answer is not stored (the write committed first). */
-  status: number | null;
-  body: string | null;
-  content_type: string | null;
-  created_at: number;
-  expires_at: number;
-}
-
-/** A scripted buyer per order (sandbox; src/domain/buyer-script.ts): steps and their states as JSON. */
-export interface BuyerScriptsTable {
-  order_kind: string;
-  order_id: number;
-  steps: string;
-  state: string;
-  generation: number;
-  created_at: number;
-  updated_at: number;
-}
-
 export interface Database {
   users: UsersTable;
   api_keys: ApiKeysTable;
