@@ -108,7 +108,7 @@ export class StreamHub {
    * Starts a stream (its slot reserved): replays the events of its scope after `lastEventId`,
    * then follows live. Without `lastEventId` it starts with the next event committed.
    */
-  async open(spec: StreamSpec, connection: StreamConnection, lastEventId: number | null): Promise<void> {
+  async open(spec: StreamSpec, connection: StreamConnection, lastEventId: number | null, startAfter: number | null = null): Promise<void> {
     const subscriber: Subscriber = { ...spec, connection, lastSeq: 0, held: [] };
     this.add(subscriber);
     connection.onClose(() => this.remove(subscriber));
@@ -118,6 +118,17 @@ export class StreamHub {
       await this.synced();
       const head = this.cursor ?? 0;
       // From now: the events the hub read since the stream joined (held), none read before.
+      if (lastEventId === null && startAfter !== null && startAfter < head) {
+        // The events committed between the headers and the join: read again, not lost.
+        const missed: LoggedEvent[] = [];
+        for (let after = startAfter; after < head; ) {
+          const page = await this.log.read(spec.scope, after, PAGE);
+          for (const event of page) if (event.seq <= head) missed.push(event);
+          if (page.length < PAGE) break;
+          after = page[page.length - 1]!.seq;
+        }
+        return await this.goLive(subscriber, startAfter, missed);
+      }
       if (lastEventId === null) return await this.goLive(subscriber, subscriber.held?.[0] ? subscriber.held[0].seq - 1 : head, []);
       if (lastEventId > head) return connection.reset('unknown_event_id');
       if (lastEventId < (await this.log.prunedThrough())) return connection.reset('too_far_behind');
@@ -135,6 +146,21 @@ export class StreamHub {
       this.onError(error);
       connection.end();
     }
+  }
+
+  /**
+   * The number of the last event in the log, read before a stream without Last-Event-ID answers:
+   * it then starts after this, so nothing committed once the client sees the headers is missed.
+   */
+  async position(): Promise<number> {
+    // With no stream open the hub reads nothing: the log itself says where it ends.
+    if (this.count === 0 || this.cursor === null) {
+      // PostgreSQL: what was committed before this gets its number first.
+      while ((await this.log.sequence()).pending);
+      return this.log.head();
+    }
+    await this.synced();
+    return this.cursor ?? 0;
   }
 
   /** Ends every stream (the server closes): they get `reset` so that clients reconnect elsewhere. */

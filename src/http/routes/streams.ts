@@ -64,9 +64,18 @@ export const streamRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   /** Checks done (errors answer as usual): the response becomes the stream. */
-  const open = (request: FastifyRequest, reply: FastifyReply, spec: Omit<StreamSpec, 'subject'>, lastEventId: number | null) => {
+  const open = async (request: FastifyRequest, reply: FastifyReply, spec: Omit<StreamSpec, 'subject'>, lastEventId: number | null) => {
     const subject = streamSubject(request.actor);
     if (!live.hub.reserve(subject)) throw new TooManyRequestsError(STREAM_LIMIT_RETRY_AFTER_SECONDS);
+    // Where a new stream starts is read before the headers go out: a client that sends right
+    // after seeing them (PostgreSQL numbers events after their commit) must still get the event.
+    let startAfter: number | null;
+    try {
+      startAfter = lastEventId === null ? await live.hub.position() : null;
+    } catch (error) {
+      live.hub.release(subject);
+      throw error;
+    }
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, {
@@ -78,7 +87,7 @@ export const streamRoutes: FastifyPluginAsyncTypebox = async (app) => {
     });
     raw.flushHeaders();
     request.raw.socket?.setTimeout(0);
-    void live.hub.open({ ...spec, subject }, new StreamConnection(raw, live.settings.bufferBytes), lastEventId);
+    void live.hub.open({ ...spec, subject }, new StreamConnection(raw, live.settings.bufferBytes), lastEventId, startAfter);
   };
   const lastEventIdOf = (request: FastifyRequest) =>
     parseLastEventId(request.headers['last-event-id'] as string | undefined, (request.query as { last_event_id?: string }).last_event_id);
@@ -90,7 +99,7 @@ export const streamRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const id = parseResourceId((request.params as Record<string, string>)[api.param]!);
       assertTokenOpens(grants.get(request)?.order ?? null, { kind: api.kind, id });
       await authorizeOrderAccess(store, request.actor, api.kind, id, 'read');
-      open(request, reply, { scope: { kind: 'order', orderKind: api.kind, orderId: id }, format: 'order', topics: null }, lastEventIdOf(request));
+      await open(request, reply, { scope: { kind: 'order', orderKind: api.kind, orderId: id }, format: 'order', topics: null }, lastEventIdOf(request));
     });
   });
 
@@ -99,6 +108,6 @@ export const streamRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const topics = parseTopics((request.query as { topics?: string }).topics);
     const actor = request.actor;
     const scope = actor.isAdmin ? { kind: 'all' as const } : { kind: 'user' as const, userId: actor.user.id };
-    open(request, reply, { scope, format: 'events', topics }, lastEventIdOf(request));
+    await open(request, reply, { scope, format: 'events', topics }, lastEventIdOf(request));
   });
 };
