@@ -120,32 +120,31 @@ export class StreamHub {
       // From now: the events the hub read since the stream joined (held), none read before.
       if (lastEventId === null && startAfter !== null && startAfter < head) {
         // The events committed between the headers and the join: read again, not lost.
-        const missed: LoggedEvent[] = [];
-        for (let after = startAfter; after < head; ) {
-          const page = await this.log.read(spec.scope, after, PAGE);
-          for (const event of page) if (event.seq <= head) missed.push(event);
-          if (page.length < PAGE) break;
-          after = page[page.length - 1]!.seq;
-        }
-        return await this.goLive(subscriber, startAfter, missed);
+        return await this.goLive(subscriber, startAfter, (await this.readRange(spec.scope, startAfter, head, Infinity))!);
       }
       if (lastEventId === null) return await this.goLive(subscriber, subscriber.held?.[0] ? subscriber.held[0].seq - 1 : head, []);
       if (lastEventId > head) return connection.reset('unknown_event_id');
       if (lastEventId < (await this.log.prunedThrough())) return connection.reset('too_far_behind');
-      const missed: LoggedEvent[] = [];
-      let after = lastEventId;
-      while (after < head) {
-        const page = await this.log.read(spec.scope, after, PAGE);
-        for (const event of page) if (event.seq <= head) missed.push(event);
-        if (missed.length > this.options.replayMax) return connection.reset('too_far_behind');
-        if (page.length < PAGE) break;
-        after = page[page.length - 1]!.seq;
-      }
+      const missed = await this.readRange(spec.scope, lastEventId, head, this.options.replayMax);
+      if (missed === null) return connection.reset('too_far_behind');
       await this.goLive(subscriber, lastEventId, missed);
     } catch (error) {
       this.onError(error);
       connection.end();
     }
+  }
+
+  /** A scope's events after `after` up to `head`, page by page; null past `limit` of them. */
+  private async readRange(scope: StreamSpec['scope'], after: number, head: number, limit: number): Promise<LoggedEvent[] | null> {
+    const events: LoggedEvent[] = [];
+    while (after < head) {
+      const page = await this.log.read(scope, after, PAGE);
+      for (const event of page) if (event.seq <= head) events.push(event);
+      if (events.length > limit) return null;
+      if (page.length < PAGE) break;
+      after = page[page.length - 1]!.seq;
+    }
+    return events;
   }
 
   /**
