@@ -40,8 +40,6 @@ if (bodiesFile) {
   });
 }
 
-// Also a webhook receiver for the "send with a webhook endpoint" scenario: takes the delivery, answers 204.
-app.post('/webhook-sink', async (_request, reply) => reply.code(204).send());
 
 const address = await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT ?? 0) });
 process.stdout.write(`Ceiling is listening on ${address}\n`);

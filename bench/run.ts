@@ -339,25 +339,14 @@ async function withServer<T>(start: () => Promise<ServerProcess>, use: (server: 
   }
 }
 
-/**
- * The send route on a durable write. With `webhookSink` the seller has a webhook endpoint taking
- * order.message.created there, so each send also writes an outbox event and a delivery, and
- * Parley's worker delivers them during the measurement (the sink runs as its own process).
- */
-async function sendScenario(dir: string, options: { webhookSink?: string; round?: number } = {}): Promise<ScenarioResult> {
-  const webhookSink = options.webhookSink ?? null;
-  const key = webhookSink ? 'send-webhook' : 'send';
+/** The send route on a durable write (the webhook variant is bench/webhook-scenario.ts). */
+async function sendScenario(dir: string, options: { round?: number } = {}): Promise<ScenarioResult> {
+  const key = 'send';
   // A fresh database for each run, as a fresh server.
   const file = path.join(dir, `${key}${options.round === undefined ? '' : `-${options.round}`}.sqlite`);
   const result = await withServer(() => startParley(`parley (${key})`, file), async (parley) => {
-    const { sellerId, orderId, token } = await createSendOrder(parley.url, 'bench send');
-    if (webhookSink) {
-      await adminPost(parley.url, `/admin/v1/users/${sellerId}/webhook-endpoints`, { url: webhookSink, events: ['order.message.created'] });
-    }
-    const label = webhookSink
-      ? 'Parley POST /v2/account-orders/{id}/messages, with a webhook endpoint'
-      : 'Parley POST /v2/account-orders/{id}/messages';
-    return measure(key, label, parley, {
+    const { orderId, token } = await createSendOrder(parley.url, 'bench send');
+    return measure(key, 'Parley POST /v2/account-orders/{id}/messages', parley, {
       method: 'POST',
       paths: [`/v2/account-orders/${orderId}/messages`],
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -370,11 +359,6 @@ async function sendScenario(dir: string, options: { webhookSink?: string; round?
     const { n } = db.prepare(`SELECT count(*) AS n FROM messages WHERE type = 'user_message'`).get() as { n: number };
     result.extra = { messagesStored: n };
     log(`  messages on disk after the run (warm-up, check and measurement): ${n.toLocaleString('en')}`);
-    if (webhookSink) {
-      const states = db.prepare('SELECT state, count(*) AS n FROM webhook_deliveries GROUP BY state ORDER BY state').all() as { state: string; n: number }[];
-      result.extra.deliveries = Object.fromEntries(states.map((r) => [r.state, r.n]));
-      log(`  webhook deliveries when the server stopped: ${states.map((r) => `${r.n.toLocaleString('en')} ${r.state}`).join(', ')}`);
-    }
   } finally {
     db.close();
   }
