@@ -25,8 +25,12 @@ export type EventScope =
   | { kind: 'all' };
 
 export interface EventLogStore {
-  /** Numbered events of `scope` after `afterSeq`, oldest first, at most `limit`. */
-  read(scope: EventScope, afterSeq: number, limit: number): Promise<LoggedEvent[]>;
+  /**
+   * Numbered events of `scope` after `afterSeq` and up to `throughSeq` (all when omitted), oldest
+   * first, at most `limit`. A scoped read has no index: it reads every event of the range, so
+   * callers bound the range (see the stream hub's replay).
+   */
+  read(scope: EventScope, afterSeq: number, limit: number, throughSeq?: number): Promise<LoggedEvent[]>;
   /** The highest number given so far (0: none). */
   head(): Promise<number>;
   /** Events up to this number may have been pruned: a client behind it must reload. */

@@ -37,6 +37,10 @@ interface Subscriber extends StreamSpec {
 
 /** Rows read per query. */
 const PAGE = 500;
+/** Log numbers a scoped replay reads per query: a few milliseconds of work each. */
+const SCAN_WINDOW = 20_000;
+/** The longest range a replay goes through: a client further behind the log's end is `too_far_behind`. */
+export const REPLAY_SCAN_MAX = 1_000_000;
 
 /** The frames of one event, built once for all the streams that get it. */
 class Frames {
@@ -134,15 +138,21 @@ export class StreamHub {
     }
   }
 
-  /** A scope's events after `after` up to `head`, page by page; null past `limit` of them. */
+  /**
+   * A scope's events after `after` up to `head`, page by page; null past `limit` of them, or when
+   * the range is longer than REPLAY_SCAN_MAX. The log has no per-scope index (it would cost every
+   * send), so a scoped read goes through the range in windows, letting other work run between.
+   */
   private async readRange(scope: StreamSpec['scope'], after: number, head: number, limit: number): Promise<LoggedEvent[] | null> {
+    if (head - after > REPLAY_SCAN_MAX) return null;
     const events: LoggedEvent[] = [];
     while (after < head) {
-      const page = await this.log.read(scope, after, PAGE);
-      for (const event of page) if (event.seq <= head) events.push(event);
+      const through = scope.kind === 'all' ? head : Math.min(head, after + SCAN_WINDOW);
+      const page = await this.log.read(scope, after, PAGE, through);
+      for (const event of page) events.push(event);
       if (events.length > limit) return null;
-      if (page.length < PAGE) break;
-      after = page[page.length - 1]!.seq;
+      after = page.length === PAGE ? page[page.length - 1]!.seq : through;
+      if (scope.kind !== 'all' && after < head) await new Promise((resolve) => setImmediate(resolve));
     }
     return events;
   }

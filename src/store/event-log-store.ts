@@ -91,32 +91,33 @@ export function eventLogStore(db: Kysely<Database>, dialect: DialectName, reader
       .selectFrom('stream_events')
       .select([sql<number>`${ref}`.as('seq'), 'topic', 'order_kind', 'order_id', 'seller_id', 'buyer_id', 'payload'])
       .where(sql<boolean>`${ref} > ${param('after')}`)
+      .where(sql<boolean>`${ref} <= ${param('through')}`)
       .orderBy(sql`${ref}`)
       .limit(param('limit'));
   const queries = {
-    all: precompile<{ after: number; limit: number }>(base()),
-    order: precompile<{ after: number; limit: number; kind: string; id: number }>(
+    all: precompile<{ after: number; through: number; limit: number }>(base()),
+    order: precompile<{ after: number; through: number; limit: number; kind: string; id: number }>(
       base().where('order_kind', '=', param('kind')).where('order_id', '=', param('id'))),
-    user: precompile<{ after: number; limit: number; user: number; user2: number }>(
+    user: precompile<{ after: number; through: number; limit: number; user: number; user2: number }>(
       base().where((eb) => eb.or([eb('seller_id', '=', param('user')), eb('buyer_id', '=', param('user2'))]))),
   };
   const prunedThrough = async () =>
     Number((await db.selectFrom('event_sequence').select('pruned_through').where('id', '=', 1).executeTakeFirst())?.pruned_through ?? 0);
 
   return {
-    async read(scope: EventScope, after: number, limit: number) {
+    async read(scope: EventScope, after: number, limit: number, through = Number.MAX_SAFE_INTEGER) {
       let rows: Row[];
       switch (scope.kind) {
         case 'all':
-          rows = await reader.all<Row, { after: number; limit: number }>(queries.all, { after, limit });
+          rows = await reader.all<Row, { after: number; through: number; limit: number }>(queries.all, { after, through, limit });
           break;
         case 'order':
-          rows = await reader.all<Row, { after: number; limit: number; kind: string; id: number }>(
-            queries.order, { after, limit, kind: scope.orderKind, id: scope.orderId });
+          rows = await reader.all<Row, { after: number; through: number; limit: number; kind: string; id: number }>(
+            queries.order, { after, through, limit, kind: scope.orderKind, id: scope.orderId });
           break;
         case 'user':
-          rows = await reader.all<Row, { after: number; limit: number; user: number; user2: number }>(
-            queries.user, { after, limit, user: scope.userId, user2: scope.userId });
+          rows = await reader.all<Row, { after: number; through: number; limit: number; user: number; user2: number }>(
+            queries.user, { after, through, limit, user: scope.userId, user2: scope.userId });
           break;
       }
       return rows.map(toEvent);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestParley, type TestParley } from '../support/parley.js';
+import { REPLAY_SCAN_MAX } from '../../src/live/stream-hub.js';
+import { startTestParley, testDialect, type TestParley } from '../support/parley.js';
 import { openOk, orderStreamPath, send } from './stream-support.js';
 
 const BUFFER_BYTES = 1024 * 1024;
@@ -69,6 +70,55 @@ describe('reset: a stream that cannot continue tells the client to reload, then 
     const pruned = await openOk(parley, path, seller.token, { 'last-event-id': String(lastId - 1) });
     await pruned.closedByServer();
     expect(pruned.events.map((e) => e.data)).toEqual(['{"reason":"too_far_behind"}']);
+  });
+
+  /** Puts an event of no one's order at log number `seq`: the next events are numbered after it. */
+  const jumpLogTo = (seq: number) => parley.writeDb((db) => {
+    const columns = 'topic, order_kind, order_id, seller_id, buyer_id, payload, created_at';
+    const values = `'order.message.created', 'account', 999999999, 999999999, 999999999, '{}', 0`;
+    if (testDialect() === 'postgres') {
+      db.prepare(`insert into stream_events (seq, ${columns}) values (?, ${values})`).run(seq);
+      db.prepare('update event_sequence set last_seq = ?').run(seq);
+    } else {
+      db.prepare(`insert into stream_events (id, ${columns}) values (?, ${values})`).run(seq);
+    }
+  });
+
+  it('a resume finds its events across a long stretch of other events (the log is read in windows)', async () => {
+    const { seller, buyer, order } = await parley.fixtures.scenario('pending');
+    const path = orderStreamPath('/v2/account-orders', order.id);
+    const first = await openOk(parley, path, seller.token);
+    const events = await openOk(parley, '/v2/events/stream', seller.token);
+    await send(parley, '/v2/account-orders', order.id, buyer.token, 'before the gap');
+    const [seen] = await first.take(1, 'message');
+    await events.take(1);
+    first.close();
+    events.close();
+    jumpLogTo(Number(seen!.id) + 150_000);
+    await send(parley, '/v2/account-orders', order.id, buyer.token, 'after the gap');
+    const resumed = await openOk(parley, path, seller.token, { 'last-event-id': seen!.id! });
+    const [after] = await resumed.take(1, 'message');
+    expect(JSON.parse(after!.data).text).toBe('after the gap');
+    expect(Number(after!.id)).toBeGreaterThan(Number(seen!.id) + 150_000);
+    resumed.close();
+    const mine = await openOk(parley, '/v2/events/stream', seller.token, { 'last-event-id': seen!.id! });
+    const [event] = await mine.take(1);
+    expect(event!.id).toBe(after!.id);
+    mine.close();
+  });
+
+  it(`too_far_behind: an id more than ${REPLAY_SCAN_MAX} log numbers behind its end, even with nothing of its own missed`, async () => {
+    const { seller, buyer, order } = await parley.fixtures.scenario('pending');
+    const path = orderStreamPath('/v2/account-orders', order.id);
+    const first = await openOk(parley, path, seller.token);
+    await send(parley, '/v2/account-orders', order.id, buyer.token, 'seen');
+    const [seen] = await first.take(1, 'message');
+    first.close();
+    jumpLogTo(Number(seen!.id) + REPLAY_SCAN_MAX + 1);
+    await send(parley, '/v2/account-orders', order.id, buyer.token, 'wake the hub');
+    const behind = await openOk(parley, path, seller.token, { 'last-event-id': seen!.id! });
+    await behind.closedByServer();
+    expect(behind.events.map((e) => [e.event, e.data])).toEqual([['reset', '{"reason":"too_far_behind"}']]);
   });
 
   it('unknown_event_id: an id this deployment never gave', async () => {
