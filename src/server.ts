@@ -196,8 +196,8 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
   let tellLiveStreams: (events: DomainEvent[]) => void = () => {};
   // The live streams' log: written in each event's transaction, read on SQLite's read-only connection.
   const logRunners = sqlite ? sqliteRunners(db, sqlite.writer, sqlite.reader) : postgresRunners(db);
-  const onCommitted = (events: DomainEvent[]) => {
-    wakeWebhookWorker();
+  const onCommitted = (events: DomainEvent[], queuedDeliveries: boolean) => {
+    if (queuedDeliveries) wakeWebhookWorker();
     tellLiveStreams(events);
     for (const event of events) {
       const change = changeOf(event);

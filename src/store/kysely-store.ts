@@ -379,27 +379,42 @@ export interface StoreOptions {
    * Told of the events a transaction published once it has committed (never for one rolled
    * back): the change feed's source. Runs after the commit, so it can be missed by a crash.
    */
-  onCommitted?: ((events: DomainEvent[]) => void) | null;
+  onCommitted?: ((events: DomainEvent[], queuedDeliveries: boolean) => void) | null;
   /** Writes the live streams' event log in the transaction of each published event (src/live). */
   eventLog?: EventLogWriter | null;
 }
 
-/** The events the transaction under way has published, told to onCommitted after its commit. */
-type EventCollector = DomainEvent[];
+/**
+ * The events the transaction under way has published, told to onCommitted after its commit, and
+ * whether it queued any webhook delivery (only then is the delivery worker woken).
+ */
+type EventCollector = DomainEvent[] & { queued?: boolean };
 
-function observed(outbox: OutboxStore, sink: (event: DomainEvent) => void): OutboxStore {
+function observed(outbox: OutboxStore, sink: (events: DomainEvent[], queued: boolean) => void): OutboxStore {
   return {
     ...outbox,
     async publish(event) {
       const id = await outbox.publish(event);
-      sink(event);
+      sink([event], id !== null);
       return id;
     },
     async publishAll(events) {
       const ids = await outbox.publishAll(events);
-      for (const event of events) sink(event);
+      sink(events, ids.some((id) => id !== null));
       return ids;
     },
+    async replay(eventId) {
+      const queued = await outbox.replay(eventId);
+      if (queued) sink([], true);
+      return queued;
+    },
+  };
+}
+
+function collectInto(collector: EventCollector): (events: DomainEvent[], queued: boolean) => void {
+  return (events, queued) => {
+    for (const event of events) collector.push(event);
+    if (queued) collector.queued = true;
   };
 }
 
@@ -410,11 +425,11 @@ export function createKyselyStore(db: Db, options: StoreOptions, collector: Even
   let outbox = outboxStore(db, formatEvent, fast, clock, messageIds);
   inner.eventLog = options.eventLog ?? null;
   if (options.eventLog) outbox = loggedOutbox(outbox, db, options.eventLog, clock);
-  if (onCommitted) outbox = observed(outbox, collector ? (event) => collector.push(event) : (event) => onCommitted([event]));
+  if (onCommitted) outbox = observed(outbox, collector ? collectInto(collector) : onCommitted);
   /** After a commit: the events its transaction published go to onCommitted. */
   const sharer: SharedCommitter | null = committer ?? options.sharedCommits ?? null;
   const handOver = (events: EventCollector): void => {
-    if (onCommitted && events.length > 0) onCommitted(events);
+    if (onCommitted && (events.length > 0 || events.queued)) onCommitted(events, events.queued === true);
   };
   // A top-level transaction collects its events and hands them over once it has committed.
   const topLevel = async <T>(run: (collect: EventCollector) => Promise<T>): Promise<T> => {
