@@ -230,6 +230,11 @@ export interface MessageStore {
   hasMessage(kind: OrderKind, orderId: number, id: string): Promise<boolean>;
   /** The id of the thread's newest message; null for an empty thread. */
   lastMessageId(kind: OrderKind, orderId: number): Promise<string | null>;
+  /**
+   * How many messages the thread holds. Messages are only ever added, never changed or removed:
+   * the same count means the same thread.
+   */
+  countThread(kind: OrderKind, orderId: number): Promise<number>;
 }
 
 export interface WebhookEndpointRecord {

@@ -35,6 +35,10 @@ export function hotQueries(db: Kysely<Database>, dialect: 'sqlite' | 'postgres')
   return {
     /** The thread query for a range: pick with threadQuery(). */
     threads,
+    /** A thread's message count (MessageStore.countThread). */
+    threadCount: precompile<{ kind: string; order_id: number }>(
+      db.selectFrom('messages').select((eb) => eb.fn.countAll().as('n'))
+        .where('order_kind', '=', param('kind')).where('order_id', '=', param('order_id'))),
     findAccess: precompile<{ kind: string; id: number }>(access),
     findAccessLocked: dialect === 'postgres' ? precompile<{ kind: string; id: number }>(access.forNoKeyUpdate()) : null,
     findOrder: precompile<{ kind: string; id: number }>(order),

@@ -347,6 +347,11 @@ function messageStore(db: Db, fast: FastPath): MessageStore {
         .where('order_kind', '=', kind).where('order_id', '=', orderId).where('id', '=', id).executeTakeFirst();
       return row !== undefined;
     },
+    async countThread(kind, orderId) {
+      // An index-only count over the thread's primary key, on SQLite's read-only connection.
+      const row = await readRunner(db, fast).first<{ n: number | string }, { kind: string; order_id: number }>(fast.queries.threadCount, { kind, order_id: orderId });
+      return Number(row?.n ?? 0);
+    },
     async lastMessageId(kind, orderId) {
       const row = await db.selectFrom('messages').select('id')
         .where('order_kind', '=', kind).where('order_id', '=', orderId).orderBy('id', 'desc').limit(1).executeTakeFirst();

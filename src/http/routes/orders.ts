@@ -6,13 +6,14 @@ import type { AnyOrderKindApi } from '../../contract/order-kinds/index.js';
 import { MessageSchema, toMessageResource } from '../../contract/message.js';
 import { completeOrder, replaceOrderCredentials } from '../../domain/order-actions.js';
 import { authorizeOrderAccess } from '../../domain/order-access.js';
-import { readOrderThread, sendOrderMessage } from '../../domain/order-chat.js';
+import { orderThreadVersion, readOrderThread, sendOrderMessage } from '../../domain/order-chat.js';
 import type { ItemCurrencyOfferKind, MessageRecord } from '../../domain/ports.js';
 import { listOfferOrders } from '../../domain/item-currency-offers.js';
 import { getOrder, listOrders, parseResourceId } from '../../domain/orders.js';
 import type { OrderPage } from '../../domain/orders.js';
 import { paginate } from '../pagination.js';
 import { filtersOf } from '../query-string.js';
+import { ThreadCache } from '../thread-cache.js';
 import { assertValidRequest } from '../validation.js';
 
 /** Chunks of about this many characters: few writes, and little held beyond the page. */
@@ -71,14 +72,26 @@ export function orderRoutes(api: AnyOrderKindApi): FastifyPluginAsyncTypebox {
     app.get(ops.get.url, { schema: ops.get.schema }, async (request) =>
       ({ data: api.toResource(await getOrder(store, request.actor, api.kind, parseResourceId(request.params[api.param]))) }));
 
+    // The whole-thread answers this instance sent last (src/http/thread-cache.ts).
+    const threads = new ThreadCache();
     app.get(ops.listMessages.url, { config: { chat: true }, schema: ops.listMessages.schema }, async (request, reply) => {
       const { after, limit } = request.query;
-      const read = await readOrderThread(store, request.actor, api.kind, parseResourceId(request.params[api.param]), { after, limit });
-      if (!read.rest) return { data: read.first.map(toMessageResource), message: null };
-      // A long thread goes out as it is read: the route's own serializer for each message, so
-      // the bytes are those of the one-piece answer, and a page read only as the socket drains.
+      const id = parseResourceId(request.params[api.param]);
+      // The route's own serializer for each message: the bytes of the one-piece answer.
       const serialize = reply.compileSerializationSchema(MessageSchema as unknown as Record<string, unknown>) as (message: unknown) => string;
+      const whole = after === undefined && limit === undefined;
+      // Read before the thread: what is kept is never older than the version it is kept under.
+      const version = whole ? await orderThreadVersion(store, request.actor, api.kind, id) : 0;
+      const cached = whole ? threads.get(`${id}`, version) : undefined;
       reply.type('application/json; charset=utf-8');
+      if (cached !== undefined) return (reply as FastifyReply).send(cached);
+      const read = await readOrderThread(store, request.actor, api.kind, id, { after, limit });
+      if (!read.rest) {
+        const body = `{"data":[${read.first.map((message) => serialize(toMessageResource(message))).join(',')}],"message":null}`;
+        if (whole) threads.set(`${id}`, version, body);
+        return (reply as FastifyReply).send(body);
+      }
+      // A long thread goes out as it is read, a page read only as the socket drains.
       // The stream is not the route's typed body: the schema documents what it writes.
       return (reply as FastifyReply).send(Readable.from(threadJson(read.first, read.rest(), serialize), { objectMode: false }));
     });

@@ -167,5 +167,26 @@ describe('GET /v2/{kind}-orders/{id}/messages -> 200', () => {
       const res = await parley.api.get(messagesPath(kind, order.id), { token: seller.token });
       expect(res.body.data.map((m: { text: string }) => m.text)).toEqual([long, emoji]);
     });
+
+    it('answers what the database holds, even a message another instance wrote after this one last answered', async () => {
+      const { seller, buyer, order } = await parley.fixtures.scenario('pending', {}, kind);
+      await send(kind, order.id, seller.token, 'first');
+      const before = await parley.api.get(messagesPath(kind, order.id), { token: buyer.token });
+      expect(before.body.data.map((m: { text: string }) => m.text)).toContain('first');
+      // The same answer twice: nothing changed.
+      expect((await parley.api.get(messagesPath(kind, order.id), { token: buyer.token })).body).toEqual(before.body);
+      // Written beside this instance (as another instance on the same database would).
+      parley.writeDb((db) => db.prepare(
+        'insert into messages (id, order_kind, order_id, type, text, attachment, sender_id, sent_at) values (?, ?, ?, ?, ?, ?, ?, ?)',
+      ).run('01ZZZZZZZZZZZZZZZZZZZZZZZZ', kind.kind, order.id, 'user_message', 'from elsewhere', null, seller.id, 1_900_000_000));
+      const after = await parley.api.get(messagesPath(kind, order.id), { token: seller.token });
+      expect(after.status).toBe(200);
+      expect(after.body.data.map((m: { text: string }) => m.text).slice(-1)).toEqual(['from elsewhere']);
+      expect(after.body.data).toHaveLength(before.body.data.length + 1);
+      await send(kind, order.id, buyer.token, 'and one more');
+      const last = await parley.api.get(messagesPath(kind, order.id), { token: buyer.token });
+      expect(last.body.data).toHaveLength(before.body.data.length + 2);
+      expect(last.body.data.map((m: { text: string }) => m.text)).toContain('and one more');
+    });
   });
 });

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { ThreadCache } from '../../src/http/thread-cache.js';
+
+describe('ThreadCache', () => {
+  it('answers a body only at the version it was kept under', () => {
+    const cache = new ThreadCache();
+    cache.set('1', 3, 'three');
+    expect(cache.get('1', 3)).toBe('three');
+    expect(cache.get('1', 4)).toBeUndefined();
+    expect(cache.get('2', 3)).toBeUndefined();
+  });
+
+  it('never lets an older version replace a newer one', () => {
+    const cache = new ThreadCache();
+    cache.set('1', 5, 'five');
+    cache.set('1', 4, 'four');
+    expect(cache.get('1', 5)).toBe('five');
+    expect(cache.get('1', 4)).toBeUndefined();
+    cache.set('1', 6, 'six!');
+    expect(cache.get('1', 6)).toBe('six!');
+    expect(cache.chars).toBe(4);
+  });
+
+  it('stays within its size, dropping the least recently used first, and keeps no body over the entry limit', () => {
+    const cache = new ThreadCache(10, 6);
+    cache.set('a', 1, 'aaaa');
+    cache.set('b', 1, 'bbbb');
+    expect(cache.get('a', 1)).toBe('aaaa'); // a is now the most recently used
+    cache.set('c', 1, 'cccc');
+    expect(cache.chars).toBe(8);
+    expect(cache.get('b', 1)).toBeUndefined();
+    expect(cache.get('a', 1)).toBe('aaaa');
+    expect(cache.get('c', 1)).toBe('cccc');
+    cache.set('d', 1, 'ddddddd');
+    expect(cache.get('d', 1)).toBeUndefined();
+    expect(cache.chars).toBe(8);
+    // A body grown past the entry limit is dropped, not kept at its old version.
+    cache.set('a', 2, 'aaaaaaaa');
+    expect(cache.get('a', 1)).toBeUndefined();
+    expect(cache.chars).toBe(4);
+  });
+});
