@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import { createRequire } from 'node:module';
+import type PinoPretty from 'pino-pretty';
 
 export const LOG_FORMATS = ['json', 'pretty'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
@@ -29,6 +30,8 @@ export function createLogger(options: LoggerOptions): Logger {
   const base = { level: options.level, redact: REDACT };
   if (options.level === 'silent') return pino(base);
   if (options.format === 'pretty') {
+    // Loaded only for `pretty`: the default format spares the process its memory.
+    const pretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
     return pino(base, pretty({ colorize: process.stdout.isTTY === true, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
   }
   return pino(base, pino.destination({ dest: 1, sync: false }));

@@ -147,10 +147,13 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
     if (route.schema?.body) route.preValidation = [normalizeBodyHook, ...[route.preValidation ?? []].flat()];
   });
 
-  // Built once from the contract; the same function writes it to a file (`npm run openapi`).
-  const openApi = JSON.stringify(await buildOpenApiDocument({ version: options.version }));
+  // Built from the contract on first use (building it takes a throwaway Fastify app's worth of
+  // memory a server that is never asked for it should not hold); the same function writes it to
+  // a file (`npm run openapi`).
+  let built: Promise<string> | null = null;
+  const openApi = (): Promise<string> => (built ??= buildOpenApiDocument({ version: options.version }).then((document) => JSON.stringify(document)));
   // A string payload goes out as it is: the response schema documents it, nothing re-serializes it.
-  app.get(openApiOperation.url, { schema: openApiOperation.schema }, async (_request, reply) => reply.type('application/json; charset=utf-8').send(openApi));
+  app.get(openApiOperation.url, { schema: openApiOperation.schema }, async (_request, reply) => reply.type('application/json; charset=utf-8').send(await openApi()));
   app.get(healthOperation.url, { schema: healthOperation.schema }, async () => ({ status: 'ok' as const }));
   // The API reference, rendered from that same document (routes/docs.ts).
   await app.register(docsRoutes(openApi));

@@ -1,8 +1,15 @@
 import dns from 'node:dns';
 import type { LookupFunction } from 'node:net';
-import { Pool, type Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type { Dispatcher, Pool } from 'undici';
 import { isPublicAddress, literalAddress } from './address-policy.js';
 import type { ParleyEnv } from './url-policy.js';
+
+/** undici, loaded with the first delivery: a deployment without webhooks never holds it in memory. */
+let undiciModule: typeof import('undici') | null = null;
+function undici(): typeof import('undici') {
+  return (undiciModule ??= createRequire(import.meta.url)('undici') as typeof import('undici'));
+}
 
 export interface SendResult {
   statusCode: number | null;
@@ -101,7 +108,7 @@ export class ReceiverPools {
     const refusal = target === null ? 'invalid URL' : refusalFor(target, this.options.env);
     receiver = { pool: null, path: target ? `${target.pathname}${target.search}` : '/', refusal, busy: 0, idleSince: performance.now() };
     if (refusal === null && target !== null) {
-      receiver.pool = new Pool(target.origin, {
+      receiver.pool = new (undici().Pool)(target.origin, {
         connections: this.options.connectionsPerEndpoint,
         pipelining: 1,
         // The attempt's own deadline (post) ends every wait; undici's are only a backstop.

@@ -79,13 +79,18 @@ function secured(reply: FastifyReply): FastifyReply {
  * `GET /docs`: the API reference, rendered by Redoc (2.5, served from node_modules: no CDN)
  * from the document the server serves at /api/openapi.json. Outside the API: no key.
  */
-export function docsRoutes(openApiJson: string) {
+export function docsRoutes(openApiJson: () => Promise<string>) {
   return async (app: FastifyInstance): Promise<void> => {
-    const bundle = readFileSync(createRequire(import.meta.url).resolve('redoc/bundles/redoc.standalone.js'));
-    const document = JSON.stringify(withTagGroups(JSON.parse(openApiJson) as Json));
+    // Both read on first use: most servers are never asked for their reference.
+    let bundle: Buffer | null = null;
+    let document: Promise<string> | null = null;
+    const documentJson = () => (document ??= openApiJson().then((json) => JSON.stringify(withTagGroups(JSON.parse(json) as Json))));
     app.get(DOCS_PATH, async (_request, reply) => secured(reply).type('text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(PAGE));
-    app.get(`${DOCS_PATH}/openapi.json`, async (_request, reply) => secured(reply).type('application/json; charset=utf-8').header('Cache-Control', 'no-cache').send(document));
-    app.get(`${DOCS_PATH}/redoc.standalone.js`, async (_request, reply) =>
-      secured(reply).type('text/javascript; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(bundle));
+    app.get(`${DOCS_PATH}/openapi.json`, async (_request, reply) =>
+      secured(reply).type('application/json; charset=utf-8').header('Cache-Control', 'no-cache').send(await documentJson()));
+    app.get(`${DOCS_PATH}/redoc.standalone.js`, async (_request, reply) => {
+      bundle ??= readFileSync(createRequire(import.meta.url).resolve('redoc/bundles/redoc.standalone.js'));
+      return secured(reply).type('text/javascript; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(bundle);
+    });
   };
 }
