@@ -33,7 +33,7 @@ import { threadQuery } from './hot-queries.js';
 import { countableFromTable, countFromTable, countOrder } from './order-counts.js';
 import type { EventFormatter } from '../contract/webhook-events.js';
 import { outboxStore, webhookStore } from './webhook-store.js';
-import { loggedOutbox, type EventLogWriter } from './event-log-store.js';
+import { heldEventLog, loggedOutbox, type EventLogWriter } from './event-log-store.js';
 import { itemCurrencyOfferStore } from './item-currency-offer-store.js';
 import { accountOfferStore } from './account-offer-store.js';
 import { gameStore } from './game-store.js';
@@ -477,11 +477,14 @@ export function createKyselyStore(db: Db, options: StoreOptions, collector: Even
       try {
         return await sharer.runShared(work, item, async (trx, items) => {
           const events: EventCollector = [];
-          const unit = createKyselyStore(trx, inner, events);
-          // PostgreSQL: the unit's messages go in one INSERT (pg-batched-messages.ts); SQLite's are cheap one by one.
+          // PostgreSQL: the unit's messages and log rows go in one INSERT each (pg-batched-messages.ts,
+          // heldEventLog); SQLite's are cheap one by one.
+          const log = !committer && inner.eventLog ? heldEventLog(formatEvent) : null;
+          const unit = createKyselyStore(trx, log ? { ...inner, eventLog: log } : inner, events);
           const batched = committer ? null : withBatchedMessageInserts(unit, trx);
           const outcomes = await work.run(batched?.store ?? unit, items);
           await batched?.flush();
+          await log?.flush(trx);
           return { outcomes, committed: () => handOver(events) };
         });
       } catch (error) {

@@ -11,6 +11,7 @@ import { CredentialCipher } from '../../src/store/credential-cipher.js';
 import { isDatabaseUnavailable } from '../../src/store/database-errors.js';
 import { openDatabase, type OpenDatabase } from '../../src/store/database.js';
 import { hotQueries } from '../../src/store/hot-queries.js';
+import { eventLogWriter } from '../../src/store/event-log-store.js';
 import { createKyselyStore } from '../../src/store/kysely-store.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
 import { GroupCommitFailed, PgGroupCommitter } from '../../src/store/pg-group-commit.js';
@@ -40,6 +41,7 @@ describe.skipIf(skip)('PostgreSQL group commit of sends', () => {
   let seller: User;
   let stranger: User;
   let orderId: number;
+  let buyerId: number;
   /** Orders that two instances send to at once, each walking them in the opposite direction. */
   let crossed: number[];
   /** A second instance on the same database: its own pool, committer and store. */
@@ -56,6 +58,7 @@ describe.skipIf(skip)('PostgreSQL group commit of sends', () => {
     seller = await store.users.create({ username: 'seller', role: 'seller', created_at: now });
     stranger = await store.users.create({ username: 'stranger', role: 'seller', created_at: now });
     const buyer = await store.users.create({ username: 'buyer', role: 'buyer', created_at: now });
+    buyerId = buyer.id;
     const game = await opened.db.insertInto('games').values({ name: 'Game', slug: 'game' }).returning('id').executeTakeFirstOrThrow();
     const orderFields = {
       kind: 'account', offer_id: 1, game_id: game.id, seller_id: seller.id, buyer_id: buyer.id, title: 'An account', description: null,
@@ -85,6 +88,7 @@ describe.skipIf(skip)('PostgreSQL group commit of sends', () => {
     sharedCommits,
     lockRows: true,
     fast: { runners: postgresRunners(database.db), queries: hotQueries(database.db, 'postgres') },
+    eventLog: eventLogWriter(database.db, postgresRunners(database.db), formatWebhookEvent),
   });
 
   afterAll(async () => {
@@ -98,6 +102,11 @@ describe.skipIf(skip)('PostgreSQL group commit of sends', () => {
   const visible = (id: string) => observer.query(`select 1 from messages where id = ${quote(id)}`).rowCount === 1;
   const storedTexts = (texts: string[]) =>
     observer.query(`select text from messages where text in (${texts.map(quote).join(', ')}) order by text`).rows.map((r) => r.text as string);
+  /** The live streams' log rows of these texts' messages, in the log's order: text, order, seller, buyer. */
+  const loggedTexts = (texts: string[]) => observer
+    .query('select payload, order_id, seller_id, buyer_id from stream_events order by id').rows
+    .map((r) => ({ text: (JSON.parse(r.payload as string) as { message: { text: string } }).message?.text, order: Number(r.order_id), seller: Number(r.seller_id), buyer: Number(r.buyer_id) }))
+    .filter((r) => texts.includes(r.text));
   const send = (user: User, text: string) => sendOrderMessage(store, actorFor(user, null), 'account', orderId, text);
 
   it('shares one COMMIT among sends given together, and resolves each only once its message is visible on another connection', async () => {
@@ -107,6 +116,11 @@ describe.skipIf(skip)('PostgreSQL group commit of sends', () => {
     expect(seen.every((s) => s.visible)).toBe(true);
     expect(seen.map((s) => s.message.text)).toEqual(texts);
     expect(committer.commits - before).toBe(1);
+    // The batch's log rows, written in one statement: one per send, in the sends' order, each
+    // with its order's seller and buyer.
+    const logged = loggedTexts(texts);
+    expect(logged.map((r) => r.text)).toEqual(texts);
+    for (const row of logged) expect(row).toMatchObject({ order: orderId, seller: seller.id, buyer: buyerId });
   });
 
   it('fails only the send the checks refuse; the rest of its batch commits', async () => {
@@ -124,6 +138,7 @@ describe.skipIf(skip)('PostgreSQL group commit of sends', () => {
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     for (const r of results) if (r.status === 'fulfilled') expect(visible(r.value.id)).toBe(true);
     expect(storedTexts(['write a', 'write c'])).toEqual(['write a', 'write c']);
+    expect(loggedTexts(['write a', 'write \u0000 b', 'write c']).map((r) => r.text)).toEqual(['write a', 'write c']);
   });
 
   it('fails every send of a batch whose COMMIT fails as unavailable (503), stores none, and the next batch commits', async () => {
@@ -138,6 +153,7 @@ describe.skipIf(skip)('PostgreSQL group commit of sends', () => {
       expect(isDatabaseUnavailable(reason)).toBe(true);
     }
     expect(storedTexts(texts)).toEqual([]);
+    expect(loggedTexts(texts)).toEqual([]);
 
     const next = await Promise.all([send(seller, 'after a'), send(seller, 'after b')]);
     for (const message of next) expect(visible(message.id)).toBe(true);
