@@ -57,8 +57,7 @@ function parseThreadParams(params: ThreadReadParams): { after: string | null; li
  * (src/http/thread-cache.ts): a thread only ever grows.
  */
 export async function orderThreadVersion(store: Store, actor: Actor, kind: OrderKind, id: number): Promise<number> {
-  await authorizeOrderAccess(store, actor, kind, id, 'read');
-  return store.messages.countThread(kind, id);
+  return checkAccess(actor, await store.orders.findThreadAccess(kind, id), 'read').messageCount;
 }
 
 export async function readOrderThread(store: Store, actor: Actor, kind: OrderKind, id: number, params: ThreadReadParams = {}): Promise<ThreadRead> {

@@ -212,6 +212,12 @@ export interface OrderStore {
   findById(kind: OrderKind, id: number): Promise<OrderRecord | undefined>;
   /** The access columns only, for checks that need no more (the chat's hot path). Locks like findById. */
   findAccess(kind: OrderKind, id: number): Promise<OrderAccess | undefined>;
+  /**
+   * The access columns and how many messages the order's thread holds, in one read (outside a
+   * transaction). Messages are only ever added, never changed or removed: the same count means
+   * the same thread.
+   */
+  findThreadAccess(kind: OrderKind, id: number): Promise<(OrderAccess & { messageCount: number }) | undefined>;
   update(kind: OrderKind, id: number, patch: OrderPatch): Promise<OrderRecord>;
   list(query: OrderListQuery): Promise<{ rows: OrderRecord[]; total: number }>;
 }
@@ -230,11 +236,6 @@ export interface MessageStore {
   hasMessage(kind: OrderKind, orderId: number, id: string): Promise<boolean>;
   /** The id of the thread's newest message; null for an empty thread. */
   lastMessageId(kind: OrderKind, orderId: number): Promise<string | null>;
-  /**
-   * How many messages the thread holds. Messages are only ever added, never changed or removed:
-   * the same count means the same thread.
-   */
-  countThread(kind: OrderKind, orderId: number): Promise<number>;
 }
 
 export interface WebhookEndpointRecord {

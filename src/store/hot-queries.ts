@@ -35,10 +35,11 @@ export function hotQueries(db: Kysely<Database>, dialect: 'sqlite' | 'postgres')
   return {
     /** The thread query for a range: pick with threadQuery(). */
     threads,
-    /** A thread's message count (MessageStore.countThread). */
-    threadCount: precompile<{ kind: string; order_id: number }>(
-      db.selectFrom('messages').select((eb) => eb.fn.countAll().as('n'))
-        .where('order_kind', '=', param('kind')).where('order_id', '=', param('order_id'))),
+    /** The access columns and the thread's message count (OrderStore.findThreadAccess): one read. */
+    findThreadAccess: precompile<{ kind: string; id: number }>(access.select((eb) =>
+      eb.selectFrom('messages').select((m) => m.fn.countAll().as('n'))
+        .whereRef('messages.order_kind', '=', 'orders.kind').whereRef('messages.order_id', '=', 'orders.id')
+        .as('message_count'))),
     findAccess: precompile<{ kind: string; id: number }>(access),
     findAccessLocked: dialect === 'postgres' ? precompile<{ kind: string; id: number }>(access.forNoKeyUpdate()) : null,
     findOrder: precompile<{ kind: string; id: number }>(order),

@@ -269,6 +269,13 @@ function orderStore(db: Db, cipher: CredentialCipher, lockRows: boolean, fast: F
         query, { kind, id });
       return row && { ...row, kind: row.kind as OrderKind, status: row.status as OrderStatus };
     },
+    async findThreadAccess(kind, id) {
+      const row = await readRunner(db, fast).first<Pick<Selectable<OrdersTable>, 'kind' | 'id' | 'seller_id' | 'buyer_id' | 'status'> & { message_count: number | string }, { kind: string; id: number }>(
+        fast.queries.findThreadAccess, { kind, id });
+      if (!row) return undefined;
+      const { message_count, ...access } = row;
+      return { ...access, kind: row.kind as OrderKind, status: row.status as OrderStatus, messageCount: Number(message_count) };
+    },
     async update(kind, id, patch) {
       if (patch.status === undefined && patch.seller_id === undefined) {
         await db.updateTable('orders').set(toOrderColumns(patch, cipher, id)).where('kind', '=', kind).where('id', '=', id).execute();
@@ -346,11 +353,6 @@ function messageStore(db: Db, fast: FastPath): MessageStore {
       const row = await db.selectFrom('messages').select('id')
         .where('order_kind', '=', kind).where('order_id', '=', orderId).where('id', '=', id).executeTakeFirst();
       return row !== undefined;
-    },
-    async countThread(kind, orderId) {
-      // An index-only count over the thread's primary key, on SQLite's read-only connection.
-      const row = await readRunner(db, fast).first<{ n: number | string }, { kind: string; order_id: number }>(fast.queries.threadCount, { kind, order_id: orderId });
-      return Number(row?.n ?? 0);
     },
     async lastMessageId(kind, orderId) {
       const row = await db.selectFrom('messages').select('id')

@@ -47,10 +47,6 @@ export function withBatchedMessageInserts(store: Store, trx: Transaction<Databas
       await flush();
       return inner.lastMessageId(...args);
     },
-    async countThread(...args) {
-      await flush();
-      return inner.countThread(...args);
-    },
   };
   const transaction: Store['transaction'] = async (fn) => {
     // A nested transaction's store reads messages directly: what is held goes first.
