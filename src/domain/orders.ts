@@ -1,7 +1,7 @@
 import { unixSeconds } from './clock.js';
 import type { DeliveryTimeUnit } from './delivery-time.js';
 import { NotFoundError, ValidationError, type FieldErrors } from './errors.js';
-import { authorizeOrder } from './order-access.js';
+import { authorizeOrder, checkAccess } from './order-access.js';
 import { credentialsDelivered } from './auto-complete.js';
 import { lockedOrderChanges } from './dispute-lock.js';
 import { parseMoneyInput } from './money.js';
@@ -214,6 +214,15 @@ export async function changeOrder(store: Store, kind: OrderKind, id: number, cha
     }
     return tx.orders.update(kind, id, { ...patch, updated_at: now });
   });
+}
+
+/**
+ * The version of an order for `actor` (checked as a read), bumped by every update. Read before
+ * the order, it lets a caller keep what it built from an earlier read of the same version
+ * (src/http/answer-cache.ts).
+ */
+export async function orderVersion(store: Store, actor: Actor, kind: OrderKind, id: number): Promise<number> {
+  return checkAccess(actor, await store.orders.findVersionedAccess(kind, id), 'read').version;
 }
 
 export async function getOrder(store: Store, actor: Actor, kind: OrderKind, id: number): Promise<OrderRecord> {

@@ -218,6 +218,8 @@ export interface OrderStore {
    * the same thread.
    */
   findThreadAccess(kind: OrderKind, id: number): Promise<(OrderAccess & { messageCount: number }) | undefined>;
+  /** The access columns and the order's version, bumped by every update (outside a transaction). */
+  findVersionedAccess(kind: OrderKind, id: number): Promise<(OrderAccess & { version: number }) | undefined>;
   update(kind: OrderKind, id: number, patch: OrderPatch): Promise<OrderRecord>;
   list(query: OrderListQuery): Promise<{ rows: OrderRecord[]; total: number }>;
 }

@@ -35,6 +35,8 @@ export function hotQueries(db: Kysely<Database>, dialect: 'sqlite' | 'postgres')
   return {
     /** The thread query for a range: pick with threadQuery(). */
     threads,
+    /** The access columns and the order's version (OrderStore.findVersionedAccess). */
+    findVersionedAccess: precompile<{ kind: string; id: number }>(access.select('version')),
     /** The access columns and the thread's message count (OrderStore.findThreadAccess): one read. */
     findThreadAccess: precompile<{ kind: string; id: number }>(access.select((eb) =>
       eb.selectFrom('messages').select((m) => m.fn.countAll().as('n'))

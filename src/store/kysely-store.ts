@@ -167,9 +167,9 @@ function toOrder(row: OrderRow, cipher: CredentialCipher): OrderRecord {
 const credentialsOf = (id: number): SealedAt => ({ table: 'orders', column: 'credentials', id });
 
 /** `id`: the row written; null only for an insert, which seals its credentials once the row has its id. */
-function toOrderColumns(fields: Partial<OrderFields>, cipher: CredentialCipher, id: number | null): Partial<Omit<OrdersTable, 'id'>> {
+function toOrderColumns(fields: Partial<OrderFields>, cipher: CredentialCipher, id: number | null): Partial<Omit<OrdersTable, 'id' | 'version'>> {
   const { parameters, is_disputed, rating, details, credentials, title, delivery_time_duration, delivery_time_unit, ...plain } = fields;
-  const out: Partial<Omit<OrdersTable, 'id'>> = { ...plain };
+  const out: Partial<Omit<OrdersTable, 'id' | 'version'>> = { ...plain };
   if (title !== undefined) {
     out.title = title;
     out.search_title = title.toLowerCase();
@@ -245,11 +245,11 @@ function orderStore(db: Db, cipher: CredentialCipher, lockRows: boolean, fast: F
         // Sealed credentials name their row: the row first, then its credentials.
         const { id } = await tx
           .insertInto('orders')
-          .values(toOrderColumns({ ...fields, credentials: null }, cipher, null) as Omit<OrdersTable, 'id'>)
+          .values(toOrderColumns({ ...fields, credentials: null }, cipher, null) as Omit<OrdersTable, 'id' | 'version'>)
           .returning('id')
           .executeTakeFirstOrThrow();
         if (fields.credentials !== null) {
-          await tx.updateTable('orders').set(toOrderColumns({ credentials: fields.credentials }, cipher, id)).where('id', '=', id).execute();
+          await tx.updateTable('orders').set({ ...toOrderColumns({ credentials: fields.credentials }, cipher, id), version: sql<number>`version + 1` }).where('id', '=', id).execute();
         }
         await countOrder(tx, fields, 1);
         return (await orderStore(tx, cipher, lockRows, fast).findById(fields.kind, id))!;
@@ -269,6 +269,11 @@ function orderStore(db: Db, cipher: CredentialCipher, lockRows: boolean, fast: F
         query, { kind, id });
       return row && { ...row, kind: row.kind as OrderKind, status: row.status as OrderStatus };
     },
+    async findVersionedAccess(kind, id) {
+      const row = await readRunner(db, fast).first<Pick<Selectable<OrdersTable>, 'kind' | 'id' | 'seller_id' | 'buyer_id' | 'status'> & { version: number | string }, { kind: string; id: number }>(
+        fast.queries.findVersionedAccess, { kind, id });
+      return row && { ...row, kind: row.kind as OrderKind, status: row.status as OrderStatus, version: Number(row.version) };
+    },
     async findThreadAccess(kind, id) {
       const row = await readRunner(db, fast).first<Pick<Selectable<OrdersTable>, 'kind' | 'id' | 'seller_id' | 'buyer_id' | 'status'> & { message_count: number | string }, { kind: string; id: number }>(
         fast.queries.findThreadAccess, { kind, id });
@@ -278,13 +283,13 @@ function orderStore(db: Db, cipher: CredentialCipher, lockRows: boolean, fast: F
     },
     async update(kind, id, patch) {
       if (patch.status === undefined && patch.seller_id === undefined) {
-        await db.updateTable('orders').set(toOrderColumns(patch, cipher, id)).where('kind', '=', kind).where('id', '=', id).execute();
+        await db.updateTable('orders').set({ ...toOrderColumns(patch, cipher, id), version: sql<number>`version + 1` }).where('kind', '=', kind).where('id', '=', id).execute();
         return (await store.findById(kind, id))!;
       }
       // The order moves between counters: take it from the old one, add it to the new one.
       return inTransaction(async (tx) => {
         const before = await tx.selectFrom('orders').select(['kind', 'seller_id', 'status']).where('kind', '=', kind).where('id', '=', id).executeTakeFirst();
-        await tx.updateTable('orders').set(toOrderColumns(patch, cipher, id)).where('kind', '=', kind).where('id', '=', id).execute();
+        await tx.updateTable('orders').set({ ...toOrderColumns(patch, cipher, id), version: sql<number>`version + 1` }).where('kind', '=', kind).where('id', '=', id).execute();
         if (before) {
           await countOrder(tx, before, -1);
           await countOrder(tx, { kind, seller_id: patch.seller_id ?? before.seller_id, status: patch.status ?? before.status }, 1);

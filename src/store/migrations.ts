@@ -580,6 +580,13 @@ const migrations = (t: ColumnTypes): Record<string, Migration> => ({
       await db.insertInto('event_sequence').values({ id: 1, last_seq: 0, pruned_through: 0 }).execute();
     },
   },
+  '0018_order_versions': {
+    // Bumped by every UPDATE of an order (kysely-store.ts): an answer built from the order can be
+    // sent again while its version is unchanged (src/http/answer-cache.ts).
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('orders').addColumn('version', t.integer, (c) => c.notNull().defaultTo(0)).execute();
+    },
+  },
   '0017_stream_events_unindexed': {
     // The log's three scope indexes cost a third of the send's store CPU (bench/README.md): a
     // replay now reads its scope from the number range instead (EventLogStore.read, `through`).

@@ -69,6 +69,8 @@ export interface OrdersTable {
   purchased_at: number;
   completed_at: number | null;
   refunded_at: number | null;
+  /** Bumped by every UPDATE (0018_order_versions): the same version is the same row. */
+  version: Generated<number>;
 }
 
 /** Item and currency offers in one table (`kind`); each kind's own fields are JSON text in `details`. */

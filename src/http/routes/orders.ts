@@ -9,11 +9,11 @@ import { authorizeOrderAccess } from '../../domain/order-access.js';
 import { orderThreadVersion, readOrderThread, sendOrderMessage } from '../../domain/order-chat.js';
 import type { ItemCurrencyOfferKind, MessageRecord } from '../../domain/ports.js';
 import { listOfferOrders } from '../../domain/item-currency-offers.js';
-import { getOrder, listOrders, parseResourceId } from '../../domain/orders.js';
+import { getOrder, listOrders, orderVersion, parseResourceId } from '../../domain/orders.js';
 import type { OrderPage } from '../../domain/orders.js';
 import { paginate } from '../pagination.js';
 import { filtersOf } from '../query-string.js';
-import { ThreadCache } from '../thread-cache.js';
+import { AnswerCache } from '../answer-cache.js';
 import { assertValidRequest } from '../validation.js';
 
 /** Chunks of about this many characters: few writes, and little held beyond the page. */
@@ -69,11 +69,23 @@ export function orderRoutes(api: AnyOrderKindApi): FastifyPluginAsyncTypebox {
       });
     }
 
-    app.get(ops.get.url, { schema: ops.get.schema }, async (request) =>
-      ({ data: api.toResource(await getOrder(store, request.actor, api.kind, parseResourceId(request.params[api.param]))) }));
+    // The orders' answers this instance sent last, by version (src/http/answer-cache.ts).
+    const orders = new AnswerCache(4 * 1024 * 1024, 64 * 1024);
+    app.get(ops.get.url, { schema: ops.get.schema }, async (request, reply) => {
+      const id = parseResourceId(request.params[api.param]);
+      // Read before the order: what is kept is never older than the version it is kept under.
+      const version = await orderVersion(store, request.actor, api.kind, id);
+      reply.type('application/json; charset=utf-8');
+      const cached = orders.get(`${id}`, version);
+      if (cached !== undefined) return (reply as FastifyReply).send(cached);
+      const serialize = reply.compileSerializationSchema(ops.get.schema.response[200] as unknown as Record<string, unknown>) as (body: unknown) => string;
+      const body = serialize({ data: api.toResource(await getOrder(store, request.actor, api.kind, id)) });
+      orders.set(`${id}`, version, body);
+      return (reply as FastifyReply).send(body);
+    });
 
-    // The whole-thread answers this instance sent last (src/http/thread-cache.ts).
-    const threads = new ThreadCache();
+    // The whole-thread answers this instance sent last (src/http/answer-cache.ts).
+    const threads = new AnswerCache();
     app.get(ops.listMessages.url, { config: { chat: true }, schema: ops.listMessages.schema }, async (request, reply) => {
       const { after, limit } = request.query;
       const id = parseResourceId(request.params[api.param]);

@@ -191,4 +191,24 @@ describe('GET /v2/account-orders/{accountOrder} -> 200', () => {
     expect(res.status).toBe(200);
     expect(res.body.data.id).toBe(order.id);
   });
+
+  it('answers the order as it stands now: after a change through the API and one written beside this instance', async () => {
+    const seller = await parley.fixtures.user('seller');
+    const buyer = await parley.fixtures.user('buyer');
+    const order = await parley.fixtures.order(seller, buyer, { status: 'pending', title: 'First title' });
+    const first = await parley.api.get(path(order.id), { token: seller.token });
+    expect(first.body.data).toMatchObject({ status: 'pending', title: 'First title' });
+    expect((await parley.api.get(path(order.id), { token: buyer.token })).body).toEqual(first.body);
+
+    const patched = await parley.admin.patch(`/admin/v1/account-orders/${order.id}`, { status: 'in_delivery' });
+    expect(patched.status).toBe(200);
+    const second = await parley.api.get(path(order.id), { token: seller.token });
+    expect(second.body.data).toMatchObject({ status: 'in_delivery', title: 'First title' });
+
+    // As another instance on the same database would change it: every update bumps the version.
+    parley.writeDb((db) => db.prepare('update orders set title = ?, version = version + 1 where id = ?').run('Changed elsewhere', order.id));
+    const third = await parley.api.get(path(order.id), { token: buyer.token });
+    expect(third.body.data).toMatchObject({ status: 'in_delivery', title: 'Changed elsewhere' });
+    expect(third.body.data.updated_at).toBe(second.body.data.updated_at);
+  });
 });

@@ -57,7 +57,7 @@ export function setOrderTimestamps(parley: TestParley, id: number, columns: Part
   const names = Object.keys(columns) as OrderTimestampColumn[];
   if (names.length === 0) return;
   const changes = parley.writeDb((db) =>
-    db.prepare(`update orders set ${names.map((n) => `${n} = @${n}`).join(', ')} where id = @id`).run({ ...columns, id }).changes,
+    db.prepare(`update orders set ${names.map((n) => `${n} = @${n}`).join(', ')}, version = version + 1 where id = @id`).run({ ...columns, id }).changes,
   );
   expect(changes).toBe(1);
 }

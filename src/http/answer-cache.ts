@@ -1,11 +1,12 @@
 /**
- * Whole-thread answers as sent, by order, each with the thread version it was read at (its
- * message count: a thread only ever grows, so the same count is the same thread). A read checks
- * the version in the database first (one index-only count), so every instance stays exact; a hit
- * skips reading, converting and serializing the messages again: the thread poll a seller's bot
- * runs most. Bounded in characters, least recently used out first.
+ * Answers as sent, by resource, each with the version of the resource it was built from: an
+ * order's thread (its message count: a thread only ever grows, so the same count is the same
+ * thread) or an order (its `version`, bumped by every update). A read checks the version in the
+ * database first (one small read), so every instance stays exact; a hit skips reading,
+ * converting and serializing the resource again: the polls a seller's bot runs most. Bounded in
+ * characters, least recently used out first.
  */
-export class ThreadCache {
+export class AnswerCache {
   private readonly entries = new Map<string, { version: number; body: string }>();
   private size = 0;
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ThreadCache } from '../../src/http/thread-cache.js';
+import { AnswerCache } from '../../src/http/answer-cache.js';
 
-describe('ThreadCache', () => {
+describe('AnswerCache', () => {
   it('answers a body only at the version it was kept under', () => {
-    const cache = new ThreadCache();
+    const cache = new AnswerCache();
     cache.set('1', 3, 'three');
     expect(cache.get('1', 3)).toBe('three');
     expect(cache.get('1', 4)).toBeUndefined();
@@ -11,7 +11,7 @@ describe('ThreadCache', () => {
   });
 
   it('never lets an older version replace a newer one', () => {
-    const cache = new ThreadCache();
+    const cache = new AnswerCache();
     cache.set('1', 5, 'five');
     cache.set('1', 4, 'four');
     expect(cache.get('1', 5)).toBe('five');
@@ -22,7 +22,7 @@ describe('ThreadCache', () => {
   });
 
   it('stays within its size, dropping the least recently used first, and keeps no body over the entry limit', () => {
-    const cache = new ThreadCache(10, 6);
+    const cache = new AnswerCache(10, 6);
     cache.set('a', 1, 'aaaa');
     cache.set('b', 1, 'bbbb');
     expect(cache.get('a', 1)).toBe('aaaa'); // a is now the most recently used
