@@ -12,7 +12,7 @@ export class AnswerCache {
 
   constructor(
     /** All bodies together, in characters. */
-    private readonly maxChars = 8 * 1024 * 1024,
+    private readonly maxChars = 4 * 1024 * 1024,
     /** A longer body is not kept (it would push out many short ones). */
     private readonly maxEntryChars = 256 * 1024,
   ) {}

@@ -15,6 +15,17 @@ describe('reset: a stream that cannot continue tells the client to reload, then 
 
   const hub = () => parley.running.app.parley.live!.hub;
 
+  /** A pending order whose seller's stream got one message ('seen'), then closed. */
+  const seenOneMessage = async () => {
+    const { seller, buyer, order } = await parley.fixtures.scenario('pending');
+    const path = orderStreamPath('/v2/account-orders', order.id);
+    const first = await openOk(parley, path, seller.token);
+    await send(parley, '/v2/account-orders', order.id, buyer.token, 'seen');
+    const [seen] = await first.take(1, 'message');
+    first.close();
+    return { seller, buyer, order, path, seen };
+  };
+
   it('slow_consumer: a client that stops reading is cut off at the buffer bound; the others get every event', async () => {
     const { seller, buyer, order } = await parley.fixtures.scenario('pending');
     const path = orderStreamPath('/v2/account-orders', order.id);
@@ -45,12 +56,7 @@ describe('reset: a stream that cannot continue tells the client to reload, then 
   });
 
   it('too_far_behind: more missed events than PARLEY_STREAM_REPLAY_MAX, or events already pruned', async () => {
-    const { seller, buyer, order } = await parley.fixtures.scenario('pending');
-    const path = orderStreamPath('/v2/account-orders', order.id);
-    const first = await openOk(parley, path, seller.token);
-    await send(parley, '/v2/account-orders', order.id, buyer.token, 'seen');
-    const [seen] = await first.take(1, 'message');
-    first.close();
+    const { seller, buyer, order, path, seen } = await seenOneMessage();
     for (let i = 0; i < REPLAY_MAX; i++) await send(parley, '/v2/account-orders', order.id, buyer.token, `missed ${i}`);
     // Exactly REPLAY_MAX missed: replayed.
     const ok = await openOk(parley, path, seller.token, { 'last-event-id': seen!.id! });
@@ -108,12 +114,7 @@ describe('reset: a stream that cannot continue tells the client to reload, then 
   });
 
   it(`too_far_behind: an id more than ${REPLAY_SCAN_MAX} log numbers behind its end, even with nothing of its own missed`, async () => {
-    const { seller, buyer, order } = await parley.fixtures.scenario('pending');
-    const path = orderStreamPath('/v2/account-orders', order.id);
-    const first = await openOk(parley, path, seller.token);
-    await send(parley, '/v2/account-orders', order.id, buyer.token, 'seen');
-    const [seen] = await first.take(1, 'message');
-    first.close();
+    const { seller, buyer, order, path, seen } = await seenOneMessage();
     jumpLogTo(Number(seen!.id) + REPLAY_SCAN_MAX + 1);
     await send(parley, '/v2/account-orders', order.id, buyer.token, 'wake the hub');
     const behind = await openOk(parley, path, seller.token, { 'last-event-id': seen!.id! });

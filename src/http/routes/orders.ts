@@ -70,7 +70,7 @@ export function orderRoutes(api: AnyOrderKindApi): FastifyPluginAsyncTypebox {
     }
 
     // The orders' answers this instance sent last, by version (src/http/answer-cache.ts).
-    const orders = new AnswerCache(4 * 1024 * 1024, 64 * 1024);
+    const orders = new AnswerCache(2 * 1024 * 1024, 64 * 1024);
     app.get(ops.get.url, { schema: ops.get.schema }, async (request, reply) => {
       const id = parseResourceId(request.params[api.param]);
       // Read before the order: what is kept is never older than the version it is kept under.
@@ -85,7 +85,7 @@ export function orderRoutes(api: AnyOrderKindApi): FastifyPluginAsyncTypebox {
     });
 
     // The whole-thread answers this instance sent last (src/http/answer-cache.ts).
-    const threads = new AnswerCache();
+    const threads = new AnswerCache(4 * 1024 * 1024, 256 * 1024);
     app.get(ops.listMessages.url, { config: { chat: true }, schema: ops.listMessages.schema }, async (request, reply) => {
       const { after, limit } = request.query;
       const id = parseResourceId(request.params[api.param]);
