@@ -475,7 +475,7 @@ export async function purchaseOffer(store: Store, kind: ItemCurrencyOfferKind, o
       delivery_time: { duration: offer.delivery_time_duration, unit: offer.delivery_time_unit },
       credentials: null,
       details,
-    }, settings);
+    }, settings, nowMs);
     const text = `${buyer!.username} purchased ${quantity} × ${offer.title}.`;
     const opened = await updateWithSystemMessage(tx, order, {}, text, nowMs);
     const taken = (await tx.itemCurrencyOffers.findWithoutOrders(kind, offerId))!;

@@ -76,9 +76,12 @@ export async function checkNewOrder(store: Store, input: Partial<CreateOrderInpu
   return (await resolveNewOrder(store, input)).errors;
 }
 
-/** Admin API: creates an order as a marketplace back end would after a purchase. */
-export async function createOrder(store: Store, input: CreateOrderInput, settings: OrderSettings): Promise<OrderRecord> {
-  const now = store.clock.now();
+/**
+ * Admin API: creates an order as a marketplace back end would after a purchase. `nowMs`: the
+ * caller's one reading of the clock, when its other writes carry it too (a purchase).
+ */
+export async function createOrder(store: Store, input: CreateOrderInput, settings: OrderSettings, nowMs = store.clock.nowMs()): Promise<OrderRecord> {
+  const now = unixSeconds(nowMs);
   const { errors, seller, buyer, game, price, priceUsd } = await resolveNewOrder(store, input);
   if (Object.keys(errors).length) throw new ValidationError(errors);
 
