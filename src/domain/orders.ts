@@ -228,6 +228,15 @@ export async function orderVersion(store: Store, actor: Actor, kind: OrderKind, 
   return checkAccess(actor, await store.orders.findVersionedAccess(kind, id), 'read').version;
 }
 
+/**
+ * The version of `actor`'s order list of a kind (a seller's sales), bumped by every write to one
+ * of its orders; null for an admin, whose list spans every seller. Read before the list, it lets
+ * a caller keep what it built from an earlier read of the same version (src/http/answer-cache.ts).
+ */
+export async function orderListVersion(store: Store, actor: Actor, kind: OrderKind): Promise<number | null> {
+  return actor.isAdmin ? null : store.orders.sellerVersion(kind, actor.user.id);
+}
+
 export async function getOrder(store: Store, actor: Actor, kind: OrderKind, id: number): Promise<OrderRecord> {
   return authorizeOrder(store, actor, kind, id, 'read');
 }

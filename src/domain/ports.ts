@@ -218,6 +218,11 @@ export interface OrderStore {
    * the same thread.
    */
   findThreadAccess(kind: OrderKind, id: number): Promise<(OrderAccess & { messageCount: number }) | undefined>;
+  /**
+   * The version of a seller's orders of a kind, bumped in the transaction of every write to one of
+   * them (0 before the first); outside a transaction.
+   */
+  sellerVersion(kind: OrderKind, sellerId: number): Promise<number>;
   /** The access columns and the order's version, bumped by every update (outside a transaction). */
   findVersionedAccess(kind: OrderKind, id: number): Promise<(OrderAccess & { version: number }) | undefined>;
   update(kind: OrderKind, id: number, patch: OrderPatch): Promise<OrderRecord>;

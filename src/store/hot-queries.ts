@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { param, precompile } from './precompiled-query.js';
+import { bumpSellerVersionQuery } from './seller-versions.js';
 import type { Database } from './schema.js';
 
 /** The queries every chat request runs, compiled once per database (see precompiled-query.ts). */
@@ -35,6 +36,11 @@ export function hotQueries(db: Kysely<Database>, dialect: 'sqlite' | 'postgres')
   return {
     /** The thread query for a range: pick with threadQuery(). */
     threads,
+    /** A new version of an order's seller's list (seller-versions.ts). */
+    bumpSellerVersion: bumpSellerVersionQuery(db),
+    /** A seller's order list version (OrderStore.sellerVersion). */
+    sellerVersion: precompile<{ kind: string; seller_id: number }>(
+      db.selectFrom('seller_order_versions').select('version').where('kind', '=', param('kind')).where('seller_id', '=', param('seller_id'))),
     /** The access columns and the order's version (OrderStore.findVersionedAccess). */
     findVersionedAccess: precompile<{ kind: string; id: number }>(access.select('version')),
     /** The access columns and the thread's message count (OrderStore.findThreadAccess): one read. */

@@ -31,6 +31,7 @@ import { withBatchedMessageInserts } from './pg-batched-messages.js';
 import { readRunner, writeRunner, type FastPath } from './fast-path.js';
 import { threadQuery } from './hot-queries.js';
 import { countableFromTable, countFromTable, countOrder } from './order-counts.js';
+import { bumpSellerVersion } from './seller-versions.js';
 import type { EventFormatter } from '../contract/webhook-events.js';
 import { outboxStore, webhookStore } from './webhook-store.js';
 import { heldEventLog, loggedOutbox, type EventLogWriter } from './event-log-store.js';
@@ -252,6 +253,7 @@ function orderStore(db: Db, cipher: CredentialCipher, lockRows: boolean, fast: F
           await tx.updateTable('orders').set({ ...toOrderColumns({ credentials: fields.credentials }, cipher, id), version: sql<number>`version + 1` }).where('id', '=', id).execute();
         }
         await countOrder(tx, fields, 1);
+        await bumpSellerVersion(tx, fast, fields.kind, id);
         return (await orderStore(tx, cipher, lockRows, fast).findById(fields.kind, id))!;
       });
     },
@@ -269,6 +271,10 @@ function orderStore(db: Db, cipher: CredentialCipher, lockRows: boolean, fast: F
         query, { kind, id });
       return row && { ...row, kind: row.kind as OrderKind, status: row.status as OrderStatus };
     },
+    async sellerVersion(kind, sellerId) {
+      const row = await readRunner(db, fast).first<{ version: number | string }, { kind: string; seller_id: number }>(fast.queries.sellerVersion, { kind, seller_id: sellerId });
+      return Number(row?.version ?? 0);
+    },
     async findVersionedAccess(kind, id) {
       const row = await readRunner(db, fast).first<Pick<Selectable<OrdersTable>, 'kind' | 'id' | 'seller_id' | 'buyer_id' | 'status'> & { version: number | string }, { kind: string; id: number }>(
         fast.queries.findVersionedAccess, { kind, id });
@@ -283,17 +289,23 @@ function orderStore(db: Db, cipher: CredentialCipher, lockRows: boolean, fast: F
     },
     async update(kind, id, patch) {
       if (patch.status === undefined && patch.seller_id === undefined) {
-        await db.updateTable('orders').set({ ...toOrderColumns(patch, cipher, id), version: sql<number>`version + 1` }).where('kind', '=', kind).where('id', '=', id).execute();
-        return (await store.findById(kind, id))!;
+        return inTransaction(async (tx) => {
+          await tx.updateTable('orders').set({ ...toOrderColumns(patch, cipher, id), version: sql<number>`version + 1` }).where('kind', '=', kind).where('id', '=', id).execute();
+          await bumpSellerVersion(tx, fast, kind, id);
+          return (await orderStore(tx, cipher, lockRows, fast).findById(kind, id))!;
+        });
       }
       // The order moves between counters: take it from the old one, add it to the new one.
       return inTransaction(async (tx) => {
         const before = await tx.selectFrom('orders').select(['kind', 'seller_id', 'status']).where('kind', '=', kind).where('id', '=', id).executeTakeFirst();
+        // The seller it leaves, then (below) the one it has.
+        if (patch.seller_id !== undefined) await bumpSellerVersion(tx, fast, kind, id);
         await tx.updateTable('orders').set({ ...toOrderColumns(patch, cipher, id), version: sql<number>`version + 1` }).where('kind', '=', kind).where('id', '=', id).execute();
         if (before) {
           await countOrder(tx, before, -1);
           await countOrder(tx, { kind, seller_id: patch.seller_id ?? before.seller_id, status: patch.status ?? before.status }, 1);
         }
+        await bumpSellerVersion(tx, fast, kind, id);
         return (await orderStore(tx, cipher, lockRows, fast).findById(kind, id))!;
       });
     },

@@ -580,6 +580,19 @@ const migrations = (t: ColumnTypes): Record<string, Migration> => ({
       await db.insertInto('event_sequence').values({ id: 1, last_seq: 0, pruned_through: 0 }).execute();
     },
   },
+  '0019_seller_order_versions': {
+    // One row per seller and order kind, bumped by every write to one of the seller's orders
+    // (src/store/seller-versions.ts): a seller's order list can be answered again while it stands.
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('seller_order_versions')
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('seller_id', t.integer, (c) => c.notNull())
+        .addColumn('version', t.integer, (c) => c.notNull())
+        .addPrimaryKeyConstraint('seller_order_versions_pk', ['kind', 'seller_id'])
+        .execute();
+    },
+  },
   '0018_order_versions': {
     // Bumped by every UPDATE of an order (kysely-store.ts): an answer built from the order can be
     // sent again while its version is unchanged (src/http/answer-cache.ts).

@@ -182,6 +182,13 @@ export interface OrderCountsTable {
   n: number;
 }
 
+/** Bumped by every write to one of a seller's orders of a kind (0019_seller_order_versions). */
+export interface SellerOrderVersionsTable {
+  kind: string;
+  seller_id: number;
+  version: number;
+}
+
 /** Account offers not deleted per (seller, status), kept with every write to `account_offers`. */
 export interface AccountOfferCountsTable {
   seller_id: number;
@@ -376,6 +383,7 @@ export interface Database {
   account_offers: AccountOffersTable;
   account_offer_credentials: AccountOfferCredentialsTable;
   order_counts: OrderCountsTable;
+  seller_order_versions: SellerOrderVersionsTable;
   account_offer_counts: AccountOfferCountsTable;
   offer_orders: OfferOrdersTable;
   dispute_cases: DisputeCasesTable;

@@ -9,7 +9,7 @@ import { authorizeOrderAccess } from '../../domain/order-access.js';
 import { orderThreadVersion, readOrderThread, sendOrderMessage } from '../../domain/order-chat.js';
 import type { ItemCurrencyOfferKind, MessageRecord } from '../../domain/ports.js';
 import { listOfferOrders } from '../../domain/item-currency-offers.js';
-import { getOrder, listOrders, orderVersion, parseResourceId } from '../../domain/orders.js';
+import { getOrder, listOrders, orderListVersion, orderVersion, parseResourceId } from '../../domain/orders.js';
 import type { OrderPage } from '../../domain/orders.js';
 import { paginate } from '../pagination.js';
 import { filtersOf } from '../query-string.js';
@@ -55,8 +55,21 @@ export function orderRoutes(api: AnyOrderKindApi): FastifyPluginAsyncTypebox {
     const listParams = (query: Record<string, string | undefined>) =>
       ({ page: query.page, per_page: query.per_page, sort: query.sort, filter: filtersOf(query) });
 
-    app.get(ops.list.url, { schema: ops.list.schema }, async (request) =>
-      listPage(request, await listOrders(store, request.actor, api.kind, listParams(request.query))));
+    // The list pages this instance sent last, by the seller's version (src/http/answer-cache.ts).
+    const lists = new AnswerCache(2 * 1024 * 1024, 256 * 1024);
+    app.get(ops.list.url, { schema: ops.list.schema }, async (request, reply) => {
+      // Read before the list: what is kept is never older than the version it is kept under.
+      const version = await orderListVersion(store, request.actor, api.kind);
+      // The page's links repeat the request's origin and query: all of it is the key.
+      const key = version === null ? null : `${request.actor.user.id}\n${request.protocol}://${request.host}${request.url}`;
+      reply.type('application/json; charset=utf-8');
+      const cached = key === null ? undefined : lists.get(key, version!);
+      if (cached !== undefined) return (reply as FastifyReply).send(cached);
+      const serialize = reply.compileSerializationSchema(ops.list.schema.response[200] as unknown as Record<string, unknown>) as (body: unknown) => string;
+      const body = serialize(listPage(request, await listOrders(store, request.actor, api.kind, listParams(request.query))));
+      if (key !== null) lists.set(key, version!, body);
+      return (reply as FastifyReply).send(body);
+    });
 
     if (api.offers) {
       const op = offerOrdersOperation(api, api.offers);

@@ -60,6 +60,11 @@ export function setOrderTimestamps(parley: TestParley, id: number, columns: Part
     db.prepare(`update orders set ${names.map((n) => `${n} = @${n}`).join(', ')}, version = version + 1 where id = @id`).run({ ...columns, id }).changes,
   );
   expect(changes).toBe(1);
+  // As every write to an order does (src/store/seller-versions.ts): the seller's list changed.
+  parley.writeDb((db) => db.prepare(
+    'insert into seller_order_versions (kind, seller_id, version) select kind, seller_id, 1 from orders where id = ? ' +
+      'on conflict (kind, seller_id) do update set version = seller_order_versions.version + 1',
+  ).run(id));
 }
 
 /** Writes a raw SQL statement with a separate read-write connection (for arranging data). */
