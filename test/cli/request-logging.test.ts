@@ -111,7 +111,7 @@ describe('logging above info, in process', () => {
   const actor = { user: seller, apiKeyId: 3, isAdmin: false };
   const context = {
     clock: systemClock,
-    store: { orders: { list: async () => Promise.reject(new Error('the disk is on fire')) } } as unknown as Store,
+    store: { orders: { sellerVersion: async () => 0, list: async () => Promise.reject(new Error('the disk is on fire')) } } as unknown as Store,
     authenticator: { authenticateCached: () => actor, authenticate: async () => actor } as unknown as ApiKeyAuthenticator,
     rateLimits: { reads: 0, writes: 0, chat: 0 },
     orderSettings: { eurUsdRate: 1.08 },
