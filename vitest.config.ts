@@ -20,7 +20,7 @@ export default defineConfig(async () => {
   }
   const sqlite: TestProjectInlineConfiguration = {
     extends: true,
-    test: { name: 'sqlite', include: ['test/**/*.test.ts'], env: { PARLEY_TEST_DB: 'sqlite' } },
+    test: { name: 'sqlite', include: ['test/**/*.test.ts'], env: { PARLEY_TEST_DB: 'sqlite' }, globalSetup: ['./test/support/temp-root-setup.ts'] },
   };
   const postgres: TestProjectInlineConfiguration = {
     extends: true,
@@ -36,7 +36,7 @@ export default defineConfig(async () => {
         'test/http/query-string.test.ts',
       ],
       env: { PARLEY_TEST_DB: 'postgres' },
-      globalSetup: ['./test/support/postgres-global-setup.ts'],
+      globalSetup: ['./test/support/temp-root-setup.ts', './test/support/postgres-global-setup.ts'],
     },
   };
   return {

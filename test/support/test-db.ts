@@ -12,6 +12,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Set by test/support/postgres-global-setup.ts: names this run's test databases. */
     parleyPgRunId: string;
+    /** Set by test/support/temp-root-setup.ts: the run's folder for test databases. */
+    parleyTempRoot: string;
   }
 }
 
@@ -24,8 +26,18 @@ export function testDialect(): TestDialect {
   return process.env.PARLEY_TEST_DB === 'postgres' ? 'postgres' : 'sqlite';
 }
 
+/** The run's folder (removed when the run ends), or the OS's outside a vitest run. */
+function tempRoot(): string {
+  try {
+    return inject('parleyTempRoot') ?? os.tmpdir();
+  } catch {
+    return os.tmpdir(); // outside a vitest worker
+  }
+}
+
+/** A SQLite file in a fresh temporary folder of its own. */
 export function tempDbFile(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-'));
+  const dir = fs.mkdtempSync(path.join(tempRoot(), 'parley-test-'));
   return path.join(dir, 'parley.sqlite');
 }
 
