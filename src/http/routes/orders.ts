@@ -67,8 +67,7 @@ export function orderRoutes(api: AnyOrderKindApi): FastifyPluginAsyncTypebox {
       if (cached !== undefined) return (reply as FastifyReply).send(cached);
       const serialize = reply.compileSerializationSchema(ops.list.schema.response[200] as unknown as Record<string, unknown>) as (body: unknown) => string;
       const body = serialize(listPage(request, await listOrders(store, request.actor, api.kind, listParams(request.query))));
-      if (key !== null) lists.set(key, version!, body);
-      return (reply as FastifyReply).send(body);
+      return (reply as FastifyReply).send(key !== null ? lists.set(key, version!, body) : body);
     });
 
     if (api.offers) {
@@ -93,8 +92,7 @@ export function orderRoutes(api: AnyOrderKindApi): FastifyPluginAsyncTypebox {
       if (cached !== undefined) return (reply as FastifyReply).send(cached);
       const serialize = reply.compileSerializationSchema(ops.get.schema.response[200] as unknown as Record<string, unknown>) as (body: unknown) => string;
       const body = serialize({ data: api.toResource(await getOrder(store, request.actor, api.kind, id)) });
-      orders.set(`${id}`, version, body);
-      return (reply as FastifyReply).send(body);
+      return (reply as FastifyReply).send(orders.set(`${id}`, version, body));
     });
 
     // The whole-thread answers this instance sent last (src/http/answer-cache.ts).
@@ -113,8 +111,7 @@ export function orderRoutes(api: AnyOrderKindApi): FastifyPluginAsyncTypebox {
       const read = await readOrderThread(store, request.actor, api.kind, id, { after, limit });
       if (!read.rest) {
         const body = `{"data":[${read.first.map((message) => serialize(toMessageResource(message))).join(',')}],"message":null}`;
-        if (whole) threads.set(`${id}`, version, body);
-        return (reply as FastifyReply).send(body);
+        return (reply as FastifyReply).send(whole ? threads.set(`${id}`, version, body) : body);
       }
       // A long thread goes out as it is read, a page read only as the socket drains.
       // The stream is not the route's typed body: the schema documents what it writes.
