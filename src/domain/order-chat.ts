@@ -47,18 +47,19 @@ function parseThreadParams(params: ThreadReadParams): { after: string | null; li
 }
 
 /**
- * The thread, oldest first: all of it (GameBoost's answer), or with `after` the messages after
- * that one and with `limit` at most that many. An `after` that is not a message of this thread
- * is a 422, as Laravel's `exists` rule answers.
- */
-/**
  * The version of an order's whole thread for `actor` (checked as a read): its message count. Read
  * before the thread, it lets a caller keep what it built from an earlier read of the same version
- * (src/http/thread-cache.ts): a thread only ever grows.
+ * (src/http/answer-cache.ts): a thread only ever grows.
  */
 export async function orderThreadVersion(store: Store, actor: Actor, kind: OrderKind, id: number): Promise<number> {
   return checkAccess(actor, await store.orders.findThreadAccess(kind, id), 'read').messageCount;
 }
+
+/**
+ * The thread, oldest first: all of it (GameBoost's answer), or with `after` the messages after
+ * that one and with `limit` at most that many. An `after` that is not a message of this thread
+ * is a 422, as Laravel's `exists` rule answers.
+ */
 
 export async function readOrderThread(store: Store, actor: Actor, kind: OrderKind, id: number, params: ThreadReadParams = {}): Promise<ThreadRead> {
   await authorizeOrderAccess(store, actor, kind, id, 'read');

@@ -49,6 +49,11 @@ export class AnswerCache {
     return bytes;
   }
 
+  /** The body kept for `key` at `version`, else the one `build` makes, kept. */
+  async answer(key: string, version: number, build: () => Promise<string>): Promise<Buffer> {
+    return this.get(key, version) ?? this.set(key, version, await build());
+  }
+
   /** Bytes held (for tests). */
   get bytes(): number {
     return this.size;

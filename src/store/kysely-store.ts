@@ -9,6 +9,7 @@ import type {
   ApiKeyStore,
   MessageRecord,
   MessageStore,
+  OrderAccess,
   OrderFields,
   OrderKind,
   OrderListQuery,
@@ -167,6 +168,13 @@ function toOrder(row: OrderRow, cipher: CredentialCipher): OrderRecord {
 /** Where an order's sealed credentials live: they open only in their own row. */
 const credentialsOf = (id: number): SealedAt => ({ table: 'orders', column: 'credentials', id });
 
+type AccessRow = Pick<Selectable<OrdersTable>, 'kind' | 'id' | 'seller_id' | 'buyer_id' | 'status'>;
+
+/** The access columns of a row (which may carry more), as the domain types them. */
+function toAccess(row: AccessRow): OrderAccess {
+  return { kind: row.kind as OrderKind, id: row.id, seller_id: row.seller_id, buyer_id: row.buyer_id, status: row.status as OrderStatus };
+}
+
 /** `id`: the row written; null only for an insert, which seals its credentials once the row has its id. */
 function toOrderColumns(fields: Partial<OrderFields>, cipher: CredentialCipher, id: number | null): Partial<Omit<OrdersTable, 'id' | 'version'>> {
   const { parameters, is_disputed, rating, details, credentials, title, delivery_time_duration, delivery_time_unit, ...plain } = fields;
@@ -267,25 +275,20 @@ function orderStore(db: Db, cipher: CredentialCipher, lockRows: boolean, fast: F
     },
     async findAccess(kind, id) {
       const query = lockRows && db.isTransaction ? fast.queries.findAccessLocked! : fast.queries.findAccess;
-      const row = await readRunner(db, fast).first<Pick<Selectable<OrdersTable>, 'kind' | 'id' | 'seller_id' | 'buyer_id' | 'status'>, { kind: string; id: number }>(
-        query, { kind, id });
-      return row && { ...row, kind: row.kind as OrderKind, status: row.status as OrderStatus };
+      const row = await readRunner(db, fast).first<AccessRow, { kind: string; id: number }>(query, { kind, id });
+      return row && toAccess(row);
     },
     async sellerVersion(kind, sellerId) {
       const row = await readRunner(db, fast).first<{ version: number | string }, { kind: string; seller_id: number }>(fast.queries.sellerVersion, { kind, seller_id: sellerId });
       return Number(row?.version ?? 0);
     },
     async findVersionedAccess(kind, id) {
-      const row = await readRunner(db, fast).first<Pick<Selectable<OrdersTable>, 'kind' | 'id' | 'seller_id' | 'buyer_id' | 'status'> & { version: number | string }, { kind: string; id: number }>(
-        fast.queries.findVersionedAccess, { kind, id });
-      return row && { ...row, kind: row.kind as OrderKind, status: row.status as OrderStatus, version: Number(row.version) };
+      const row = await readRunner(db, fast).first<AccessRow & { version: number | string }, { kind: string; id: number }>(fast.queries.findVersionedAccess, { kind, id });
+      return row && { ...toAccess(row), version: Number(row.version) };
     },
     async findThreadAccess(kind, id) {
-      const row = await readRunner(db, fast).first<Pick<Selectable<OrdersTable>, 'kind' | 'id' | 'seller_id' | 'buyer_id' | 'status'> & { message_count: number | string }, { kind: string; id: number }>(
-        fast.queries.findThreadAccess, { kind, id });
-      if (!row) return undefined;
-      const { message_count, ...access } = row;
-      return { ...access, kind: row.kind as OrderKind, status: row.status as OrderStatus, messageCount: Number(message_count) };
+      const row = await readRunner(db, fast).first<AccessRow & { message_count: number | string }, { kind: string; id: number }>(fast.queries.findThreadAccess, { kind, id });
+      return row && { ...toAccess(row), messageCount: Number(row.message_count) };
     },
     async update(kind, id, patch) {
       if (patch.status === undefined && patch.seller_id === undefined) {

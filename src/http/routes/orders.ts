@@ -62,12 +62,12 @@ export function orderRoutes(api: AnyOrderKindApi): FastifyPluginAsyncTypebox {
       const version = await orderListVersion(store, request.actor, api.kind);
       // The page's links repeat the request's origin and query: all of it is the key.
       const key = version === null ? null : `${request.actor.user.id}\n${request.protocol}://${request.host}${request.url}`;
-      reply.type('application/json; charset=utf-8');
-      const cached = key === null ? undefined : lists.get(key, version!);
-      if (cached !== undefined) return (reply as FastifyReply).send(cached);
-      const serialize = reply.compileSerializationSchema(ops.list.schema.response[200] as unknown as Record<string, unknown>) as (body: unknown) => string;
-      const body = serialize(listPage(request, await listOrders(store, request.actor, api.kind, listParams(request.query))));
-      return (reply as FastifyReply).send(key !== null ? lists.set(key, version!, body) : body);
+      const build = async () => {
+        const serialize = reply.compileSerializationSchema(ops.list.schema.response[200] as unknown as Record<string, unknown>) as (body: unknown) => string;
+        return serialize(listPage(request, await listOrders(store, request.actor, api.kind, listParams(request.query))));
+      };
+      const body = key === null ? await build() : await lists.answer(key, version!, build);
+      return (reply as FastifyReply).type('application/json; charset=utf-8').send(body);
     });
 
     if (api.offers) {
@@ -87,12 +87,11 @@ export function orderRoutes(api: AnyOrderKindApi): FastifyPluginAsyncTypebox {
       const id = parseResourceId(request.params[api.param]);
       // Read before the order: what is kept is never older than the version it is kept under.
       const version = await orderVersion(store, request.actor, api.kind, id);
-      reply.type('application/json; charset=utf-8');
-      const cached = orders.get(`${id}`, version);
-      if (cached !== undefined) return (reply as FastifyReply).send(cached);
-      const serialize = reply.compileSerializationSchema(ops.get.schema.response[200] as unknown as Record<string, unknown>) as (body: unknown) => string;
-      const body = serialize({ data: api.toResource(await getOrder(store, request.actor, api.kind, id)) });
-      return (reply as FastifyReply).send(orders.set(`${id}`, version, body));
+      const body = await orders.answer(`${id}`, version, async () => {
+        const serialize = reply.compileSerializationSchema(ops.get.schema.response[200] as unknown as Record<string, unknown>) as (body: unknown) => string;
+        return serialize({ data: api.toResource(await getOrder(store, request.actor, api.kind, id)) });
+      });
+      return (reply as FastifyReply).type('application/json; charset=utf-8').send(body);
     });
 
     // The whole-thread answers this instance sent last (src/http/answer-cache.ts).
