@@ -37,6 +37,7 @@ import { adminDisputeRoutes, adminOpenDisputeRoutes } from './routes/admin/dispu
 import { consoleRoutes, defaultConsoleDir } from './routes/console.js';
 import { docsRoutes } from './routes/docs.js';
 import { validatorCompiler } from './validation.js';
+import { serializerCompiler } from './serialization.js';
 import {
   clientErrorHandler,
   DEFAULT_HTTP_SERVER_LIMITS,
@@ -95,6 +96,23 @@ function normalizeBodyHook(request: FastifyRequest, _reply: FastifyReply, done: 
   done();
 }
 
+/**
+ * The served document, built from the contract on first use (building it takes a throwaway
+ * Fastify app's worth of memory a server that is never asked for it should not hold), once per
+ * version in the process; the same function writes it to a file (`npm run openapi`).
+ */
+const openApiDocuments = new Map<string, Promise<string>>();
+function openApiJson(version: string): Promise<string> {
+  let built = openApiDocuments.get(version);
+  if (built === undefined) {
+    built = buildOpenApiDocument({ version }).then((document) => JSON.stringify(document));
+    openApiDocuments.set(version, built);
+    // A failed build is tried again on the next request.
+    built.catch(() => openApiDocuments.delete(version));
+  }
+  return built;
+}
+
 export async function buildApp(context: ParleyContext, options: AppOptions): Promise<FastifyInstance> {
   const logger = options.logger;
   const logsRequests = fastifyLogsRequests(logger);
@@ -132,6 +150,7 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
   app.decorate('parley', context);
   app.decorateRequest('actor', null as unknown as Actor);
   app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
   registerBodyParsers(app);
 
@@ -147,11 +166,7 @@ export async function buildApp(context: ParleyContext, options: AppOptions): Pro
     if (route.schema?.body) route.preValidation = [normalizeBodyHook, ...[route.preValidation ?? []].flat()];
   });
 
-  // Built from the contract on first use (building it takes a throwaway Fastify app's worth of
-  // memory a server that is never asked for it should not hold); the same function writes it to
-  // a file (`npm run openapi`).
-  let built: Promise<string> | null = null;
-  const openApi = (): Promise<string> => (built ??= buildOpenApiDocument({ version: options.version }).then((document) => JSON.stringify(document)));
+  const openApi = (): Promise<string> => openApiJson(options.version);
   // A string payload goes out as it is: the response schema documents it, nothing re-serializes it.
   app.get(openApiOperation.url, { schema: openApiOperation.schema }, async (_request, reply) => reply.type('application/json; charset=utf-8').send(await openApi()));
   app.get(healthOperation.url, { schema: healthOperation.schema }, async () => ({ status: 'ok' as const }));

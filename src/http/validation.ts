@@ -53,9 +53,22 @@ function withoutIntegerQueryChecks(schema: object): object {
   return { ...schema, properties: lenient };
 }
 
+function compile(schema: object, httpPart: string | undefined): ValidateFunction {
+  if (httpPart === 'body') return bodyAjv.compile(refusingNul(schema) as object);
+  return paramAjv.compile(httpPart === 'querystring' ? withoutIntegerQueryChecks(schema) : schema);
+}
+
+/** Validators by schema object and part: the contract's schemas are constants, compiled once per process however many apps it builds. */
+const compiled = new WeakMap<object, Map<string, ValidateFunction>>();
+
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
-  if (httpPart === 'body') return bodyAjv.compile(refusingNul(schema) as object) as ValidateFunction;
-  return paramAjv.compile(httpPart === 'querystring' ? withoutIntegerQueryChecks(schema as object) : (schema as object)) as ValidateFunction;
+  const key = schema as object;
+  let byPart = compiled.get(key);
+  if (byPart === undefined) compiled.set(key, (byPart = new Map()));
+  const part = httpPart ?? '';
+  let validate = byPart.get(part);
+  if (validate === undefined) byPart.set(part, (validate = compile(key, httpPart)));
+  return validate;
 };
 
 /** `delivery_time.duration` -> "delivery time.duration", as Laravel names attributes. */
