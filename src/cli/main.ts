@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=8 --initial-old-space-size=32
+#!/usr/bin/env -S node --max-semi-space-size=8 --initial-old-space-size=32 --heap-growing-percent=50
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
 import { startParley, VERSION } from '../server.js';
