@@ -60,7 +60,6 @@ export async function orderThreadVersion(store: Store, actor: Actor, kind: Order
  * that one and with `limit` at most that many. An `after` that is not a message of this thread
  * is a 422, as Laravel's `exists` rule answers.
  */
-
 export async function readOrderThread(store: Store, actor: Actor, kind: OrderKind, id: number, params: ThreadReadParams = {}): Promise<ThreadRead> {
   await authorizeOrderAccess(store, actor, kind, id, 'read');
   const { after, limit, errors } = parseThreadParams(params);

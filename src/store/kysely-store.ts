@@ -200,6 +200,11 @@ function toOrderColumns(fields: Partial<OrderFields>, cipher: CredentialCipher, 
   return out;
 }
 
+/** An UPDATE's columns: every update of an order bumps its version (src/http/answer-cache.ts). */
+function toOrderUpdate(fields: Partial<OrderFields>, cipher: CredentialCipher, id: number) {
+  return { ...toOrderColumns(fields, cipher, id), version: sql<number>`version + 1` };
+}
+
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
@@ -258,7 +263,7 @@ function orderStore(db: Db, cipher: CredentialCipher, lockRows: boolean, fast: F
           .returning('id')
           .executeTakeFirstOrThrow();
         if (fields.credentials !== null) {
-          await tx.updateTable('orders').set({ ...toOrderColumns({ credentials: fields.credentials }, cipher, id), version: sql<number>`version + 1` }).where('id', '=', id).execute();
+          await tx.updateTable('orders').set(toOrderUpdate({ credentials: fields.credentials }, cipher, id)).where('id', '=', id).execute();
         }
         await countOrder(tx, fields, 1);
         await bumpSellerVersion(tx, fast, fields.kind, id);
@@ -293,7 +298,7 @@ function orderStore(db: Db, cipher: CredentialCipher, lockRows: boolean, fast: F
     async update(kind, id, patch) {
       if (patch.status === undefined && patch.seller_id === undefined) {
         return inTransaction(async (tx) => {
-          await tx.updateTable('orders').set({ ...toOrderColumns(patch, cipher, id), version: sql<number>`version + 1` }).where('kind', '=', kind).where('id', '=', id).execute();
+          await tx.updateTable('orders').set(toOrderUpdate(patch, cipher, id)).where('kind', '=', kind).where('id', '=', id).execute();
           await bumpSellerVersion(tx, fast, kind, id);
           return (await orderStore(tx, cipher, lockRows, fast).findById(kind, id))!;
         });
@@ -303,7 +308,7 @@ function orderStore(db: Db, cipher: CredentialCipher, lockRows: boolean, fast: F
         const before = await tx.selectFrom('orders').select(['kind', 'seller_id', 'status']).where('kind', '=', kind).where('id', '=', id).executeTakeFirst();
         // The seller it leaves, then (below) the one it has.
         if (patch.seller_id !== undefined) await bumpSellerVersion(tx, fast, kind, id);
-        await tx.updateTable('orders').set({ ...toOrderColumns(patch, cipher, id), version: sql<number>`version + 1` }).where('kind', '=', kind).where('id', '=', id).execute();
+        await tx.updateTable('orders').set(toOrderUpdate(patch, cipher, id)).where('kind', '=', kind).where('id', '=', id).execute();
         if (before) {
           await countOrder(tx, before, -1);
           await countOrder(tx, { kind, seller_id: patch.seller_id ?? before.seller_id, status: patch.status ?? before.status }, 1);

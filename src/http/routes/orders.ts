@@ -19,6 +19,11 @@ import { assertValidRequest } from '../validation.js';
 /** Chunks of about this many characters: few writes, and little held beyond the page. */
 const STREAM_CHUNK_CHARS = 64 * 1024;
 
+/** The route's own serializer for `schema` (compiled once per route): a body's bytes, built by hand. */
+function serializerOf(reply: FastifyReply, schema: unknown): (body: unknown) => string {
+  return reply.compileSerializationSchema(schema as Record<string, unknown>) as (body: unknown) => string;
+}
+
 /** `{"data":[...],"message":null}` of a thread read page by page, in chunks. */
 async function* threadJson(first: MessageRecord[], rest: AsyncIterable<MessageRecord[]>, serialize: (message: unknown) => string): AsyncGenerator<string> {
   let chunk = '{"data":[';
@@ -63,8 +68,7 @@ export function orderRoutes(api: AnyOrderKindApi): FastifyPluginAsyncTypebox {
       // The page's links repeat the request's origin and query: all of it is the key.
       const key = version === null ? null : `${request.actor.user.id}\n${request.protocol}://${request.host}${request.url}`;
       const build = async () => {
-        const serialize = reply.compileSerializationSchema(ops.list.schema.response[200] as unknown as Record<string, unknown>) as (body: unknown) => string;
-        return serialize(listPage(request, await listOrders(store, request.actor, api.kind, listParams(request.query))));
+        return serializerOf(reply, ops.list.schema.response[200])(listPage(request, await listOrders(store, request.actor, api.kind, listParams(request.query))));
       };
       const body = key === null ? await build() : await lists.answer(key, version!, build);
       return (reply as FastifyReply).type('application/json; charset=utf-8').send(body);
@@ -88,8 +92,7 @@ export function orderRoutes(api: AnyOrderKindApi): FastifyPluginAsyncTypebox {
       // Read before the order: what is kept is never older than the version it is kept under.
       const version = await orderVersion(store, request.actor, api.kind, id);
       const body = await orders.answer(`${id}`, version, async () => {
-        const serialize = reply.compileSerializationSchema(ops.get.schema.response[200] as unknown as Record<string, unknown>) as (body: unknown) => string;
-        return serialize({ data: api.toResource(await getOrder(store, request.actor, api.kind, id)) });
+        return serializerOf(reply, ops.get.schema.response[200])({ data: api.toResource(await getOrder(store, request.actor, api.kind, id)) });
       });
       return (reply as FastifyReply).type('application/json; charset=utf-8').send(body);
     });
@@ -100,7 +103,7 @@ export function orderRoutes(api: AnyOrderKindApi): FastifyPluginAsyncTypebox {
       const { after, limit } = request.query;
       const id = parseResourceId(request.params[api.param]);
       // The route's own serializer for each message: the bytes of the one-piece answer.
-      const serialize = reply.compileSerializationSchema(MessageSchema as unknown as Record<string, unknown>) as (message: unknown) => string;
+      const serialize = serializerOf(reply, MessageSchema);
       const whole = after === undefined && limit === undefined;
       // Read before the thread: what is kept is never older than the version it is kept under.
       const version = whole ? await orderThreadVersion(store, request.actor, api.kind, id) : 0;
