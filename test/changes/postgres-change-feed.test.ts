@@ -86,7 +86,7 @@ describe.skipIf(skip)(SUITE, () => {
       await settle();
       expect(onA.changes).toEqual([messageCreated(1), messageCreated(2), messageCreated(3)]); // no resync: A lost nothing
       expect(onB.changes).toEqual([messageCreated(1), { type: 'resync' }, messageCreated(2), messageCreated(3)]);
-      expect(await backendsOf([killed])).toEqual([]);
+      await vi.waitFor(async () => expect(await backendsOf([killed])).toEqual([]), { timeout: 5_000, interval: 20 }); // pg_terminate_backend only signals
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
