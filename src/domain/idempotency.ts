@@ -148,7 +148,9 @@ const recordingWorks = new WeakMap<object, SharedWork<RecordedItem<unknown>, unk
 function recordingWork<I, R>(work: SharedWork<I, R>): SharedWork<RecordedItem<I>, R> {
   let recording = recordingWorks.get(work) as SharedWork<RecordedItem<I>, R> | undefined;
   if (!recording) {
+    const scopeOf = work.scopeOf?.bind(work);
     recording = {
+      scopeOf: scopeOf && ((entry) => scopeOf(entry.item)),
       async run(tx, entries) {
         // A shared run that failed as a whole is run again per item: start from nothing.
         for (const entry of entries) entry.stored = 'none';

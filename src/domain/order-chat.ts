@@ -120,6 +120,7 @@ export interface MessageSend {
  * the store runs each send again alone).
  */
 const APPEND_MESSAGES: SharedWork<MessageSend, MessageRecord> = {
+  scopeOf: (send) => `${send.kind}:${send.id}`,
   async run(tx, sends) {
     // Within the transaction no one else writes: an order read once holds for every send to it.
     const orders = new Map<string, Promise<OrderAccess | undefined>>();

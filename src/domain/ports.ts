@@ -456,6 +456,12 @@ export type WorkOutcome<R> = { ok: true; value: R } | { ok: false; error: unknow
 /** Transactional work over several items at once, with one outcome per item (in order). */
 export interface SharedWork<I, R> {
   run(store: Store, items: I[]): Promise<WorkOutcome<R>[]>;
+  /**
+   * What an item writes to (a send: its order). A store that runs several shared units at once
+   * runs the items of one scope in one unit at a time, since the later unit would only wait on
+   * the earlier one's locks.
+   */
+  scopeOf?(item: I): string;
 }
 
 /** The offers sold by quantity: items and currencies (account offers have their own store). */

@@ -20,7 +20,7 @@ export function withEventReactions(store: Store, react: EventReaction): Store {
         // One wrapper per work, so that sends arriving together still share one unit.
         let w = wrapped.get(work as SharedWork<unknown, unknown>) as SharedWork<I, R> | undefined;
         if (!w) {
-          w = { run: (tx, items) => work.run(wrap(tx), items) };
+          w = { run: (tx, items) => work.run(wrap(tx), items), scopeOf: work.scopeOf?.bind(work) };
           wrapped.set(work as SharedWork<unknown, unknown>, w as SharedWork<unknown, unknown>);
         }
         return inner.shareTransaction(w, item);

@@ -5,8 +5,10 @@ import {
   Kysely, PostgresDialect, sql, SqliteDialect, type PostgresPool, type PostgresPoolClient, type SqliteDatabase, type SqliteStatement,
 } from 'kysely';
 import { createRequire } from 'node:module';
+import type { Writable } from 'node:stream';
 import type pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
+import { preparedName } from './prepared-statements.js';
 import type { Database } from './schema.js';
 
 export type DialectName = DatabaseConfig['dialect'];
@@ -164,11 +166,20 @@ function withQueryDeadline(pool: pg.Pool, timeoutMs: () => number): PostgresPool
   return {
     async connect(): Promise<PostgresPoolClient> {
       const client = await pool.connect();
+      const socket = (client as unknown as { connection?: { stream?: Writable } }).connection?.stream;
       const query = async (text: string, values: ReadonlyArray<unknown>) => {
+        // node-postgres writes each protocol message of a query on its own (five for a query with
+        // parameters), each a system call; corked until the end of this tick, the query (and any
+        // others sent with it, pipelined) leaves in one write.
+        if (socket && socket.writableCorked === 0) {
+          socket.cork();
+          process.nextTick(() => socket.uncork());
+        }
         const ms = timeoutMs();
+        const name = preparedName(text);
         try {
-          return ms > 0
-            ? await client.query({ text, values: [...values], query_timeout: ms } as pg.QueryConfig)
+          return ms > 0 || name !== undefined
+            ? await client.query({ name, text, values: [...values], query_timeout: ms > 0 ? ms : undefined } as pg.QueryConfig)
             : await client.query(text, [...values]);
         } catch (error) {
           if ((error as Error | null)?.message === QUERY_TIMEOUT_MESSAGE) client.end().catch(() => undefined);
@@ -201,7 +212,10 @@ function openPostgres(url: string): OpenDatabase {
     // A server that vanished without closing the socket (a dropped network path) is noticed by
     // TCP, eventually; queries do not wait for that (withQueryDeadline).
     keepAlive: true,
-  });
+    // A client sends each query at once instead of after the previous answer. Kysely still runs a
+    // transaction's queries one at a time; the group commit pipelines its batches (pg-group-commit.ts).
+    pipeline: true,
+  } as pg.PoolConfig);
   // A connection lost while idle in the pool (a server restart): the pool drops it and emits
   // 'error', which must not crash the process; the next query opens a fresh connection.
   pool.on('error', () => undefined);

@@ -20,6 +20,12 @@ export interface SharedUnitResult<R> {
   outcomes: WorkOutcome<R>[];
   /** Runs after the COMMIT, before the outcomes are handed out. */
   committed?: () => void;
+  /**
+   * Writes the work has sent and not yet seen answered. PostgreSQL's group commit sends its
+   * COMMIT behind them without waiting (pg-group-commit.ts); if they fail, the unit fails as a
+   * whole, as if the work had thrown.
+   */
+  written?: Promise<unknown>;
 }
 
 /** A shared unit's work threw: nothing of it was stored, and each item may be tried alone. */
@@ -132,7 +138,9 @@ export class GroupCommitter {
         this.run(async (trx) => {
           this.openGroups.delete(key);
           try {
-            return await work(trx, members.map((m) => m.item as I));
+            const result = await work(trx, members.map((m) => m.item as I));
+            await result.written;
+            return result;
           } catch (error) {
             throw new SharedUnitFailed(error);
           }

@@ -74,6 +74,22 @@ export function hotQueries(db: Kysely<Database>, dialect: 'sqlite' | 'postgres')
         next_attempt_at_ms: param('next_attempt_at_ms'), lease_until_ms: null, created_at: param('created_at'), finished_at: null,
       }),
     ),
+    /**
+     * The live endpoints of an order's seller, with the seller (one row with a null id when there
+     * are none); PostgreSQL's group commit reads them behind the order (pg-endpoint-prefetch.ts).
+     */
+    liveEndpointsOfOrderSeller: precompile<{ kind: string; id: number }>(
+      db
+        .selectFrom('orders')
+        .leftJoin('webhook_endpoints', (join) => join
+          .onRef('webhook_endpoints.user_id', '=', 'orders.seller_id')
+          .on('webhook_endpoints.deleted_at', 'is', null)
+          .on('webhook_endpoints.disabled_at', 'is', null))
+        .select(['orders.seller_id as user_id', 'webhook_endpoints.id', 'webhook_endpoints.events'])
+        .where('orders.kind', '=', param('kind'))
+        .where('orders.id', '=', param('id'))
+        .orderBy('webhook_endpoints.id'),
+    ),
     liveEndpointsOfUser: precompile<{ user_id: number }>(
       db
         .selectFrom('webhook_endpoints')

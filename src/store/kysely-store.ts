@@ -27,6 +27,7 @@ import type { User, UserRole } from '../domain/users.js';
 import type { CredentialCipher, SealedAt } from './credential-cipher.js';
 import { isUniqueViolation } from './database-errors.js';
 import { SharedUnitFailed, type GroupCommitter } from './group-commit.js';
+import { endpointPrefetch as endpointPrefetchOf, type EndpointPrefetch } from './pg-endpoint-prefetch.js';
 import type { SharedCommitter } from './pg-group-commit.js';
 import { withBatchedMessageInserts } from './pg-batched-messages.js';
 import { readRunner, writeRunner, type FastPath } from './fast-path.js';
@@ -240,7 +241,7 @@ function applyOrderFilters<QB extends SelectQueryBuilder<Database, 'orders', obj
 /** Sort columns that may hold NULL. */
 const NULLABLE_SORT_COLUMNS: ReadonlySet<string> = new Set(['completed_at', 'refunded_at']);
 
-function orderStore(db: Db, cipher: CredentialCipher, lockRows: boolean, fast: FastPath): OrderStore {
+function orderStore(db: Db, cipher: CredentialCipher, lockRows: boolean, fast: FastPath, endpoints: EndpointPrefetch | null = null): OrderStore {
   // An order write and its counter change commit together; inside a transaction already, they
   // simply join it.
   const inTransaction = <T>(fn: (tx: Db) => Promise<T>): Promise<T> =>
@@ -280,7 +281,9 @@ function orderStore(db: Db, cipher: CredentialCipher, lockRows: boolean, fast: F
     },
     async findAccess(kind, id) {
       const query = lockRows && db.isTransaction ? fast.queries.findAccessLocked! : fast.queries.findAccess;
-      const row = await readRunner(db, fast).first<AccessRow, { kind: string; id: number }>(query, { kind, id });
+      const read = readRunner(db, fast).first<AccessRow, { kind: string; id: number }>(query, { kind, id });
+      endpoints?.afterOrderRead(kind, id);
+      const row = await read;
       return row && toAccess(row);
     },
     async sellerVersion(kind, sellerId) {
@@ -414,6 +417,8 @@ export interface StoreOptions {
   onCommitted?: ((events: DomainEvent[], queuedDeliveries: boolean) => void) | null;
   /** Writes the live streams' event log in the transaction of each published event (src/live). */
   eventLog?: EventLogWriter | null;
+  /** PostgreSQL's shared unit: the sellers' endpoints, read behind each order's read (pg-endpoint-prefetch.ts). */
+  endpointPrefetch?: EndpointPrefetch | null;
 }
 
 /**
@@ -454,7 +459,8 @@ function collectInto(collector: EventCollector): (events: DomainEvent[], queued:
 export function createKyselyStore(db: Db, options: StoreOptions, collector: EventCollector | null = null): Store {
   const { clock, messageIds, cipher, formatEvent, committer = null, lockRows = false, fast, onCommitted = null } = options;
   const inner: StoreOptions = { clock, messageIds, cipher, formatEvent, lockRows, fast, onCommitted };
-  let outbox = outboxStore(db, formatEvent, fast, clock, messageIds);
+  const prefetch = options.endpointPrefetch ?? null;
+  let outbox = outboxStore(db, formatEvent, fast, clock, messageIds, prefetch);
   inner.eventLog = options.eventLog ?? null;
   if (options.eventLog) outbox = loggedOutbox(outbox, db, options.eventLog, clock);
   if (onCommitted) outbox = observed(outbox, collector ? collectInto(collector) : onCommitted);
@@ -484,7 +490,7 @@ export function createKyselyStore(db: Db, options: StoreOptions, collector: Even
     users: userStore(db),
     apiKeys: apiKeyStore(db),
     games: gameStore(db),
-    orders: orderStore(db, cipher, lockRows, fast),
+    orders: orderStore(db, cipher, lockRows, fast, prefetch),
     accountOffers: accountOfferStore(db, cipher, lockRows),
     messages: messageStore(db, fast),
     webhooks: webhookStore(db, cipher),
@@ -507,13 +513,15 @@ export function createKyselyStore(db: Db, options: StoreOptions, collector: Even
           // PostgreSQL: the unit's messages and log rows go in one INSERT each (pg-batched-messages.ts,
           // heldEventLog); SQLite's are cheap one by one.
           const log = !committer && inner.eventLog ? heldEventLog(formatEvent) : null;
-          const unit = createKyselyStore(trx, log ? { ...inner, eventLog: log } : inner, events);
+          const endpointPrefetch = committer ? null : endpointPrefetchOf(trx, fast);
+          const unit = createKyselyStore(trx, { ...inner, eventLog: log ?? inner.eventLog, endpointPrefetch }, events);
           const batched = committer ? null : withBatchedMessageInserts(unit, trx);
           const outcomes = await work.run(batched?.store ?? unit, items);
-          await batched?.flush();
-          await log?.flush(trx);
-          return { outcomes, committed: () => handOver(events) };
-        });
+          // Sent now, in this order, and confirmed with the COMMIT that follows them.
+          const written = Promise.all([batched?.flush(), log?.flush(trx)]);
+          written.catch(() => undefined); // the committer settles it
+          return { outcomes, committed: () => handOver(events), written };
+        }, work.scopeOf?.(item));
       } catch (error) {
         // The shared run failed as a whole (a write error), and stored nothing: this item alone.
         if (!(error instanceof SharedUnitFailed)) throw error;

@@ -1,4 +1,5 @@
 import type { Compilable } from 'kysely';
+import { prepareOnce } from './prepared-statements.js';
 
 /**
  * Hot queries are built with Kysely once, at start-up, and only their values change per call:
@@ -30,7 +31,7 @@ export function precompile<Args extends Record<string, unknown>>(query: Compilab
     fixed.push(named ? undefined : value);
   }
   return {
-    sql: compiled.sql,
+    sql: prepareOnce(compiled.sql),
     // One pass, no intermediate arrays: it runs for every hot query.
     bind(args) {
       const values = new Array<unknown>(names.length);

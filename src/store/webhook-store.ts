@@ -8,6 +8,7 @@ import type { CredentialCipher, SealedAt } from './credential-cipher.js';
 import type { Database, WebhookEndpointsTable } from './schema.js';
 import { readRunner, writeRunner, type FastPath } from './fast-path.js';
 import type { Db } from './kysely-store.js';
+import type { EndpointPrefetch, LiveEndpointRow } from './pg-endpoint-prefetch.js';
 
 
 /** Where an endpoint's sealed secrets live: each opens only in its own row and column. */
@@ -89,8 +90,8 @@ export function webhookStore(db: Db, cipher: CredentialCipher): WebhookStore {
 }
 
 /** Pending deliveries for the endpoints of `userId` that take `topic` now. */
-async function liveEndpoints(db: Db, userId: number, only: number | undefined, fast: FastPath): Promise<{ id: number; events: string }[]> {
-  if (only === undefined) return readRunner(db, fast).all(fast.queries.liveEndpointsOfUser, { user_id: userId });
+async function liveEndpoints(db: Db, userId: number, only: number | undefined, fast: FastPath, prefetch: EndpointPrefetch | null = null): Promise<LiveEndpointRow[]> {
+  if (only === undefined) return (await prefetch?.of(userId)) ?? readRunner(db, fast).all(fast.queries.liveEndpointsOfUser, { user_id: userId });
   let endpoints = db
     .selectFrom('webhook_endpoints')
     .select(['id', 'events'])
@@ -102,8 +103,8 @@ async function liveEndpoints(db: Db, userId: number, only: number | undefined, f
 }
 
 /** The live endpoints of `userId` that take `topic` now (or just `only`, whatever it takes). */
-async function targetsOf(db: Db, topic: string, userId: number, only: number | undefined, fast: FastPath): Promise<number[]> {
-  const endpoints = await liveEndpoints(db, userId, only, fast);
+async function targetsOf(db: Db, topic: string, userId: number, only: number | undefined, fast: FastPath, prefetch: EndpointPrefetch | null = null): Promise<number[]> {
+  const endpoints = await liveEndpoints(db, userId, only, fast, prefetch);
   return endpoints.filter((e) => only !== undefined || (JSON.parse(e.events) as string[]).includes(topic)).map((e) => e.id);
 }
 
@@ -124,7 +125,9 @@ async function insertDeliveries(db: Db, eventId: string, targets: number[], now:
   return targets.length;
 }
 
-export function outboxStore(db: Db, formatEvent: EventFormatter, fast: FastPath, clock: Clock, messageIds: MessageIdGenerator): OutboxStore {
+export function outboxStore(
+  db: Db, formatEvent: EventFormatter, fast: FastPath, clock: Clock, messageIds: MessageIdGenerator, prefetch: EndpointPrefetch | null = null,
+): OutboxStore {
   const publish = async (event: DomainEvent, targetsCache: Map<string, Promise<number[]>> | null): Promise<string | null> => {
     const formatted = formatEvent(event);
     let targets: Promise<number[]>;
@@ -133,7 +136,7 @@ export function outboxStore(db: Db, formatEvent: EventFormatter, fast: FastPath,
     if (cached) {
       targets = cached;
     } else {
-      targets = targetsOf(db, formatted.topic, formatted.userId, formatted.endpointId, fast);
+      targets = targetsOf(db, formatted.topic, formatted.userId, formatted.endpointId, fast, prefetch);
       targetsCache?.set(cacheKey, targets);
     }
     const endpoints = await targets;

@@ -15,7 +15,7 @@ import { eventLogWriter } from '../../src/store/event-log-store.js';
 import { createKyselyStore } from '../../src/store/kysely-store.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
 import { GroupCommitFailed, PgGroupCommitter } from '../../src/store/pg-group-commit.js';
-import { postgresRunners } from '../../src/store/query-runner.js';
+import { postgresRunners, type QueryRunner, type QueryRunners } from '../../src/store/query-runner.js';
 import { SyncPg } from '../support/sync-pg.js';
 import { createTestDatabase } from '../support/test-db.js';
 import { skipWithoutPostgres } from './postgres-test-support.js';
@@ -41,7 +41,10 @@ describe.skipIf(skip)('PostgreSQL group commit of sends', () => {
   let seller: User;
   let stranger: User;
   let orderId: number;
+  let strangerOrderId: number;
   let buyerId: number;
+  /** The text of every precompiled statement the stores ran inside a transaction, in order. */
+  const inTransaction: string[] = [];
   /** Orders that two instances send to at once, each walking them in the opposite direction. */
   let crossed: number[];
   /** A second instance on the same database: its own pool, committer and store. */
@@ -67,6 +70,7 @@ describe.skipIf(skip)('PostgreSQL group commit of sends', () => {
       created_at: now, updated_at: now, purchased_at: now, completed_at: null, refunded_at: null,
     } as const;
     orderId = (await store.orders.insert(orderFields)).id;
+    strangerOrderId = (await store.orders.insert({ ...orderFields, seller_id: stranger.id })).id;
     crossed = [];
     for (let i = 0; i < 12; i++) crossed.push((await store.orders.insert(orderFields)).id);
     const otherOpened = openDatabase(database.config);
@@ -87,8 +91,20 @@ describe.skipIf(skip)('PostgreSQL group commit of sends', () => {
     formatEvent: formatWebhookEvent,
     sharedCommits,
     lockRows: true,
-    fast: { runners: postgresRunners(database.db), queries: hotQueries(database.db, 'postgres') },
+    fast: { runners: recorded(postgresRunners(database.db)), queries: hotQueries(database.db, 'postgres') },
     eventLog: eventLogWriter(database.db, postgresRunners(database.db), formatWebhookEvent),
+  });
+
+  const recorded = (runners: QueryRunners): QueryRunners => ({
+    ...runners,
+    inTransaction(trx) {
+      const runner = runners.inTransaction(trx);
+      return {
+        all: (query, args) => (inTransaction.push(query.sql), runner.all(query, args)),
+        first: (query, args) => (inTransaction.push(query.sql), runner.first(query, args)),
+        run: (query, args) => (inTransaction.push(query.sql), runner.run(query, args)),
+      } satisfies QueryRunner;
+    },
   });
 
   afterAll(async () => {
@@ -123,6 +139,16 @@ describe.skipIf(skip)('PostgreSQL group commit of sends', () => {
     for (const row of logged) expect(row).toMatchObject({ order: orderId, seller: seller.id, buyer: buyerId });
   });
 
+  it('stores every text of a batch exactly, in the messages and in the log: quotes, backslashes, JSON, line breaks, astral characters', async () => {
+    const texts = ['say "hi"', 'C:\\path\\to', '{"a":[1,"b"]}', 'line 1\nline 2\r\n\ttab', 'emoji 🎮 and 中文', "it's", '\\u0041 is not A', '   '];
+    const before = committer.commits;
+    const sent = await Promise.all(texts.map((text) => send(seller, text)));
+    expect(committer.commits - before).toBe(1);
+    const stored = observer.query(`select id, text from messages where id in (${sent.map((m) => quote(m.id)).join(', ')})`).rows;
+    expect(new Map(stored.map((r) => [r.id as string, r.text as string]))).toEqual(new Map(sent.map((m, i) => [m.id, texts[i]!])));
+    expect(loggedTexts(texts).map((r) => r.text)).toEqual(texts);
+  });
+
   it('fails only the send the checks refuse; the rest of its batch commits', async () => {
     const before = committer.commits;
     const results = await Promise.allSettled([send(seller, 'refusal a'), send(stranger, 'refusal b'), send(seller, 'refusal c')]);
@@ -138,7 +164,8 @@ describe.skipIf(skip)('PostgreSQL group commit of sends', () => {
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     for (const r of results) if (r.status === 'fulfilled') expect(visible(r.value.id)).toBe(true);
     expect(storedTexts(['write a', 'write c'])).toEqual(['write a', 'write c']);
-    expect(loggedTexts(['write a', 'write \u0000 b', 'write c']).map((r) => r.text)).toEqual(['write a', 'write c']);
+    // Run alone, the two sends commit in whichever order they take the order's lock.
+    expect(loggedTexts(['write a', 'write \u0000 b', 'write c']).map((r) => r.text).sort()).toEqual(['write a', 'write c']);
   });
 
   it('fails every send of a batch whose COMMIT fails as unavailable (503), stores none, and the next batch commits', async () => {
@@ -157,6 +184,39 @@ describe.skipIf(skip)('PostgreSQL group commit of sends', () => {
 
     const next = await Promise.all([send(seller, 'after a'), send(seller, 'after b')]);
     for (const message of next) expect(visible(message.id)).toBe(true);
+  });
+
+  it("reads each seller's endpoints behind its order's locked read: a batch over two sellers queues each send for its own seller's live endpoints", async () => {
+    const now = 1_700_000_000;
+    const endpoint = (user: User, events: string[]) =>
+      store.webhooks.createEndpoint({ user_id: user.id, url: 'https://hooks.example/in', description: null, events, secret: 'whsec_test', created_at: now });
+    const mine = await endpoint(seller, ['order.message.created']);
+    const otherTopic = await endpoint(seller, ['order.completed']);
+    const disabled = await endpoint(seller, ['order.message.created']);
+    await store.webhooks.updateEndpoint(disabled.id, { disabled_at: now, disabled_reason: 'test' });
+    const theirs = await endpoint(stranger, ['order.message.created']);
+    const sendAs = (user: User, id: number, text: string) => sendOrderMessage(store, actorFor(user, null), 'account', id, text);
+    try {
+      const before = committer.commits;
+      inTransaction.length = 0;
+      const texts = ['endpoints seller 1', 'endpoints stranger 1', 'endpoints seller 2', 'endpoints stranger 2'];
+      await Promise.all(texts.map((text, i) => (i % 2 === 0 ? sendAs(seller, orderId, text) : sendAs(stranger, strangerOrderId, text))));
+      expect(committer.commits - before).toBe(1);
+      const queued = observer
+        .query('select d.endpoint_id, e.payload from webhook_deliveries d join webhook_events e on e.id = d.event_id order by d.id').rows
+        .map((r) => ({ endpoint: Number(r.endpoint_id), text: (JSON.parse(r.payload as string) as { payload: { message: { text: string } } }).payload.message.text }))
+        .filter((r) => texts.includes(r.text));
+      expect(queued).toEqual([
+        { endpoint: mine.id, text: texts[0] }, { endpoint: theirs.id, text: texts[1] },
+        { endpoint: mine.id, text: texts[2] }, { endpoint: theirs.id, text: texts[3] },
+      ]);
+      // One endpoints read per order, sent behind it; the outbox's own per-seller read never ran.
+      const hot = hotQueries(opened.db, 'postgres');
+      expect(inTransaction.filter((q) => q === hot.liveEndpointsOfOrderSeller.sql)).toHaveLength(2);
+      expect(inTransaction).not.toContain(hot.liveEndpointsOfUser.sql);
+    } finally {
+      for (const e of [mine, otherTopic, disabled, theirs]) await store.webhooks.updateEndpoint(e.id, { deleted_at: now });
+    }
   });
 
   it('locks the orders of a batch in one order, so two instances sending to the same orders in opposite orders both commit as batches', async () => {
