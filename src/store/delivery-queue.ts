@@ -10,6 +10,16 @@ import type { Database } from './schema.js';
 const ROWS_PER_STATEMENT = 512;
 
 /**
+ * A lease also moves the delivery's next attempt to the lease's end, when a worker that died
+ * holding it would have it tried again anyway: the due query's range over (state,
+ * next_attempt_at_ms) then leaves out the deliveries in flight instead of reading each of them
+ * (hundreds under load) at every claim to find its lease still running.
+ */
+function leaseUntil(leaseUntilMs: number) {
+  return { lease_until_ms: leaseUntilMs, next_attempt_at_ms: leaseUntilMs };
+}
+
+/**
  * Statement shapes stay few: SQLite's prepared statements are cached by SQL text (a small LRU the
  * requests' hot queries live in too), and an IN list or a multi-row insert of every length would
  * be a statement of its own, crowding them out. So rows go in chunks of power-of-two sizes, and
@@ -82,7 +92,7 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
       const candidates = await this.dueQuery(trx, nowMs, limit, skip).forUpdate('d').skipLocked().execute();
       const chosen = candidates.filter((row) => accept({ id: row.id, endpointId: row.endpoint_id })).map((row) => row.id);
       if (chosen.length === 0) return [];
-      await trx.updateTable('webhook_deliveries').set({ lease_until_ms: leaseUntilMs }).where('id', 'in', chosen).execute();
+      await trx.updateTable('webhook_deliveries').set(leaseUntil(leaseUntilMs)).where('id', 'in', chosen).execute();
       return this.load(trx, chosen, nowMs, leaseUntilMs);
     });
   }
@@ -101,7 +111,7 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
       for (const ids of idLists(accepted)) {
         const rows = await db
           .updateTable('webhook_deliveries')
-          .set({ lease_until_ms: leaseUntilMs })
+          .set(leaseUntil(leaseUntilMs))
           .where('id', 'in', ids)
           .where('state', '=', 'pending')
           .where((eb) => eb.or([eb('lease_until_ms', 'is', null), eb('lease_until_ms', '<', nowMs)]))
