@@ -23,7 +23,7 @@ import { resealLegacyValues } from './store/sealed-values.js';
 import { GroupCommitter } from './store/group-commit.js';
 import { PgGroupCommitter } from './store/pg-group-commit.js';
 import { ENDPOINTS_AT_FULL_CONCURRENCY, WebhookDeliveryWorker } from './webhooks/delivery-worker.js';
-import { formatWebhookEvent } from './contract/webhook-events.js';
+import { formatOnce, formatWebhookEvent } from './contract/webhook-events.js';
 import { createUrlPolicy } from './webhooks/url-policy.js';
 import { createKyselyStore } from './store/kysely-store.js';
 import { postgresRunners, sqliteRunners } from './store/query-runner.js';
@@ -196,6 +196,8 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
   let tellLiveStreams: (events: DomainEvent[]) => void = () => {};
   // The live streams' log: written in each event's transaction, read on SQLite's read-only connection.
   const logRunners = sqlite ? sqliteRunners(db, sqlite.writer, sqlite.reader) : postgresRunners(db);
+  // One formatting per event for the outbox and the log.
+  const formatEvent = formatOnce(formatWebhookEvent);
   const onCommitted = (events: DomainEvent[], queuedDeliveries: boolean) => {
     if (queuedDeliveries) wakeWebhookWorker();
     tellLiveStreams(events);
@@ -206,11 +208,11 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
   };
   const baseStore = createKyselyStore(db, {
     clock,
-    eventLog: eventLogWriter(db, logRunners, formatWebhookEvent),
+    eventLog: eventLogWriter(db, logRunners, formatEvent),
     messageIds: new MessageIdGenerator(),
     onCommitted,
     cipher,
-    formatEvent: formatWebhookEvent,
+    formatEvent,
     committer,
     // PostgreSQL: sends arriving together share one transaction and one COMMIT (pg-group-commit.ts).
     sharedCommits: dialect === 'postgres' ? new PgGroupCommitter(db) : null,

@@ -115,14 +115,15 @@ export class PostgresChangeFeed extends TransportChangeFeed {
       return this.nextBatch.sent;
     }
     // One statement at a time: two statements on two connections could commit, and notify, out of
-    // order. Those published meanwhile share the next statement, in publish order (unnest keeps
-    // the array's order): a burst of sends costs one round trip, not one each.
+    // order. Those published meanwhile share the next statement, in publish order (a JSON array's
+    // elements come in order): a burst of sends costs one round trip, not one each. JSON, not a
+    // text array: node-postgres escapes every element of a text array in JavaScript.
     const payloads = [payload];
     const sent = this.publishTail.then(() => {
       this.nextBatch = null;
       return payloads.length === 1
         ? this.query('select pg_notify($1, $2)', [this.channel, payloads[0]])
-        : this.query('select pg_notify($1, p) from unnest($2::text[]) as p', [this.channel, payloads]);
+        : this.query('select pg_notify($1, p) from json_array_elements_text($2::json) as p', [this.channel, JSON.stringify(payloads)]);
     }).then(() => undefined);
     this.nextBatch = { payloads, sent };
     this.publishTail = sent.catch(() => undefined);

@@ -17,6 +17,33 @@ export interface FormattedEvent {
 }
 export type EventFormatter = (event: DomainEvent) => FormattedEvent;
 
+/**
+ * `format`, once per event: a send's event is formatted by the webhook outbox and by the live
+ * streams' log, in the same transaction. Events are never changed once published.
+ */
+export function formatOnce(format: EventFormatter): EventFormatter {
+  const formatted = new WeakMap<DomainEvent, FormattedEvent>();
+  return (event) => {
+    let result = formatted.get(event);
+    if (result === undefined) formatted.set(event, (result = format(event)));
+    return result;
+  };
+}
+
+const payloadJsons = new WeakMap<FormattedEvent, string>();
+
+/** The payload as compact JSON, in the serializers' key order; taken once per formatted event. */
+export function payloadJson(formatted: FormattedEvent): string {
+  let json = payloadJsons.get(formatted);
+  if (json === undefined) payloadJsons.set(formatted, (json = JSON.stringify(formatted.payload)));
+  return json;
+}
+
+/** A delivery's body: `{"event":topic,"payload":...}`, the bytes that get signed (the bodies' schema below). */
+export function webhookBody(formatted: FormattedEvent): string {
+  return `{"event":${JSON.stringify(formatted.topic)},"payload":${payloadJson(formatted)}}`;
+}
+
 const Strict = { additionalProperties: false } as const;
 const OrderKindSchema = StringEnum(['account', 'item', 'currency'] as const, { description: 'Which kind of order the event is about' });
 const AnyOrder = Type.Union(ORDER_KIND_APIS.map((api) => api.schema), { description: 'The order as the API serves it, with credentials null' });

@@ -1,5 +1,5 @@
 import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
-import type { EventFormatter } from '../contract/webhook-events.js';
+import { payloadJson, type EventFormatter } from '../contract/webhook-events.js';
 import type { DomainEvent } from '../domain/events.js';
 import { orderOfEvent, type EventLogStore, type EventScope, type LoggedEvent } from '../domain/event-log.js';
 import type { Clock } from '../domain/clock.js';
@@ -60,7 +60,7 @@ function rowsOf(formatEvent: EventFormatter, events: readonly DomainEvent[], now
     rows.push({
       topic: formatted.topic,
       // Compact JSON in the serializers' key order: the bytes of the webhook body's `payload`.
-      payload: JSON.stringify(formatted.payload),
+      payload: payloadJson(formatted),
       created_at: nowSeconds,
       kind: order.kind,
       id: order.id,

@@ -3,7 +3,7 @@ import { unixSeconds, type Clock } from '../domain/clock.js';
 import { TEST_TOPIC, type DomainEvent } from '../domain/events.js';
 import type { MessageIdGenerator } from '../domain/message-id.js';
 import type { OutboxStore, WebhookEndpointRecord, WebhookStore } from '../domain/ports.js';
-import type { EventFormatter } from '../contract/webhook-events.js';
+import { webhookBody, type EventFormatter } from '../contract/webhook-events.js';
 import type { CredentialCipher, SealedAt } from './credential-cipher.js';
 import type { Database, WebhookEndpointsTable } from './schema.js';
 import { readRunner, writeRunner, type FastPath } from './fast-path.js';
@@ -147,7 +147,7 @@ export function outboxStore(
     const id = `evt_${messageIds.next(nowMs)}`;
     const now = unixSeconds(nowMs);
     // Compact JSON with keys in the serializers' fixed order: the exact bytes that get signed.
-    const body = JSON.stringify({ event: formatted.topic, payload: formatted.payload });
+    const body = webhookBody(formatted);
     const row = { id, topic: formatted.topic, user_id: formatted.userId, payload: body, created_at: now };
     await writeRunner(db, fast).run(fast.queries.insertEvent, row);
     await insertDeliveries(db, id, endpoints, now, fast);
