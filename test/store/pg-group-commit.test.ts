@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../../src/domain/clock.js';
 import { ForbiddenError } from '../../src/domain/errors.js';
 import { MessageIdGenerator } from '../../src/domain/message-id.js';
@@ -217,6 +217,29 @@ describe.skipIf(skip)('PostgreSQL group commit of sends', () => {
     } finally {
       for (const e of [mine, otherTopic, disabled, theirs]) await store.webhooks.updateEndpoint(e.id, { deleted_at: now });
     }
+  });
+
+  it("runs one batch per scope at a time: items of a running batch's scope wait for the next batch, other scopes start meanwhile", async () => {
+    const own = new PgGroupCommitter(opened.db);
+    const batches: string[][] = [];
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const work = async (_trx: unknown, items: string[]) => {
+      batches.push([...items]);
+      if (items.includes('x1')) await gate;
+      return { outcomes: items.map((value) => ({ ok: true as const, value })) };
+    };
+    // The scope is the item's letter (a send's is its order).
+    const run = (item: string) => own.runShared(work, item, work, item[0]);
+    const first = [run('x1'), run('y1')];
+    await vi.waitFor(() => expect(batches).toHaveLength(1));
+    const later = [run('x2'), run('z1'), run('y2')];
+    await vi.waitFor(() => expect(batches).toHaveLength(2));
+    expect(batches[1]).toEqual(['z1']);
+    open();
+    expect(await Promise.all([...first, ...later])).toEqual(['x1', 'y1', 'x2', 'z1', 'y2']);
+    expect(batches).toEqual([['x1', 'y1'], ['z1'], ['x2', 'y2']]);
+    expect(own.commits).toBe(3);
   });
 
   it('locks the orders of a batch in one order, so two instances sending to the same orders in opposite orders both commit as batches', async () => {
