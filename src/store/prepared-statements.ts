@@ -7,10 +7,17 @@
  */
 const names = new Map<string, string>();
 
-/** Marks `text` as worth preparing; the same text always gets the same name. */
+/**
+ * A `*` that stands for a table's columns (`"orders".*`, `select *`, `returning *`), not `count(*)`.
+ * PostgreSQL refuses to run a prepared statement whose result columns changed since it was
+ * prepared ("cached plan must not change result type"): a migration adding a column, run by a
+ * newer instance, would break the older instances still running it until they restarted.
+ */
+const ALL_COLUMNS = /(^|[\s,.])\*/;
+
+/** Marks `text` as worth preparing, unless it selects all columns; the same text always gets the same name. */
 export function prepareOnce(text: string): string {
-  let name = names.get(text);
-  if (name === undefined) names.set(text, (name = `parley_${names.size + 1}`));
+  if (!names.has(text) && !ALL_COLUMNS.test(text)) names.set(text, `parley_${names.size + 1}`);
   return text;
 }
 
