@@ -1,4 +1,4 @@
-import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { payloadJson, type EventFormatter } from '../contract/webhook-events.js';
 import type { DomainEvent } from '../domain/events.js';
 import { orderOfEvent, type EventLogStore, type EventScope, type LoggedEvent } from '../domain/event-log.js';
@@ -6,6 +6,7 @@ import type { Clock } from '../domain/clock.js';
 import type { OrderKind, OutboxStore } from '../domain/ports.js';
 import type { DialectName } from './database.js';
 import type { Db } from './kysely-store.js';
+import { heldRows } from './held-rows.js';
 import { param, precompile, type PrecompiledQuery } from './precompiled-query.js';
 import { prepareOnce } from './prepared-statements.js';
 import type { QueryRunner, QueryRunners } from './query-runner.js';
@@ -80,10 +81,9 @@ export function eventLogWriter(db: Kysely<Database>, runners: QueryRunners, form
 }
 
 /**
- * All the rows of a batch in one statement (PostgreSQL): the rows as one JSON array, taken in
- * their order, each joined to its order's row for the seller and buyer. The serial ids, and so the
- * numbers the log gives after the commit, follow that order. (One JSON.stringify, native, where
- * text arrays cost node-postgres an escaping pass over every payload.)
+ * All the rows of a batch in one statement (PostgreSQL, held-rows.ts), taken in their order, each
+ * joined to its order's row for the seller and buyer. The serial ids, and so the numbers the log
+ * gives after the commit, follow that order.
  */
 const INSERT_EVENTS = prepareOnce(`insert into stream_events (topic, order_kind, order_id, seller_id, buyer_id, payload, created_at)
 select u.topic, o.kind, o.id, o.seller_id, o.buyer_id, u.payload, u.created_at
@@ -98,17 +98,12 @@ order by u.n`);
  * trip each. A flush that fails fails the unit as a whole, whose items then run alone.
  */
 export function heldEventLog(formatEvent: EventFormatter): EventLogWriter & { flush(trx: Transaction<Database>): Promise<void> } {
-  let held: AppendArgs[] = [];
+  const held = heldRows<AppendArgs>(INSERT_EVENTS);
   return {
     async append(_tx, events, nowSeconds) {
-      for (const row of rowsOf(formatEvent, events, nowSeconds)) held.push(row);
+      for (const row of rowsOf(formatEvent, events, nowSeconds)) held.hold(row);
     },
-    async flush(trx) {
-      if (held.length === 0) return;
-      const rows = held;
-      held = [];
-      await trx.executeQuery(CompiledQuery.raw(INSERT_EVENTS, [JSON.stringify(rows)]));
-    },
+    flush: (trx) => held.flush(trx),
   };
 }
 

@@ -1,14 +1,17 @@
-import { CompiledQuery, type Transaction } from 'kysely';
-import type { MessageStore, NewMessage, Store } from '../domain/ports.js';
+import type { Transaction } from 'kysely';
+import type { MessageStore, Store } from '../domain/ports.js';
 import { messageSender } from '../domain/system-sender.js';
+import { heldRows } from './held-rows.js';
 import { prepareOnce } from './prepared-statements.js';
 import type { Database } from './schema.js';
 
-/**
- * One statement for any number of rows: the rows as one JSON array (one native JSON.stringify;
- * text arrays cost node-postgres an escaping pass over every text). Its text never changes, so
- * PostgreSQL prepares it once per connection whatever the batch size.
- */
+/** A message as INSERT_MESSAGES takes it: the columns, the attachment as JSON text. */
+interface MessageRow {
+  id: string; order_kind: string; order_id: number; type: string; text: string;
+  attachment: string | null; sender_id: number | null; sent_at: number;
+}
+
+/** One statement for any number of rows (held-rows.ts), prepared once per connection whatever the batch size. */
 const INSERT_MESSAGES = prepareOnce(`insert into messages (id, order_kind, order_id, type, text, attachment, sender_id, sent_at)
 select id, order_kind, order_id, type, text, attachment, sender_id, sent_at
 from json_to_recordset($1::json) as m(id text, order_kind text, order_id bigint, type text, text text, attachment text, sender_id bigint, sent_at bigint)`);
@@ -20,21 +23,15 @@ from json_to_recordset($1::json) as m(id text, order_kind text, order_id bigint,
  * its own writes. A flush that fails fails the unit as a whole, whose items then run alone.
  */
 export function withBatchedMessageInserts(store: Store, trx: Transaction<Database>): { store: Store; flush(): Promise<void> } {
-  let held: NewMessage[] = [];
-  const flush = async () => {
-    if (held.length === 0) return;
-    const rows = held;
-    held = [];
-    const json = JSON.stringify(rows.map((m) => ({
-      id: m.id, order_kind: m.order_kind, order_id: m.order_id, type: m.type, text: m.text,
-      attachment: m.attachment === null ? null : JSON.stringify(m.attachment), sender_id: m.sender?.id ?? null, sent_at: m.sent_at,
-    })));
-    await trx.executeQuery(CompiledQuery.raw(INSERT_MESSAGES, [json]));
-  };
+  const held = heldRows<MessageRow>(INSERT_MESSAGES);
+  const flush = () => held.flush(trx);
   const inner = store.messages;
   const messages: MessageStore = {
     async insert(message) {
-      held.push(message);
+      held.hold({
+        id: message.id, order_kind: message.order_kind, order_id: message.order_id, type: message.type, text: message.text,
+        attachment: message.attachment === null ? null : JSON.stringify(message.attachment), sender_id: message.sender?.id ?? null, sent_at: message.sent_at,
+      });
       const { id, order_kind, order_id, type, text, attachment, sender, sent_at } = message;
       return { id, order_kind, order_id, type, text, attachment, sender: messageSender(sender), sent_at };
     },
