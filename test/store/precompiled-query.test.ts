@@ -32,7 +32,10 @@ describe('precompiled queries', () => {
 
   it('runs on a SQLite runner, reusing its statement across calls with other values', async () => {
     const prepared: string[] = [];
-    const runner = sqliteRunner({ connection: sqlite, prepare: (sql) => (prepared.push(sql), sqlite.prepare(sql)) });
+    const connection = new Proxy(sqlite, {
+      get: (target, key) => (key === 'prepare' ? (sql: string) => (prepared.push(sql), target.prepare(sql)) : Reflect.get(target, key, target)),
+    });
+    const runner = sqliteRunner({ connection, prepare: (sql) => sqlite.prepare(sql) });
     await runner.run(insert, { id: 1, kind: 'a', body: 'one' });
     await runner.run(insert, { id: 2, kind: 'b', body: 'two' });
     await runner.run(insert, { id: 3, kind: 'a', body: 'hidden' });
@@ -41,5 +44,20 @@ describe('precompiled queries', () => {
     expect(await runner.first(byKind, { kind: 'b' })).toEqual({ id: 2, body: 'two' });
     expect(await runner.first(byKind, { kind: 'c' })).toBeUndefined();
     expect(prepared).toEqual([insert.sql, byKind.sql]);
+  });
+
+  it('answers rows as objects keyed by column name, the last of a repeated name winning, without changing the shared statements', async () => {
+    const shared = new Map<string, BetterSqlite3.Statement>();
+    const prepare = (sql: string) => shared.get(sql) ?? shared.set(sql, sqlite.prepare(sql)).get(sql)!;
+    const runner = sqliteRunner({ connection: sqlite, prepare });
+    await runner.run(insert, { id: 1, kind: 'a', body: 'it\'s "one"' });
+    const twice = precompile<{ id: number }>(
+      db.selectFrom('notes').select(['body as x', 'kind as x', 'id']).where('id', '=', param('id')),
+    );
+    expect(await runner.first(twice, { id: 1 })).toEqual({ x: 'a', id: 1 });
+    expect(await runner.first(byKind, { kind: 'a' })).toEqual({ id: 1, body: 'it\'s "one"' });
+    // Kysely's statements for the same SQL still answer objects.
+    expect(prepare(byKind.sql).get(byKind.bind({ kind: 'a' }))).toEqual({ id: 1, body: 'it\'s "one"' });
+    expect(await db.selectFrom('notes').select(['id', 'body']).execute()).toEqual([{ id: 1, body: 'it\'s "one"' }]);
   });
 });
