@@ -9,6 +9,7 @@ import type { Writable } from 'node:stream';
 import type pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import { preparedName } from './prepared-statements.js';
+import { rawRowsOf } from './raw-rows.js';
 import type { Database } from './schema.js';
 
 export type DialectName = DatabaseConfig['dialect'];
@@ -62,10 +63,30 @@ function cachedStatements(sqlite: BetterSqlite3.Database): SqliteHandle {
   return { connection: sqlite, prepare };
 }
 
+/** What Kysely runs for a cached statement: raw rows turned into objects (src/store/raw-rows.ts). */
+function kyselyStatement(statement: BetterSqlite3.Statement, sql: string): SqliteStatement {
+  const row = rawRowsOf(statement, sql);
+  if (row === null) return statement as unknown as SqliteStatement;
+  return {
+    reader: true,
+    all: (parameters) => (statement.all(parameters as unknown[]) as unknown[][]).map(row),
+    run: (parameters) => statement.run(parameters as unknown[]),
+    *iterate(parameters) {
+      for (const values of statement.iterate(parameters as unknown[]) as IterableIterator<unknown[]>) yield row(values);
+    },
+  };
+}
+
 /** Kysely's view of a connection whose statements come from the cache. */
 function kyselySqliteDatabase(handle: SqliteHandle): SqliteDatabase {
+  const statements = new WeakMap<BetterSqlite3.Statement, SqliteStatement>();
   return {
-    prepare: (sql: string) => handle.prepare(sql) as unknown as SqliteStatement,
+    prepare: (sql: string) => {
+      const statement = handle.prepare(sql);
+      let wrapped = statements.get(statement);
+      if (wrapped === undefined) statements.set(statement, (wrapped = kyselyStatement(statement, sql)));
+      return wrapped;
+    },
     close: () => handle.connection.close(),
   };
 }

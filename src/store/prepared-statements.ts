@@ -5,15 +5,14 @@
  * for every use. Other queries (built per request, in unbounded variety) stay unnamed, so a
  * connection holds a small, fixed set of prepared statements. SQLite ignores this.
  */
+import { ALL_COLUMNS } from './raw-rows.js';
+
 const names = new Map<string, string>();
 
-/**
- * A `*` that stands for a table's columns (`"orders".*`, `select *`, `returning *`), not `count(*)`.
- * PostgreSQL refuses to run a prepared statement whose result columns changed since it was
- * prepared ("cached plan must not change result type"): a migration adding a column, run by a
- * newer instance, would break the older instances still running it until they restarted.
- */
-const ALL_COLUMNS = /(^|[\s,.])\*/;
+// A statement that selects all columns is never prepared: PostgreSQL refuses to run a prepared
+// statement whose result columns changed since it was prepared ("cached plan must not change
+// result type"), so a migration adding a column, run by a newer instance, would break the older
+// instances still running it until they restarted.
 
 /** Marks `text` as worth preparing, unless it selects all columns; the same text always gets the same name. */
 export function prepareOnce(text: string): string {

@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { SqliteHandle } from './database.js';
 import type { PrecompiledQuery } from './precompiled-query.js';
+import { rawRowsOf, type RowBuilder } from './raw-rows.js';
 import type { Database } from './schema.js';
 
 /** Runs precompiled queries on one connection (or pool). */
@@ -11,22 +12,10 @@ export interface QueryRunner {
   run<Args extends Record<string, unknown>>(query: PrecompiledQuery<Args>, args: Args): Promise<void>;
 }
 
-/** A prepared statement, and for one that answers rows, what turns its raw row into an object. */
+/** A prepared statement, and for one that answers raw rows, what turns each into an object. */
 interface SqliteStatement {
   statement: BetterSqlite3.Statement;
-  row: ((values: unknown[]) => Record<string, unknown>) | null;
-}
-
-/**
- * An object literal with the statement's column names as constant keys, filled from a raw row.
- * better-sqlite3 builds each row object by setting its properties one at a time, internalizing
- * every column name on every row: in a profile of the cached thread read that was as much CPU as
- * SQLite's own work. A literal gets the same hidden class each time. A later column of the same
- * name wins, as in better-sqlite3's objects.
- */
-function rowBuilder(columns: readonly string[]): (values: unknown[]) => Record<string, unknown> {
-  const fields = columns.map((name, i) => `${JSON.stringify(name)}: values[${i}]`);
-  return new Function('values', `return { ${fields.join(', ')} };`) as (values: unknown[]) => Record<string, unknown>;
+  row: RowBuilder | null;
 }
 
 /**
@@ -40,11 +29,9 @@ export function sqliteRunner(handle: SqliteHandle): QueryRunner {
   const statementOf = (query: PrecompiledQuery<never>): SqliteStatement => {
     let prepared = statements.get(query);
     if (!prepared) {
-      // Its own statement, not the connection's shared cache: Kysely must not get raw rows.
+      // Its own statement: the connection's cache holds Kysely's, wrapped for it (database.ts).
       const statement = handle.connection.prepare(query.sql);
-      const row = statement.reader ? rowBuilder(statement.columns().map((column) => column.name)) : null;
-      if (row) statement.raw(true);
-      statements.set(query, (prepared = { statement, row }));
+      statements.set(query, (prepared = { statement, row: rawRowsOf(statement, query.sql) }));
     }
     return prepared;
   };
