@@ -94,6 +94,11 @@ export class ApiKeyAuthenticator {
    * authentication, and the header's regular expression about 1% of a send. Pure, so never stale.
    */
   private readonly hashes = new Map<string, string>();
+  /**
+   * Counts forgets: a key read from the store before a forget may be the revoked key's last
+   * unrevoked state, so it is not cached if a forget came while it was read.
+   */
+  private forgets = 0;
 
   private readonly adminToken: Buffer | null;
 
@@ -160,11 +165,13 @@ export class ApiKeyAuthenticator {
 
   /** Drops a key from the cache (it was revoked, here or on another instance). */
   forgetKey(tokenHash: string): void {
+    this.forgets += 1;
     this.resolved.delete(tokenHash);
   }
 
   /** Drops every cached key (notifications may have been missed). */
   forgetAll(): void {
+    this.forgets += 1;
     this.resolved.clear();
   }
 
@@ -172,11 +179,12 @@ export class ApiKeyAuthenticator {
     const cached = this.freshlyResolved(tokenHash);
     if (cached) return cached;
     const resolvedAt = performance.now();
+    const forgets = this.forgets;
     // Unknown tokens are not cached: a guessed token must not be able to fill the cache.
     const stored = await this.store.apiKeys.findByTokenHash(tokenHash);
     if (!stored) throw new UnauthenticatedError('unknown');
     const found = { ...stored, actor: actorFor(stored.user, stored.key.id) };
-    if (this.options.cacheSeconds > 0 && found.key.revoked_at === null) {
+    if (this.options.cacheSeconds > 0 && found.key.revoked_at === null && this.forgets === forgets) {
       this.resolved.delete(tokenHash);
       if (this.resolved.size >= AUTH_CACHE_MAX_ENTRIES) {
         this.resolved.delete(this.resolved.keys().next().value!);

@@ -60,6 +60,27 @@ describe('ApiKeyAuthenticator.authenticateCached', () => {
   });
 });
 
+describe('ApiKeyAuthenticator and a revocation that arrives while the key is read', () => {
+  let parley: TestParley;
+  beforeAll(async () => {
+    parley = await startTestParley({ PARLEY_AUTH_CACHE_SECONDS: '600' });
+  });
+  afterAll(() => parley.close());
+
+  it('does not cache what it read before the forget: the next request reads the key again and is refused', async () => {
+    const authenticator = parley.running.app.parley.authenticator;
+    const seller = await parley.fixtures.user('seller');
+    const header = `Bearer ${seller.token}`;
+    // The read starts now and sees the key unrevoked; the revocation's forget comes before it ends.
+    const reading = authenticator.authenticate(header);
+    authenticator.forgetKey(hashToken(seller.token));
+    expect((await reading).apiKeyId).toBe(seller.keyId);
+    expect(authenticator.authenticateCached(header)).toBeUndefined();
+    expect((await parley.admin.delete(`/admin/v1/api-keys/${seller.keyId}`)).status).toBe(204);
+    await expect(authenticator.authenticate(header)).rejects.toThrow();
+  });
+});
+
 describe('ApiKeyAuthenticator.authenticateCached with the auth cache off', () => {
   let parley: TestParley;
   beforeAll(async () => {
