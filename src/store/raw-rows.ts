@@ -13,8 +13,8 @@ export type RowBuilder = (values: unknown[]) => Record<string, unknown>;
  * An object literal with the statement's column names as constant keys, filled from a raw row.
  * better-sqlite3 builds each row object by setting its properties one at a time, internalizing
  * every column name on every row: in a profile of the cached thread read that was as much CPU as
- * SQLite's own work. A literal gets the same hidden class each time. A later column of the same
- * name wins, as in better-sqlite3's objects.
+ * SQLite's own work. A literal gets the same hidden class each time. As in better-sqlite3's
+ * objects, a later column of the same name wins, and one named `__proto__` is not a property.
  */
 function rowBuilder(columns: readonly string[]): RowBuilder {
   const fields = columns.map((name, i) => `${JSON.stringify(name)}: values[${i}]`);
@@ -29,7 +29,8 @@ function rowBuilder(columns: readonly string[]): RowBuilder {
  */
 export function rawRowsOf(statement: BetterSqlite3.Statement, sql: string): RowBuilder | null {
   if (!statement.reader || ALL_COLUMNS.test(sql)) return null;
-  const row = rowBuilder(statement.columns().map((column) => column.name));
+  const columns = statement.columns().map((column) => column.name);
+  const row = rowBuilder(columns);
   statement.raw(true);
   return row;
 }

@@ -52,6 +52,14 @@ describe('SQLite rows', () => {
     expect(result.numUpdatedRows).toBe(1n);
   });
 
+  it('answer a column named __proto__ as better-sqlite3 itself does (never as the prototype)', async () => {
+    const text = 'select id as "__proto__", kind from notes where id = 1';
+    const row = (await sql.raw<Record<string, unknown>>(text).execute(opened.db)).rows[0]!;
+    expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
+    expect(row).toEqual(other.prepare(text).get());
+    expect(row.kind).toBe('a');
+  });
+
   it('keep their names after another process rebuilt the table in another column order', async () => {
     const db = opened.db as unknown as import('kysely').Kysely<Db>;
     const runner = sqliteRunner(opened.sqlite!.writer);
