@@ -34,7 +34,11 @@ export function createLogger(options: LoggerOptions): Logger {
     const pretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
     return pino(base, pretty({ colorize: process.stdout.isTTY === true, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
   }
-  const logger = pino(base, pino.destination({ dest: 1, sync: false }));
+  const destination = pino.destination({ dest: 1, sync: false, contentMode: 'buffer' });
+  // Each line handed over as its bytes: in text mode sonic-boom measures the whole pending chunk
+  // again for every line it appends (Buffer.byteLength of a growing string), in a profile of the
+  // send at info about 3% of the CPU.
+  const logger = pino(base, { write: (line: string) => void destination.write(Buffer.from(line) as unknown as string) });
   plainJson.add(logger);
   return logger;
 }
