@@ -31,7 +31,7 @@ const order = { kind: 'account', offer_id: 1, game_id: 1, seller_id: 1, buyer_id
 await db.insertInto('orders').values(order as never).execute();
 const runner = sqliteRunner(handle);
 const queries = hotQueries(db, 'sqlite');
-const writer = eventLogWriter(db, { read: runner, write: runner, inTransaction: () => runner }, formatWebhookEvent);
+const writer = eventLogWriter(db, { read: runner, write: runner, inTransaction: () => runner, versions: runner }, formatWebhookEvent);
 const fakeTx = { isTransaction: true } as never;
 
 function message(i: number) {

@@ -16,6 +16,11 @@ export function readRunner(db: Db, fast: FastPath): QueryRunner {
   return db.isTransaction ? fast.runners.inTransaction(db as Transaction<Database>) : fast.runners.read;
 }
 
+/** The runner for the answer caches' version reads on `db`: the transaction's inside one. */
+export function versionRunner(db: Db, fast: FastPath): Pick<QueryRunner, 'first'> {
+  return db.isTransaction ? fast.runners.inTransaction(db as Transaction<Database>) : fast.runners.versions;
+}
+
 /** The runner for writes on `db`: the transaction's inside one, Kysely's executor outside. */
 export function writeRunner(db: Db, fast: FastPath): QueryRunner {
   return db.isTransaction ? fast.runners.inTransaction(db as Transaction<Database>) : fast.runners.write;

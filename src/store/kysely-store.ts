@@ -30,7 +30,7 @@ import { SharedUnitFailed, type GroupCommitter } from './group-commit.js';
 import { endpointPrefetch as endpointPrefetchOf, type EndpointPrefetch } from './pg-endpoint-prefetch.js';
 import type { SharedCommitter } from './pg-group-commit.js';
 import { withBatchedMessageInserts } from './pg-batched-messages.js';
-import { readRunner, writeRunner, type FastPath } from './fast-path.js';
+import { readRunner, versionRunner, writeRunner, type FastPath } from './fast-path.js';
 import { threadQuery } from './hot-queries.js';
 import { countableFromTable, countFromTable, countOrder } from './order-counts.js';
 import { bumpSellerVersion } from './seller-versions.js';
@@ -298,15 +298,15 @@ function orderStore(db: Db, cipher: CredentialCipher, lockRows: boolean, fast: F
       return row && toAccess(row);
     },
     async sellerVersion(kind, sellerId) {
-      const row = await readRunner(db, fast).first<{ version: number | string }, { kind: string; seller_id: number }>(fast.queries.sellerVersion, { kind, seller_id: sellerId });
+      const row = await versionRunner(db, fast).first<{ version: number | string }, { kind: string; seller_id: number }>(fast.queries.sellerVersion, { kind, seller_id: sellerId });
       return Number(row?.version ?? 0);
     },
     async findVersionedAccess(kind, id) {
-      const row = await readRunner(db, fast).first<AccessRow & { version: number | string }, { kind: string; id: number }>(fast.queries.findVersionedAccess, { kind, id });
+      const row = await versionRunner(db, fast).first<AccessRow & { version: number | string }, { kind: string; id: number }>(fast.queries.findVersionedAccess, { kind, id });
       return row && toVersionedAccess(row);
     },
     async findThreadAccess(kind, id) {
-      const row = await readRunner(db, fast).first<AccessRow & { message_count: number | string }, { kind: string; id: number }>(fast.queries.findThreadAccess, { kind, id });
+      const row = await versionRunner(db, fast).first<AccessRow & { message_count: number | string }, { kind: string; id: number }>(fast.queries.findThreadAccess, { kind, id });
       return row && toThreadAccess(row);
     },
     async update(kind, id, patch) {

@@ -4,6 +4,7 @@ import type { SqliteHandle } from './database.js';
 import type { PrecompiledQuery } from './precompiled-query.js';
 import { rawRowsOf, type RowBuilder } from './raw-rows.js';
 import type { Database } from './schema.js';
+import { turnReads, type ReadNow } from './turn-reads.js';
 
 /** Runs precompiled queries on one connection (or pool). */
 export interface QueryRunner {
@@ -24,7 +25,7 @@ interface SqliteStatement {
  * transaction holds it. Each precompiled query keeps its statement here (they are few and fixed),
  * so the hot path skips the connection's LRU statement cache and its reordering on every call.
  */
-export function sqliteRunner(handle: SqliteHandle): QueryRunner {
+export function sqliteRunner(handle: SqliteHandle): QueryRunner & { readNow: ReadNow } {
   const statements = new Map<PrecompiledQuery<never>, SqliteStatement>();
   const statementOf = (query: PrecompiledQuery<never>): SqliteStatement => {
     let prepared = statements.get(query);
@@ -35,16 +36,20 @@ export function sqliteRunner(handle: SqliteHandle): QueryRunner {
     }
     return prepared;
   };
+  const readNow: ReadNow = (query, args) => {
+    const { statement, row } = statementOf(query);
+    const values = statement.get(query.bind(args as never)) as unknown[] | undefined;
+    return (values && row ? row(values) : values) as never;
+  };
   return {
+    readNow,
     async all(query, args) {
       const { statement, row } = statementOf(query as never);
       const rows = statement.all(query.bind(args)) as unknown[][];
       return (row ? rows.map(row) : rows) as never;
     },
     async first(query, args) {
-      const { statement, row } = statementOf(query as never);
-      const values = statement.get(query.bind(args)) as unknown[] | undefined;
-      return (values && row ? row(values) : values) as never;
+      return readNow(query as never, args);
     },
     async run(query, args) {
       statementOf(query as never).statement.run(query.bind(args));
@@ -77,16 +82,23 @@ export interface QueryRunners {
   write: QueryRunner;
   /** Anything inside a transaction, on its connection. */
   inTransaction(trx: Transaction<Database>): QueryRunner;
+  /**
+   * The version reads of the answer caches, outside a transaction. SQLite: answered once per
+   * turn of the event loop from the rows read since the last commit (turn-reads.ts).
+   */
+  versions: Pick<QueryRunner, 'first'>;
 }
 
 export function sqliteRunners(db: Kysely<Database>, writer: SqliteHandle, reader: SqliteHandle | null): QueryRunners {
   const inTransaction = sqliteRunner(writer);
   const viaKysely = kyselyRunner(db);
   // `:memory:` has no second connection: its reads queue for the writer like any Kysely query.
-  return { read: reader ? sqliteRunner(reader) : viaKysely, write: viaKysely, inTransaction: () => inTransaction };
+  if (!reader) return { read: viaKysely, write: viaKysely, inTransaction: () => inTransaction, versions: viaKysely };
+  const read = sqliteRunner(reader);
+  return { read, write: viaKysely, inTransaction: () => inTransaction, versions: turnReads(reader.connection, read.readNow) };
 }
 
 export function postgresRunners(db: Kysely<Database>): QueryRunners {
   const pool = kyselyRunner(db);
-  return { read: pool, write: pool, inTransaction: (trx) => kyselyRunner(trx) };
+  return { read: pool, write: pool, inTransaction: (trx) => kyselyRunner(trx), versions: pool };
 }
