@@ -16,13 +16,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { createSendOrder, SEND_BODY, startParley } from './datasets.js';
+import { adminPost, createSendOrder, SEND_BODY, startParley } from './datasets.js';
 import { intFromEnv, killAllChildren, spawnServer, type ServerProcess } from './processes.js';
 
 const WARMUP = intFromEnv('BENCH_IR_WARMUP', 12_000, 1);
 const REQUESTS = intFromEnv('BENCH_IR_REQUESTS', 6_000, 1);
 /** Fewer than the HTTP scenarios' 64: under callgrind the server is the bottleneck anyway. */
 const CONNECTIONS = 16;
+/**
+ * BENCH_IR_WEBHOOK=1: the seller has a webhook endpoint on bench/webhook-sink.ts (its own
+ * process, not counted), and each window lasts until every send's delivery has been received, so
+ * the count per request is a send and its delivery (claim, signing, the POST, the settlement).
+ */
+const WEBHOOK = process.env.BENCH_IR_WEBHOOK === '1';
 
 try {
   execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
@@ -112,11 +118,17 @@ interface Count {
   requestsPerFsync: number | null;
 }
 
-async function measure(label: string, server: ServerProcess, outFile: string, url: string, headers: Record<string, string>): Promise<Count> {
+async function measure(
+  label: string, server: ServerProcess, outFile: string, url: string, headers: Record<string, string>,
+  /** Resolves once the work the sends so far caused (their deliveries) is done. */
+  settled: (sends: number) => Promise<void> = async () => {},
+): Promise<Count> {
   const warm = await load(url, headers, WARMUP);
   if (warm.non2xx || warm.errors) throw new Error(`${label}: warm-up got ${warm.non2xx} non-2xx and ${warm.errors} errors`);
+  await settled(warm.requests.total);
   vgdb(server, 'zero');
   const measured = await load(url, headers, REQUESTS);
+  await settled(warm.requests.total + measured.requests.total);
   vgdb(server, 'dump');
   await server.stop();
   if (measured.non2xx || measured.errors) throw new Error(`${label}: got ${measured.non2xx} non-2xx and ${measured.errors} errors`);
@@ -138,11 +150,24 @@ async function parleySend(): Promise<Count> {
   // Webhook polls run on a timer: under callgrind's slowdown they would be counted about 50 times
   // as often per request as at full speed. No endpoint exists here, so nothing else changes.
   const server = await startParley('parley (callgrind)', path.join(work, 'parley.sqlite'), { PARLEY_WEBHOOK_POLL_MS: '3600000' }, callgrind(outFile), COUNTING_FLAGS);
-  const { orderId, token } = await createSendOrder(server.url, 'bench instructions');
-  return measure('Parley POST /v2/account-orders/{id}/messages (durable)', server, outFile, `${server.url}/v2/account-orders/${orderId}/messages`, {
-    authorization: `Bearer ${token}`,
-    'content-type': 'application/json',
-  });
+  const { orderId, token, sellerId } = await createSendOrder(server.url, 'bench instructions');
+  const route = `${server.url}/v2/account-orders/${orderId}/messages`;
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  if (!WEBHOOK) return measure('Parley POST /v2/account-orders/{id}/messages (durable)', server, outFile, route, headers);
+  const sink = await spawnServer('webhook sink', 'bench/webhook-sink.ts', [], {});
+  try {
+    await adminPost(server.url, `/admin/v1/users/${sellerId}/webhook-endpoints`, { url: `${sink.url}/webhook-sink`, events: ['order.message.created'] });
+    const delivered = async (sends: number) => {
+      for (;;) {
+        const { events } = await (await fetch(`${sink.url}/count`)).json() as { events: number };
+        if (events >= sends) return;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    };
+    return await measure('Parley POST /v2/account-orders/{id}/messages with a webhook endpoint (the send and its delivery)', server, outFile, route, headers, delivered);
+  } finally {
+    await sink.stop();
+  }
 }
 
 const log = (line: string) => process.stdout.write(`${line}\n`);

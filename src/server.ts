@@ -194,8 +194,8 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
   let wakeWebhookWorker = () => {};
   // Set once the live streams exist: purchases and disputes tell them (messages already travel on the feed).
   let tellLiveStreams: (events: DomainEvent[]) => void = () => {};
-  // The live streams' log: written in each event's transaction, read on SQLite's read-only connection.
-  const logRunners = sqlite ? sqliteRunners(db, sqlite.writer, sqlite.reader) : postgresRunners(db);
+  // Precompiled statements straight to SQLite (reads on its read-only connection), or through the pool.
+  const runners = sqlite ? sqliteRunners(db, sqlite.writer, sqlite.reader) : postgresRunners(db);
   // One formatting per event for the outbox and the log.
   const formatEvent = formatOnce(formatWebhookEvent);
   const onCommitted = (events: DomainEvent[], queuedDeliveries: boolean) => {
@@ -208,7 +208,7 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
   };
   const baseStore = createKyselyStore(db, {
     clock,
-    eventLog: eventLogWriter(db, logRunners, formatEvent),
+    eventLog: eventLogWriter(db, runners, formatEvent),
     messageIds: new MessageIdGenerator(),
     onCommitted,
     cipher,
@@ -216,7 +216,7 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
     committer,
     // PostgreSQL: sends arriving together share one transaction and one COMMIT (pg-group-commit.ts).
     sharedCommits: dialect === 'postgres' ? new PgGroupCommitter(db) : null,
-    fast: { runners: sqlite ? sqliteRunners(db, sqlite.writer, sqlite.reader) : postgresRunners(db), queries: hotQueries(db, dialect) },
+    fast: { runners, queries: hotQueries(db, dialect) },
     lockRows: dialect === 'postgres',
   });
   // The sandbox's scripted buyers react to events inside the transactions that publish them.
@@ -224,7 +224,7 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
   const store = sandboxClock ? withEventReactions(baseStore, scripts.guard(reactToEvent)) : baseStore;
   const orderSettings = { eurUsdRate: config.eurUsdRate };
   const live = startLiveStreams({
-    log: eventLogStore(db, dialect, logRunners.read),
+    log: eventLogStore(db, dialect, runners.read),
     changes,
     clock,
     secret: key,
@@ -293,7 +293,7 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
   );
   opened.push(() => app.close());
   const worker = new WebhookDeliveryWorker(
-    new KyselyDeliveryQueue(db, cipher, dialect, committer),
+    new KyselyDeliveryQueue(db, cipher, dialect, committer, runners),
     { ...config.webhooks, env: config.env, maxResponseBytes: 64 * 1024,
       maxInFlight: ENDPOINTS_AT_FULL_CONCURRENCY * config.webhooks.concurrency, maxInFlightPerEndpoint: config.webhooks.concurrency,
       retentionSeconds: config.webhooks.retentionDays * 86_400, pruneEveryMs: 10 * 60_000 },

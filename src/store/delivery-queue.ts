@@ -4,7 +4,9 @@ import type { CredentialCipher } from './credential-cipher.js';
 import { previousSecretOf, secretOf } from './webhook-store.js';
 import type { DialectName } from './database.js';
 import type { GroupCommitter } from './group-commit.js';
+import { postgresRunners, type QueryRunner, type QueryRunners } from './query-runner.js';
 import type { Database } from './schema.js';
+import { slots, StatementShapes } from './statement-shapes.js';
 
 /** Rows per multi-row statement or IN list: well under SQLite's and PostgreSQL's bound-parameter limits. */
 const ROWS_PER_STATEMENT = 512;
@@ -34,6 +36,20 @@ function chunks<T>(items: readonly T[]): T[][] {
     i += size;
   }
   return out;
+}
+
+/** A leased delivery as loadRows reads it. */
+interface LoadedRow {
+  id: number;
+  event_id: string;
+  endpoint_id: number;
+  attempts: number;
+  topic: string;
+  payload: string;
+  url: string;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: number | null;
 }
 
 function idLists(ids: readonly number[]): number[][] {
@@ -70,7 +86,17 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
      * commit (an fsync on the event loop) each.
      */
     private readonly committer: GroupCommitter | null = null,
+    /** How the shaped statements run; by default through Kysely's executor (right on either dialect). */
+    private readonly runners: QueryRunners = postgresRunners(db),
   ) {}
+
+  /** The claim's and the settlement's statements, compiled once per shape (statement-shapes.ts). */
+  private readonly shapes = new StatementShapes();
+
+  /** The runner for `db`: a transaction's own, or the one for writes outside transactions. */
+  private runnerOf(db: Kysely<Database> | Transaction<Database>): QueryRunner {
+    return db.isTransaction ? this.runners.inTransaction(db as Transaction<Database>) : this.runners.write;
+  }
 
   private write<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
     return this.committer ? this.committer.run(work) : this.db.transaction().execute(work);
@@ -86,19 +112,25 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
   private async claimLocked(nowMs: number, leaseUntilMs: number, limit: number, accept: ClaimFilter, skip: readonly number[]): Promise<DueDelivery[]> {
     // The worker looks after every commit that published events: when nothing is due (no
     // endpoint takes them), one plain query answers, not a transaction of three round trips.
-    if ((await this.dueQuery(this.db, nowMs, 1, skip).execute()).length === 0) return [];
+    if ((await this.due(this.db, nowMs, 1, skip, false)).length === 0) return [];
     return this.db.transaction().execute(async (trx) => {
       // Only the delivery rows are locked: endpoints and events are read, never held.
-      const candidates = await this.dueQuery(trx, nowMs, limit, skip).forUpdate('d').skipLocked().execute();
+      const candidates = await this.due(trx, nowMs, limit, skip, true);
       const chosen = candidates.filter((row) => accept({ id: row.id, endpointId: row.endpoint_id })).map((row) => row.id);
       if (chosen.length === 0) return [];
-      await trx.updateTable('webhook_deliveries').set(leaseUntil(leaseUntilMs)).where('id', 'in', chosen).execute();
+      for (const ids of idLists(chosen)) {
+        const query = this.shapes.get(`lease-locked:${ids.length}`, (slot) => trx
+          .updateTable('webhook_deliveries')
+          .set({ lease_until_ms: slot(0), next_attempt_at_ms: slot(0) } as never)
+          .where('id', 'in', ids.map((_, i) => slot(i + 1)) as never));
+        await this.runnerOf(trx).run(query, slots([leaseUntil(leaseUntilMs).lease_until_ms, ...ids]));
+      }
       return this.load(trx, chosen, nowMs, leaseUntilMs);
     });
   }
 
   private async claimEach(nowMs: number, leaseUntilMs: number, limit: number, accept: ClaimFilter, skip: readonly number[]): Promise<DueDelivery[]> {
-    const accepted = (await this.dueQuery(this.db, nowMs, limit, skip).execute())
+    const accepted = (await this.due(this.db, nowMs, limit, skip, false))
       .filter((row) => accept({ id: row.id, endpointId: row.endpoint_id }))
       .map((row) => row.id);
     if (accepted.length === 0) return [];
@@ -109,14 +141,14 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
     const lease = async (db: Kysely<Database> | Transaction<Database>) => {
       const won: number[] = [];
       for (const ids of idLists(accepted)) {
-        const rows = await db
+        const query = this.shapes.get(`lease:${ids.length}`, (slot) => db
           .updateTable('webhook_deliveries')
-          .set(leaseUntil(leaseUntilMs))
-          .where('id', 'in', ids)
+          .set({ lease_until_ms: slot(0), next_attempt_at_ms: slot(0) } as never)
+          .where('id', 'in', ids.map((_, i) => slot(i + 2)) as never)
           .where('state', '=', 'pending')
-          .where((eb) => eb.or([eb('lease_until_ms', 'is', null), eb('lease_until_ms', '<', nowMs)]))
-          .returning('id')
-          .execute();
+          .where((eb) => eb.or([eb('lease_until_ms', 'is', null), eb('lease_until_ms', '<', slot(1) as never)]))
+          .returning('id'));
+        const rows = await this.runnerOf(db).all<{ id: number }, never>(query, slots([leaseUntil(leaseUntilMs).lease_until_ms, nowMs, ...ids]));
         for (const row of rows) won.push(row.id);
       }
       return won;
@@ -131,20 +163,26 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
    * first: ids and endpoints only, so that passing over candidates costs no event body and no
    * secret to open.
    */
-  private dueQuery(db: Kysely<Database> | Transaction<Database>, nowMs: number, limit: number, skip: readonly number[]) {
-    const query = db
-      .selectFrom('webhook_deliveries as d')
-      .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
-      .select(['d.id', 'd.endpoint_id'])
-      .where('d.state', '=', 'pending')
-      .where('d.next_attempt_at_ms', '<=', nowMs)
-      .where((eb) => eb.or([eb('d.lease_until_ms', 'is', null), eb('d.lease_until_ms', '<', nowMs)]))
-      .where('e.deleted_at', 'is', null)
-      .where('e.disabled_at', 'is', null)
-      .orderBy('d.next_attempt_at_ms')
-      .orderBy('d.id')
-      .limit(limit);
-    return skip.length > 0 ? query.where('d.endpoint_id', 'not in', idLists(skip.slice(0, ROWS_PER_STATEMENT))[0]!) : query;
+  private due(db: Kysely<Database> | Transaction<Database>, nowMs: number, limit: number, skip: readonly number[], locked: boolean): Promise<{ id: number; endpoint_id: number }[]> {
+    const skipped = skip.length > 0 ? idLists(skip.slice(0, ROWS_PER_STATEMENT))[0]! : [];
+    const query = this.shapes.get(`due:${skipped.length}:${locked}`, (slot) => {
+      const base = db
+        .selectFrom('webhook_deliveries as d')
+        .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
+        .select(['d.id', 'd.endpoint_id'])
+        .where('d.state', '=', 'pending')
+        .where('d.next_attempt_at_ms', '<=', slot(0) as never)
+        .where((eb) => eb.or([eb('d.lease_until_ms', 'is', null), eb('d.lease_until_ms', '<', slot(0) as never)]))
+        .where('e.deleted_at', 'is', null)
+        .where('e.disabled_at', 'is', null)
+        .orderBy('d.next_attempt_at_ms')
+        .orderBy('d.id')
+        .limit(slot(1) as never);
+      const query = skipped.length > 0 ? base.where('d.endpoint_id', 'not in', skipped.map((_, i) => slot(i + 2)) as never) : base;
+      // Only the delivery rows are locked: endpoints and events are read, never held.
+      return locked ? query.forUpdate('d').skipLocked() : query;
+    });
+    return this.runnerOf(db).all(query, slots([nowMs, limit, ...skipped]));
   }
 
   /** What the worker sends for the deliveries it has just leased, in claim order. */
@@ -170,7 +208,7 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
   }
 
   private loadRows(db: Kysely<Database> | Transaction<Database>, ids: number[]) {
-    return db
+    const query = this.shapes.get(`load:${ids.length}`, (slot) => db
       .selectFrom('webhook_deliveries as d')
       .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
       .innerJoin('webhook_events as ev', 'ev.id', 'd.event_id')
@@ -178,8 +216,8 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
         'd.id', 'd.event_id', 'd.endpoint_id', 'd.attempts', 'ev.topic', 'ev.payload', 'e.url', 'e.secret',
         'e.previous_secret', 'e.previous_secret_expires_at',
       ])
-      .where('d.id', 'in', ids)
-      .execute();
+      .where('d.id', 'in', ids.map((_, i) => slot(i)) as never));
+    return this.runnerOf(db).all<LoadedRow, never>(query, slots(ids));
   }
 
   /**
@@ -213,11 +251,15 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
   async settleAll(settlements: readonly Settlement[]): Promise<boolean[]> {
     if (settlements.length === 0) return [];
     return this.write(async (trx) => {
+      const runner = this.runnerOf(trx);
       for (const part of chunks(settlements)) {
-        await trx.insertInto('webhook_attempts').values(part.map(({ delivery, attempt }) => ({
-          delivery_id: delivery.id, endpoint_id: delivery.endpointId, event_id: delivery.eventId, attempt: attempt.attempt,
-          attempted_at_ms: attempt.attemptedAtMs, status_code: attempt.statusCode, duration_ms: attempt.durationMs, error: attempt.error,
-        }))).execute();
+        const query = this.shapes.get(`attempts:${part.length}`, (slot) => trx.insertInto('webhook_attempts').values(part.map((_, row) => ({
+          delivery_id: slot(row * 8), endpoint_id: slot(row * 8 + 1), event_id: slot(row * 8 + 2), attempt: slot(row * 8 + 3),
+          attempted_at_ms: slot(row * 8 + 4), status_code: slot(row * 8 + 5), duration_ms: slot(row * 8 + 6), error: slot(row * 8 + 7),
+        })) as never));
+        await runner.run(query, slots(part.flatMap(({ delivery, attempt }) => [
+          delivery.id, delivery.endpointId, delivery.eventId, attempt.attempt, attempt.attemptedAtMs, attempt.statusCode, attempt.durationMs, attempt.error,
+        ])));
       }
       const applied = settlements.map(() => false);
       /** Successes by what their UPDATE sets and fences on: lease, attempt number, finish second. */
@@ -237,13 +279,15 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
         const won = new Set<number>();
         for (const ids of idLists(group.map((j) => settlements[j]!.delivery.id))) {
           // Fenced by the lease, as in applyOutcome.
-          const rows = await trx
+          const query = this.shapes.get(`succeeded:${ids.length}`, (slot) => trx
             .updateTable('webhook_deliveries')
-            .set({ state: 'succeeded', attempts: first.attempt.attempt, lease_until_ms: null, finished_at: Math.floor(first.attempt.attemptedAtMs / 1000) })
-            .where('id', 'in', ids)
-            .where('lease_until_ms', '=', first.delivery.leaseUntilMs)
-            .returning('id')
-            .execute();
+            .set({ state: 'succeeded', attempts: slot(0), lease_until_ms: null, finished_at: slot(1) } as never)
+            .where('id', 'in', ids.map((_, i) => slot(i + 3)) as never)
+            .where('lease_until_ms', '=', slot(2) as never)
+            .returning('id'));
+          const rows = await runner.all<{ id: number }, never>(query, slots([
+            first.attempt.attempt, Math.floor(first.attempt.attemptedAtMs / 1000), first.delivery.leaseUntilMs, ...ids,
+          ]));
           for (const row of rows) won.add(row.id);
         }
         for (const j of group) applied[j] = won.has(settlements[j]!.delivery.id);
