@@ -79,4 +79,32 @@ describe('three Parley processes started together on one new SQLite file', () =>
     const texts = new Set((thread.body.data as Array<{ text: string }>).map((m) => m.text));
     for (let i = 0; i < 300; i++) expect(texts.has(`concurrent ${i}`), `concurrent ${i}`).toBe(true);
   });
+  it("answers what another process wrote at once: kept answers and their version reads stay exact", async () => {
+    const bootstrap = processes.map((p) => p.output()).find((o) => o.includes('Admin key (shown once, keep it):'))!;
+    const sellerKey = /Demo seller key \(shown once\): (\S+)/.exec(bootstrap)![1]!;
+    const [reader, writer] = await Promise.all([clientFor(processes[0]!.url), clientFor(processes[1]!.url)]);
+    const pending = await reader.get('/v2/account-orders?filter[status]=pending', { token: sellerKey });
+    const orderId = (pending.body.data as Array<{ id: number }>)[0]!.id;
+    const thread = `/v2/account-orders/${orderId}/messages`;
+    const order = `/v2/account-orders/${orderId}`;
+    for (let round = 1; round <= 3; round++) {
+      // Read twice on one process, so its answers are kept and its version rows too.
+      let before = 0;
+      for (let i = 0; i < 2; i++) {
+        const kept = await reader.get(thread, { token: sellerKey });
+        expect(kept.status).toBe(200);
+        before = (kept.body.data as unknown[]).length;
+        expect((await reader.get(order, { token: sellerKey })).status).toBe(200);
+      }
+      const text = `written on another process, round ${round}`;
+      expect((await writer.post(thread, { message: text }, { token: sellerKey })).status).toBe(200);
+      const credentials = `login: round-${round}`;
+      expect((await writer.patch(`${order}/credentials`, { credentials }, { token: sellerKey })).status).toBe(200);
+      // The message, then the system message the credentials change adds.
+      const messages = (await reader.get(thread, { token: sellerKey })).body.data as Array<{ text: string }>;
+      expect(messages).toHaveLength(before + 2);
+      expect(messages.at(-2)!.text).toBe(text);
+      expect(((await reader.get(order, { token: sellerKey })).body.data as { credentials: string }).credentials).toBe(credentials);
+    }
+  });
 });
