@@ -26,7 +26,7 @@ import { ENDPOINTS_AT_FULL_CONCURRENCY, WebhookDeliveryWorker } from './webhooks
 import { formatOnce, formatWebhookEvent } from './contract/webhook-events.js';
 import { createUrlPolicy } from './webhooks/url-policy.js';
 import { createKyselyStore } from './store/kysely-store.js';
-import { postgresRunners, sqliteRunners } from './store/query-runner.js';
+import { postgresRunners, sqliteRunners, withBatchedVersionReads } from './store/query-runner.js';
 import { hotQueries } from './store/hot-queries.js';
 import { migrateToLatest } from './store/migrations.js';
 import { eventLogStore, eventLogWriter } from './store/event-log-store.js';
@@ -195,7 +195,8 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
   // Set once the live streams exist: purchases and disputes tell them (messages already travel on the feed).
   let tellLiveStreams: (events: DomainEvent[]) => void = () => {};
   // Precompiled statements straight to SQLite (reads on its read-only connection), or through the pool.
-  const runners = sqlite ? sqliteRunners(db, sqlite.writer, sqlite.reader) : postgresRunners(db);
+  const queries = hotQueries(db, dialect);
+  const runners = sqlite ? sqliteRunners(db, sqlite.writer, sqlite.reader) : withBatchedVersionReads(postgresRunners(db), queries.versionReads!);
   // One formatting per event for the outbox and the log.
   const formatEvent = formatOnce(formatWebhookEvent);
   const onCommitted = (events: DomainEvent[], queuedDeliveries: boolean) => {
@@ -216,7 +217,7 @@ async function startComponents(config: ParleyConfig, clock: Clock, releaseStartL
     committer,
     // PostgreSQL: sends arriving together share one transaction and one COMMIT (pg-group-commit.ts).
     sharedCommits: dialect === 'postgres' ? new PgGroupCommitter(db) : null,
-    fast: { runners, queries: hotQueries(db, dialect) },
+    fast: { runners, queries },
     lockRows: dialect === 'postgres',
   });
   // The sandbox's scripted buyers react to events inside the transactions that publish them.

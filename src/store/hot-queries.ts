@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
-import { param, precompile } from './precompiled-query.js';
+import { sql, type Kysely } from 'kysely';
+import type { ManyRead } from './batched-reads.js';
+import { param, precompile, type PrecompiledQuery } from './precompiled-query.js';
 import { bumpSellerVersionQuery } from './seller-versions.js';
 import type { Database } from './schema.js';
 
@@ -18,6 +19,16 @@ export function hotQueries(db: Kysely<Database>, dialect: 'sqlite' | 'postgres')
     .select(['kind', 'id', 'seller_id', 'buyer_id', 'status'])
     .where('kind', '=', param('kind'))
     .where('id', '=', param('id'));
+  // The same reads for a list of ids (PostgreSQL's batched version reads, batched-reads.ts).
+  const accessMany = db
+    .selectFrom('orders')
+    .select(['kind', 'id', 'seller_id', 'buyer_id', 'status'])
+    .where('kind', '=', param('kind'))
+    .where(sql<boolean>`id = any(${param('ids')})`);
+  const messageCount = (eb: import('kysely').ExpressionBuilder<Database, 'orders'>) =>
+    eb.selectFrom('messages').select((m) => m.fn.countAll().as('n'))
+      .whereRef('messages.order_kind', '=', 'orders.kind').whereRef('messages.order_id', '=', 'orders.id')
+      .as('message_count');
   // A thread page: a range over the thread's primary key (order_kind, order_id, id), one query
   // per shape (with or without each bound); the limit is always bound.
   const thread = (after: boolean, upTo: boolean) => {
@@ -33,7 +44,7 @@ export function hotQueries(db: Kysely<Database>, dialect: 'sqlite' | 'postgres')
     return precompile<ThreadArgs>(q.orderBy('messages.id').limit(param('limit')));
   };
   const threads = [thread(false, false), thread(true, false), thread(false, true), thread(true, true)] as const;
-  return {
+  const queries = {
     /** The thread query for a range: pick with threadQuery(). */
     threads,
     /** A new version of an order's seller's list (seller-versions.ts). */
@@ -44,10 +55,7 @@ export function hotQueries(db: Kysely<Database>, dialect: 'sqlite' | 'postgres')
     /** The access columns and the order's version (OrderStore.findVersionedAccess). */
     findVersionedAccess: precompile<{ kind: string; id: number }>(access.select('version')),
     /** The access columns and the thread's message count (OrderStore.findThreadAccess): one read. */
-    findThreadAccess: precompile<{ kind: string; id: number }>(access.select((eb) =>
-      eb.selectFrom('messages').select((m) => m.fn.countAll().as('n'))
-        .whereRef('messages.order_kind', '=', 'orders.kind').whereRef('messages.order_id', '=', 'orders.id')
-        .as('message_count'))),
+    findThreadAccess: precompile<{ kind: string; id: number }>(access.select(messageCount)),
     findAccess: precompile<{ kind: string; id: number }>(access),
     findAccessLocked: dialect === 'postgres' ? precompile<{ kind: string; id: number }>(access.forNoKeyUpdate()) : null,
     findOrder: precompile<{ kind: string; id: number }>(order),
@@ -98,7 +106,19 @@ export function hotQueries(db: Kysely<Database>, dialect: 'sqlite' | 'postgres')
         .where('deleted_at', 'is', null)
         .where('disabled_at', 'is', null),
     ),
-  };
+  };  /** PostgreSQL: the version reads and their many-row forms (batched-reads.ts); null on SQLite. */
+  const versionReads = dialect === 'postgres'
+    ? new Map<PrecompiledQuery<never>, ManyRead>([
+      [queries.findVersionedAccess as PrecompiledQuery<never>, { many: precompile(accessMany.select('version')), idArg: 'id', idColumn: 'id' }],
+      [queries.findThreadAccess as PrecompiledQuery<never>, { many: precompile(accessMany.select(messageCount)), idArg: 'id', idColumn: 'id' }],
+      [queries.sellerVersion as PrecompiledQuery<never>, {
+        many: precompile(db.selectFrom('seller_order_versions').select(['seller_id', 'version']).where('kind', '=', param('kind')).where(sql<boolean>`seller_id = any(${param('ids')})`)),
+        idArg: 'seller_id', idColumn: 'seller_id',
+      }],
+    ])
+    : null;
+  return { ...queries, versionReads };
+
 }
 
 export type HotQueries = ReturnType<typeof hotQueries>;

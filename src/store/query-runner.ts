@@ -4,6 +4,7 @@ import type { SqliteHandle } from './database.js';
 import type { PrecompiledQuery } from './precompiled-query.js';
 import { rawRowsOf, type RowBuilder } from './raw-rows.js';
 import type { Database } from './schema.js';
+import { batchedReads, type ManyRead } from './batched-reads.js';
 import { turnReads, type ReadNow } from './turn-reads.js';
 
 /** Runs precompiled queries on one connection (or pool). */
@@ -101,4 +102,9 @@ export function sqliteRunners(db: Kysely<Database>, writer: SqliteHandle, reader
 export function postgresRunners(db: Kysely<Database>): QueryRunners {
   const pool = kyselyRunner(db);
   return { read: pool, write: pool, inTransaction: (trx) => kyselyRunner(trx), versions: pool };
+}
+
+/** PostgreSQL's runners with the version reads of a turn sent together (batched-reads.ts). */
+export function withBatchedVersionReads(runners: QueryRunners, forms: ReadonlyMap<PrecompiledQuery<never>, ManyRead>): QueryRunners {
+  return { ...runners, versions: batchedReads(runners.read, forms) };
 }
