@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { ManyRead } from './batched-reads.js';
 import { param, precompile, type PrecompiledQuery } from './precompiled-query.js';
 import { bumpSellerVersionQuery } from './seller-versions.js';
@@ -25,7 +25,7 @@ export function hotQueries(db: Kysely<Database>, dialect: 'sqlite' | 'postgres')
     .select(['kind', 'id', 'seller_id', 'buyer_id', 'status'])
     .where('kind', '=', param('kind'))
     .where(sql<boolean>`id = any(${param('ids')})`);
-  const messageCount = (eb: import('kysely').ExpressionBuilder<Database, 'orders'>) =>
+  const messageCount = (eb: ExpressionBuilder<Database, 'orders'>) =>
     eb.selectFrom('messages').select((m) => m.fn.countAll().as('n'))
       .whereRef('messages.order_kind', '=', 'orders.kind').whereRef('messages.order_id', '=', 'orders.id')
       .as('message_count');
@@ -106,7 +106,8 @@ export function hotQueries(db: Kysely<Database>, dialect: 'sqlite' | 'postgres')
         .where('deleted_at', 'is', null)
         .where('disabled_at', 'is', null),
     ),
-  };  /** PostgreSQL: the version reads and their many-row forms (batched-reads.ts); null on SQLite. */
+  };
+  /** PostgreSQL: the version reads and their many-row forms (batched-reads.ts); null on SQLite. */
   const versionReads = dialect === 'postgres'
     ? new Map<PrecompiledQuery<never>, ManyRead>([
       [queries.findVersionedAccess as PrecompiledQuery<never>, { many: precompile(accessMany.select('version')), idArg: 'id', idColumn: 'id' }],
@@ -118,7 +119,6 @@ export function hotQueries(db: Kysely<Database>, dialect: 'sqlite' | 'postgres')
     ])
     : null;
   return { ...queries, versionReads };
-
 }
 
 export type HotQueries = ReturnType<typeof hotQueries>;
