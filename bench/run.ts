@@ -2,7 +2,7 @@
  * `npm run bench`: autocannon (64 connections) against a bare Fastify ceiling and against Parley
  * started as its own process: the send route on a durable SQLite write and on PostgreSQL (one
  * and two instances), the order reads (one order, the list, a thread) with 1,000 and 1,000,000
- * orders each against a ceiling serving the same bytes, the item purchase (durable) and the
+ * orders each against a ceiling serving the same bytes, the thread read on PostgreSQL, the item purchase (durable) and the
  * account offer list with 1,000 and 100,000 offers. See bench/README.md.
  */
 import { execFileSync } from 'node:child_process';
@@ -33,7 +33,7 @@ const CACHE_DIR = process.env.BENCH_CACHE_DIR?.trim() || os.tmpdir();
 const REBUILD = ['1', 'true', 'yes'].includes((process.env.BENCH_REBUILD ?? '').trim().toLowerCase());
 /** `BENCH_SCENARIOS=ceiling,send` runs a subset (for profiling); the ratios and targets need all of them. */
 const ALL_SCENARIOS = [
-  'ceiling', 'send', 'send-pg', 'send-pg-2x', 'send-webhook', 'store-path', 'get-1k', 'list-1k', 'thread-1k', 'get-1M', 'list-1M', 'purchase', 'offer-list-1k', 'offer-list-100k', 'logging', 'fan-out',
+  'ceiling', 'send', 'send-pg', 'send-pg-2x', 'send-webhook', 'store-path', 'get-1k', 'list-1k', 'thread-1k', 'thread-pg', 'get-1M', 'list-1M', 'purchase', 'offer-list-1k', 'offer-list-100k', 'logging', 'fan-out',
 ] as const;
 const SELECTED = new Set((process.env.BENCH_SCENARIOS?.trim() || ALL_SCENARIOS.join(',')).split(',').map((s) => s.trim()));
 for (const name of SELECTED) {
@@ -495,6 +495,49 @@ async function readScenarios(dataset: Dataset, tag: string, dir: string): Promis
   return { results, pairs };
 }
 
+/**
+ * `thread-pg`: the same 21-message thread read as `thread-1k`, from a Parley on a fresh PostgreSQL
+ * database (its version reads batched per turn, src/store/batched-reads.ts), against its own
+ * same-bytes ceiling, BENCH_ROUNDS times.
+ */
+async function pgThreadScenario(dir: string): Promise<{ results: ScenarioResult[]; pair: ReadPairs }> {
+  const key = 'thread-pg';
+  const label = `GET /v2/account-orders/{id}/messages (${THREAD_MESSAGES} messages), PostgreSQL`;
+  const pair: ReadPairs = { key, ceilings: [], parleys: [] };
+  const database = await createBenchPgDatabase(key);
+  try {
+    await withServer(() => startParley(`parley (${key})`, database.url, { PARLEY_ENCRYPTION_KEY: BENCH_ENCRYPTION_KEY }), async (parley) => {
+      const { orderId, token } = await createSendOrder(parley.url, `bench ${key}`);
+      const headers = { authorization: `Bearer ${token}` };
+      const thread = `/v2/account-orders/${orderId}/messages`;
+      for (let i = 1; i <= THREAD_MESSAGES; i++) {
+        const response = await fetch(`${parley.url}${thread}`, {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: JSON.stringify({ message: `Message ${i} of the thread: the account is ready, the credentials follow in the next message.` }),
+        });
+        if (!response.ok) throw new Error(`POST ${thread} answered ${response.status}: ${await response.text()}`);
+      }
+      const load: Load = { method: 'GET', paths: [thread], headers };
+      const bodiesFile = path.join(dir, `${key}-bodies.json`);
+      fs.writeFileSync(bodiesFile, JSON.stringify(await captureBodies(parley.url, load)));
+      for (let round = 1; round <= ROUNDS; round++) {
+        pair.ceilings.push(inRound(round, await withServer(
+          () => spawnServer('ceiling', 'bench/ceiling-server.ts', [bodiesFile], {}),
+          (ceiling) => measure(`ceiling-${key}`, `Ceiling (the same bytes) ${label}`, ceiling, { method: 'GET', paths: [thread], headers: {} }),
+        )));
+        pair.parleys.push(inRound(round, await measure(key, `Parley ${label}`, parley, load)));
+        log(`  round ${round}: ${key} / its ceiling ${fmt(ratio(pair.parleys.at(-1)!.reqPerSec, pair.ceilings.at(-1)!.reqPerSec), 3)}`);
+      }
+    });
+  } finally {
+    await database.drop();
+  }
+  const results: ScenarioResult[] = [];
+  for (let i = 0; i < pair.parleys.length; i++) results.push(pair.ceilings[i]!, pair.parleys[i]!);
+  return { results, pair };
+}
+
 /** What Parley answers each path, once, as text: the ceiling serves exactly these bytes. */
 async function captureBodies(url: string, load: Load): Promise<Record<string, string>> {
   const bodies: Record<string, string> = {};
@@ -703,6 +746,11 @@ async function main(): Promise<void> {
       const reads = await readScenarios(dataset, tag, tmp);
       scenarios.push(...reads.results);
       readPairs.push(...reads.pairs);
+    }
+    if (has('thread-pg')) {
+      const pgThread = await pgThreadScenario(tmp);
+      scenarios.push(...pgThread.results);
+      readPairs.push(pgThread.pair);
     }
     if (has('purchase')) scenarios.push(await purchaseScenario(tmp));
     if (smallOffers && has('offer-list-1k')) scenarios.push(await offerListScenario(smallOffers, '1k'));
