@@ -478,19 +478,9 @@ async function readScenarios(dataset: Dataset, tag: string, dir: string): Promis
       const token = await mintKey(parley.url, dataset.sellerId, `bench ${read.key}`);
       const headers = { authorization: `Bearer ${token}` };
       const paths = read.paths === 'thread' ? [await threadOf(parley.url, headers)] : read.paths;
-      const load: Load = { method: 'GET', paths, headers };
-      const bodiesFile = path.join(dir, `${read.key}-bodies.json`);
-      fs.writeFileSync(bodiesFile, JSON.stringify(await captureBodies(parley.url, load)));
-      for (let round = 1; round <= ROUNDS; round++) {
-        pair.ceilings.push(inRound(round, await withServer(
-          () => spawnServer('ceiling', 'bench/ceiling-server.ts', [bodiesFile], {}),
-          (ceiling) => measure(`ceiling-${read.key}`, `Ceiling (the same bytes) ${read.label}`, ceiling, { method: 'GET', paths, headers: {} }),
-        )));
-        pair.parleys.push(inRound(round, await measure(read.key, `Parley ${read.label}`, parley, load)));
-        log(`  round ${round}: ${read.key} / its ceiling ${fmt(ratio(pair.parleys.at(-1)!.reqPerSec, pair.ceilings.at(-1)!.reqPerSec), 3)}`);
-      }
+      await readRounds(pair, read.label, parley, { method: 'GET', paths, headers }, dir);
     });
-    for (let i = 0; i < pair.parleys.length; i++) results.push(pair.ceilings[i]!, pair.parleys[i]!);
+    results.push(...interleaved(pair));
   }
   return { results, pairs };
 }
@@ -510,32 +500,35 @@ async function pgThreadScenario(dir: string): Promise<{ results: ScenarioResult[
       const { orderId, token } = await createSendOrder(parley.url, `bench ${key}`);
       const headers = { authorization: `Bearer ${token}` };
       const thread = `/v2/account-orders/${orderId}/messages`;
-      for (let i = 1; i <= THREAD_MESSAGES; i++) {
-        const response = await fetch(`${parley.url}${thread}`, {
-          method: 'POST',
-          headers: { ...headers, 'content-type': 'application/json' },
-          body: JSON.stringify({ message: `Message ${i} of the thread: the account is ready, the credentials follow in the next message.` }),
-        });
-        if (!response.ok) throw new Error(`POST ${thread} answered ${response.status}: ${await response.text()}`);
-      }
-      const load: Load = { method: 'GET', paths: [thread], headers };
-      const bodiesFile = path.join(dir, `${key}-bodies.json`);
-      fs.writeFileSync(bodiesFile, JSON.stringify(await captureBodies(parley.url, load)));
-      for (let round = 1; round <= ROUNDS; round++) {
-        pair.ceilings.push(inRound(round, await withServer(
-          () => spawnServer('ceiling', 'bench/ceiling-server.ts', [bodiesFile], {}),
-          (ceiling) => measure(`ceiling-${key}`, `Ceiling (the same bytes) ${label}`, ceiling, { method: 'GET', paths: [thread], headers: {} }),
-        )));
-        pair.parleys.push(inRound(round, await measure(key, `Parley ${label}`, parley, load)));
-        log(`  round ${round}: ${key} / its ceiling ${fmt(ratio(pair.parleys.at(-1)!.reqPerSec, pair.ceilings.at(-1)!.reqPerSec), 3)}`);
-      }
+      await writeThread(parley.url, headers, thread);
+      await readRounds(pair, label, parley, { method: 'GET', paths: [thread], headers }, dir);
     });
   } finally {
     await database.drop();
   }
-  const results: ScenarioResult[] = [];
-  for (let i = 0; i < pair.parleys.length; i++) results.push(pair.ceilings[i]!, pair.parleys[i]!);
-  return { results, pair };
+  return { results: interleaved(pair), pair };
+}
+
+/** A read's results as they ran: each round's ceiling, then Parley. */
+function interleaved(pair: ReadPairs): ScenarioResult[] {
+  return pair.parleys.flatMap((parley, i) => [pair.ceilings[i]!, parley]);
+}
+
+/**
+ * BENCH_ROUNDS rounds of a read against its same-bytes ceiling: Parley answers each path once,
+ * a bare route serves exactly those bytes, then each is measured in turn.
+ */
+async function readRounds(pair: ReadPairs, label: string, parley: ServerProcess, load: Load, dir: string): Promise<void> {
+  const bodiesFile = path.join(dir, `${pair.key}-bodies.json`);
+  fs.writeFileSync(bodiesFile, JSON.stringify(await captureBodies(parley.url, load)));
+  for (let round = 1; round <= ROUNDS; round++) {
+    pair.ceilings.push(inRound(round, await withServer(
+      () => spawnServer('ceiling', 'bench/ceiling-server.ts', [bodiesFile], {}),
+      (ceiling) => measure(`ceiling-${pair.key}`, `Ceiling (the same bytes) ${label}`, ceiling, { method: 'GET', paths: load.paths, headers: {} }),
+    )));
+    pair.parleys.push(inRound(round, await measure(pair.key, `Parley ${label}`, parley, load)));
+    log(`  round ${round}: ${pair.key} / its ceiling ${fmt(ratio(pair.parleys.at(-1)!.reqPerSec, pair.ceilings.at(-1)!.reqPerSec), 3)}`);
+  }
 }
 
 /** What Parley answers each path, once, as text: the ceiling serves exactly these bytes. */
@@ -555,6 +548,12 @@ async function threadOf(url: string, headers: Record<string, string>): Promise<s
   const list = await fetch(`${url}${LIST_PATH}`, { headers });
   const orderId = ((await list.json()) as { data: { id: number }[] }).data[0]!.id;
   const thread = `/v2/account-orders/${orderId}/messages`;
+  await writeThread(url, headers, thread);
+  return thread;
+}
+
+/** The seller writes THREAD_MESSAGES messages to `thread`. */
+async function writeThread(url: string, headers: Record<string, string>, thread: string): Promise<void> {
   for (let i = 1; i <= THREAD_MESSAGES; i++) {
     const response = await fetch(`${url}${thread}`, {
       method: 'POST',
@@ -563,7 +562,6 @@ async function threadOf(url: string, headers: Record<string, string>): Promise<s
     });
     if (!response.ok) throw new Error(`POST ${thread} answered ${response.status}: ${await response.text()}`);
   }
-  return thread;
 }
 
 /**

@@ -17,8 +17,8 @@ const ROWS_PER_STATEMENT = 512;
  * next_attempt_at_ms) then leaves out the deliveries in flight instead of reading each of them
  * (hundreds under load) at every claim to find its lease still running.
  */
-function leaseUntil(leaseUntilMs: number) {
-  return { lease_until_ms: leaseUntilMs, next_attempt_at_ms: leaseUntilMs };
+function leaseUntil(until: unknown) {
+  return { lease_until_ms: until, next_attempt_at_ms: until };
 }
 
 /**
@@ -121,9 +121,9 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
       for (const ids of idLists(chosen)) {
         const query = this.shapes.get(`lease-locked:${ids.length}`, (slot) => trx
           .updateTable('webhook_deliveries')
-          .set({ lease_until_ms: slot(0), next_attempt_at_ms: slot(0) } as never)
+          .set(leaseUntil(slot(0)) as never)
           .where('id', 'in', ids.map((_, i) => slot(i + 1)) as never));
-        await this.runnerOf(trx).run(query, slots([leaseUntil(leaseUntilMs).lease_until_ms, ...ids]));
+        await this.runnerOf(trx).run(query, slots([leaseUntilMs, ...ids]));
       }
       return this.load(trx, chosen, nowMs, leaseUntilMs);
     });
@@ -143,12 +143,12 @@ export class KyselyDeliveryQueue implements DeliveryQueue {
       for (const ids of idLists(accepted)) {
         const query = this.shapes.get(`lease:${ids.length}`, (slot) => db
           .updateTable('webhook_deliveries')
-          .set({ lease_until_ms: slot(0), next_attempt_at_ms: slot(0) } as never)
+          .set(leaseUntil(slot(0)) as never)
           .where('id', 'in', ids.map((_, i) => slot(i + 2)) as never)
           .where('state', '=', 'pending')
           .where((eb) => eb.or([eb('lease_until_ms', 'is', null), eb('lease_until_ms', '<', slot(1) as never)]))
           .returning('id'));
-        const rows = await this.runnerOf(db).all<{ id: number }, never>(query, slots([leaseUntil(leaseUntilMs).lease_until_ms, nowMs, ...ids]));
+        const rows = await this.runnerOf(db).all<{ id: number }, never>(query, slots([leaseUntilMs, nowMs, ...ids]));
         for (const row of rows) won.push(row.id);
       }
       return won;

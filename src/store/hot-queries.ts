@@ -14,17 +14,13 @@ export function hotQueries(db: Kysely<Database>, dialect: 'sqlite' | 'postgres')
     .select(['games.name as game_name', 'games.slug as game_slug', 'buyer.username as buyer_username'])
     .where('orders.kind', '=', param('kind'))
     .where('orders.id', '=', param('id'));
-  const access = db
+  const accessOfKind = db
     .selectFrom('orders')
     .select(['kind', 'id', 'seller_id', 'buyer_id', 'status'])
-    .where('kind', '=', param('kind'))
-    .where('id', '=', param('id'));
+    .where('kind', '=', param('kind'));
+  const access = accessOfKind.where('id', '=', param('id'));
   // The same reads for a list of ids (PostgreSQL's batched version reads, batched-reads.ts).
-  const accessMany = db
-    .selectFrom('orders')
-    .select(['kind', 'id', 'seller_id', 'buyer_id', 'status'])
-    .where('kind', '=', param('kind'))
-    .where(sql<boolean>`id = any(${param('ids')})`);
+  const accessMany = accessOfKind.where(sql<boolean>`id = any(${param('ids')})`);
   const messageCount = (eb: ExpressionBuilder<Database, 'orders'>) =>
     eb.selectFrom('messages').select((m) => m.fn.countAll().as('n'))
       .whereRef('messages.order_kind', '=', 'orders.kind').whereRef('messages.order_id', '=', 'orders.id')

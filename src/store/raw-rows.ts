@@ -29,8 +29,7 @@ function rowBuilder(columns: readonly string[]): RowBuilder {
  */
 export function rawRowsOf(statement: BetterSqlite3.Statement, sql: string): RowBuilder | null {
   if (!statement.reader || ALL_COLUMNS.test(sql)) return null;
-  const columns = statement.columns().map((column) => column.name);
-  const row = rowBuilder(columns);
+  const row = rowBuilder(statement.columns().map((column) => column.name));
   statement.raw(true);
   return row;
 }
